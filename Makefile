@@ -1,0 +1,47 @@
+# csapp — `make run` sets everything up and serves on 127.0.0.1:5000; `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app csapp
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# Debian packages the app needs at run time (WeasyPrint's fast font subsetting) and to build its venv.
+SYSTEM_PACKAGES := python3-venv libharfbuzz-subset0
+
+.PHONY: run test bench system-deps venv clean
+
+run: system-deps venv
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: system-deps venv
+	$(PY) -m pytest
+
+bench: system-deps venv
+	$(PY) benchmarks/run.py
+
+# Install missing Debian packages when we are root; otherwise say exactly what to run.
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Missing Debian packages:$$missing"; \
+	    echo "Run: sudo apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

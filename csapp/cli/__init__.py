@@ -1,0 +1,1 @@
+"""Command-line commands registered on the app (`flask --app csapp …`)."""

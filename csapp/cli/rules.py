@@ -1,0 +1,67 @@
+"""`flask rules score|payroll|promotion FILE|-`: the rules core as JSON in, JSON out."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, Callable
+
+import click
+from flask.cli import AppGroup
+
+from ..contract.common import InputError, parse_json
+from ..contract.payroll import run_payroll
+from ..contract.promotion import run_promotion
+from ..contract.score import run_score
+from ..policy.months import is_month
+from ..policy.parameters import Policy, PolicyError, load_policy_file, policy_for, shipped_policies
+
+rules_cli = AppGroup("rules", help="Apply the scheme's rules to a JSON document (see CONTRACT.md).")
+
+
+def _document_month(data: Any) -> str | None:
+    if isinstance(data, dict):
+        month = data.get("month")
+        if is_month(month):
+            return month
+        applied = data.get("applied_on")
+        if isinstance(applied, str) and is_month(applied[:7]):
+            return applied[:7]
+    return None
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
+def _run(source: click.File, policy_file: str | None, runner: Callable[[Any, Policy], dict]) -> None:
+    try:
+        text = source.read()
+    except UnicodeDecodeError:
+        _fail("input is not UTF-8 text")
+    try:
+        data = parse_json(text)
+        if policy_file:
+            policy = load_policy_file(policy_file)
+        else:
+            month = _document_month(data)
+            policy = policy_for(month) if month else shipped_policies()[-1]
+        result = runner(data, policy)
+    except (InputError, PolicyError) as exc:
+        _fail(str(exc))
+    click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+
+
+def _command(name: str, runner: Callable[[Any, Policy], dict], help_text: str) -> None:
+    @rules_cli.command(name, help=help_text)
+    @click.argument("source", type=click.File("r", encoding="utf-8"))
+    @click.option("--policy", "policy_file", type=click.Path(dir_okay=False),
+                  help="A policy TOML file to use instead of the shipped policy.")
+    def command(source: click.File, policy_file: str | None) -> None:
+        _run(source, policy_file, runner)
+
+
+_command("score", run_score, "Monthly KPI of one department's agents.")
+_command("payroll", run_payroll, "Monthly pay of people.")
+_command("promotion", run_promotion, "Eligibility of one promotion application.")

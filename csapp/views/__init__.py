@@ -1,0 +1,1 @@
+"""Blueprints: parse input, call one service, render."""

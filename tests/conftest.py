@@ -1,0 +1,44 @@
+"""Shared fixtures: the spec folder, a CLI runner for `flask rules`, document builders."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from csapp import create_app
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("CSAPP_SHARED", REPO.parent / "shared"))
+EXAMPLES = SHARED / "spec" / "examples"
+
+
+@pytest.fixture(scope="session")
+def app():
+    return create_app({"TESTING": True, "SECRET_KEY": "test"})
+
+
+@pytest.fixture()
+def rules(app):
+    """Run `flask rules KIND -` on a document; return (exit code, stdout, stderr)."""
+    def run(kind: str, document, *args: str):
+        text = document if isinstance(document, str) else json.dumps(document)
+        result = app.test_cli_runner().invoke(args=["rules", kind, "-", *args], input=text)
+        return result.exit_code, result.stdout, result.stderr
+    return run
+
+
+def agent_doc(id="A1", **overrides):
+    """An agent entry of a score document with no deductions."""
+    doc = {"id": id, "employment": "regular", "production": 1000, "qa_scores": [95],
+           "dissatisfied": 0, "feedback_unprocessed": 0, "im_unprocessed": 0, "avg_call_seconds": 100,
+           "plan_missed": 0, "knowledge_errors": 0, "operation_errors": 0, "discipline": 0,
+           "cooperation": 0, "incidents": {}}
+    doc.update(overrides)
+    return doc
+
+
+def score_doc(*agents, rate=96, month="2026-10"):
+    return {"month": month, "department": {"connection_rate": rate}, "agents": list(agents) or [agent_doc()]}
