@@ -13,7 +13,7 @@ from .parameters import KPI_ITEMS, KpiItem, Policy
 # item key → (input field, what is counted) for the items scored "−x per occurrence"
 COUNTED_ITEMS: dict[str, tuple[str, str]] = {
     "feedback": ("feedback_unprocessed", "未处理的用户反馈"),
-    "satisfaction": ("dissatisfied", "不满意"),
+    "satisfaction": ("dissatisfied", "不满意评价"),
     "im": ("im_unprocessed", "下班时未处理的环信消息"),
     "plan": ("plan_missed", "未达标的部门计划指标"),
     "knowledge": ("knowledge_errors", "业务解答错误/不专业"),

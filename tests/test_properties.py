@@ -1,0 +1,58 @@
+"""Properties of the rules core that must hold for any input (hypothesis)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from csapp.policy.kpi import AgentMonth, score_department
+from csapp.policy.parameters import LEAVE_TYPES, shipped_policies
+from csapp.policy.pay import PAY_LINES, PayInput, compute_pay
+
+POLICY = shipped_policies()[-1]
+counts = st.integers(min_value=0, max_value=15)
+scores = st.decimals(min_value=0, max_value=100, places=2)
+
+agents = st.builds(
+    AgentMonth,
+    id=st.uuids().map(str),
+    employment=st.sampled_from(["regular", "intern"]),
+    production=st.integers(min_value=0, max_value=3000),
+    qa_scores=st.lists(scores, min_size=1, max_size=6),
+    dissatisfied=counts, feedback_unprocessed=counts, im_unprocessed=counts,
+    avg_call_seconds=st.decimals(min_value=0, max_value=400, places=1),
+    plan_missed=counts, knowledge_errors=counts, operation_errors=counts, discipline=counts, cooperation=counts,
+    incidents=st.dictionaries(st.sampled_from(sorted(POLICY.kpi.incidents)), counts, max_size=4),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(agents, min_size=1, max_size=8), scores)
+def test_kpi_total_is_items_plus_incidents_and_items_never_negative(department, rate):
+    result = score_department("2026-10", rate, department, POLICY)
+    for agent in result.agents:
+        assert all(item.score >= 0 for item in agent.items.values())
+        assert agent.items_sum == sum(item.score for item in agent.items.values())
+        assert agent.total == max(Decimal(0), agent.items_sum + agent.incident_points)
+        expected_points = sum(POLICY.kpi.incidents[k].points * n for k, n in
+                              next(a for a in department if a.id == agent.id).incidents.items())
+        assert agent.incident_points == expected_points
+        assert agent.total >= 0
+        assert all(item.explanation for item in agent.items.values())
+
+
+@settings(max_examples=300, deadline=None)
+@given(grade=st.sampled_from(sorted(POLICY.grades)), kpi=st.decimals(min_value=0, max_value=130, places=2),
+       late=st.integers(0, 3), absent=st.integers(0, 2),
+       leave=st.dictionaries(st.sampled_from(LEAVE_TYPES), st.integers(0, 24).map(lambda n: Decimal(n) / 2)),
+       books=st.integers(0, 2000),
+       allowances=st.dictionaries(st.sampled_from(["meal", "transport", "phone"]),
+                                  st.decimals(min_value=0, max_value=1000, places=2)))
+def test_gross_is_the_sum_of_its_lines(grade, kpi, late, absent, leave, books, allowances):
+    person = PayInput("P", grade, late, absent, kpi, leave, books, allowances)
+    result = compute_pay(person, POLICY)
+    assert result.gross == sum(result.lines[key].amount for key in PAY_LINES)
+    assert all(line.amount >= 0 for line in result.lines.values())
+    assert result.lines["performance"].amount <= POLICY.grades[grade].performance
