@@ -55,6 +55,7 @@ BAD = [
     ("payroll", with_change(PAYROLL, _set(["people", 0, "leave_days"], {"holiday": 1})), "people[0].leave_days.holiday"),
     ("payroll", with_change(PAYROLL, _set(["people", 0, "leave_days"], {"sick": 0.3})), "people[0].leave_days.sick: must be counted in half days"),
     ("payroll", with_change(PAYROLL, _set(["month"], "2026-1")), "month"),
+    ("payroll", with_change(PAYROLL, lambda d: d["people"].append(dict(d["people"][0]))), "people[1].id"),
     ("promotion", with_change(application(), _set(["target"], "agent.3")), "target: target agent.3 is not the next rung"),
     ("promotion", with_change(application(), _set(["target"], "agent.p")), "target"),
     ("promotion", with_change(application(), _set(["target"], "boss")), "target: unknown grade"),

@@ -50,7 +50,11 @@ def run_payroll(data: Any, policy: Policy) -> dict:
     """Validate a payroll document, compute every person's pay, return the output document."""
     doc = validate(PayrollIn, data)
     inputs = []
+    seen: set[str] = set()
     for index, person in enumerate(doc.people):
+        if person.id in seen:
+            raise InputError(f"people[{index}].id", f"person id {person.id} appears twice")
+        seen.add(person.id)
         if person.grade not in policy.grades:
             raise InputError(f"people[{index}].grade", f"unknown grade {person.grade!r}")
         if person.kpi_score is None and policy.grades[person.grade].performance != 0:
