@@ -2,28 +2,54 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create the Flask app: instance-relative config, templates and static at the repo root."""
     app = Flask(__name__, instance_relative_config=True,
                 template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
-    app.config.from_mapping(SECRET_KEY="dev-only-change-me")
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        SECRET_KEY="dev-only-change-me",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(app.instance_path) / 'csapp.sqlite'}",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=10),
+        MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+        LOGIN_THROTTLE_FREE_ATTEMPTS=5,
+    )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
     else:
         app.config.from_mapping(test_config)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from .cli.rules import rules_cli
-    from .views.home import bp as home_bp
+    from .extensions import csrf, db, login_manager, migrate
+    from . import models  # noqa: F401  (register the tables)
 
-    app.cli.add_command(rules_cli)
-    app.register_blueprint(home_bp)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录。"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(models.User, int(user_id))
+
+    from .cli import register_commands
+    from .views import register_views
+
+    register_commands(app)
+    register_views(app)
     return app

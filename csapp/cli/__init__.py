@@ -1,1 +1,13 @@
 """Command-line commands registered on the app (`flask --app csapp …`)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_commands(app: Flask) -> None:
+    from .demo import demo_command
+    from .rules import rules_cli
+
+    app.cli.add_command(rules_cli)
+    app.cli.add_command(demo_command)

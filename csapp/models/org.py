@@ -1,0 +1,76 @@
+"""The organisation: departments, employees and their grade history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+TRACK_NAMES = {"agent": "话务员", "spec": "成长档案专员", "sup": "客服主管", "mgr": "客服经理"}
+EMPLOYMENT_NAMES = {"regular": "正式", "intern": "实习"}
+
+
+class Department(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+
+    employees: Mapped[list["Employee"]] = relationship(back_populates="department", order_by="Employee.code")
+
+
+class Employee(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)  # 工号
+    name: Mapped[str] = mapped_column(String(80))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
+    track: Mapped[str] = mapped_column(String(10))  # agent | spec | sup | mgr
+    employment: Mapped[str] = mapped_column(String(10), default="regular")  # regular | intern
+    hired_on: Mapped[dt.date] = mapped_column(Date)
+    regularized_on: Mapped[dt.date | None] = mapped_column(Date)  # 转正
+    separated_on: Mapped[dt.date | None] = mapped_column(Date)
+    serious_error: Mapped[bool] = mapped_column(default=False)  # 严重工作失误 (specialists)
+
+    department: Mapped[Department] = relationship(back_populates="employees")
+    grades: Mapped[list["GradeChange"]] = relationship(back_populates="employee",
+                                                       order_by="GradeChange.effective_on")
+
+    @property
+    def track_name(self) -> str:
+        return TRACK_NAMES[self.track]
+
+    @property
+    def employment_name(self) -> str:
+        return EMPLOYMENT_NAMES[self.employment]
+
+    def grade_change_on(self, day: dt.date) -> "GradeChange | None":
+        """Return the grade entry in force on *day*."""
+        current = None
+        for change in self.grades:
+            if change.effective_on <= day:
+                current = change
+        return current
+
+    def grade_on(self, day: dt.date) -> str | None:
+        change = self.grade_change_on(day)
+        return change.grade if change else None
+
+    def employed_in(self, month_start: dt.date, month_end: dt.date) -> bool:
+        """Tell whether the person worked at some point of the period."""
+        return self.hired_on <= month_end and (self.separated_on is None or self.separated_on >= month_start)
+
+
+class GradeChange(db.Model):
+    """A grade in force from a date: on hiring, by appointment or by promotion."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), index=True)
+    grade: Mapped[str] = mapped_column(String(10))
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(12))  # hire | appointment | promotion
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=lambda: dt.datetime.now(dt.UTC).replace(tzinfo=None))
+
+    employee: Mapped[Employee] = relationship(back_populates="grades")

@@ -1,0 +1,121 @@
+"""Logins: authenticate (slowing down repeated failures), change password, manage users and roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from flask import current_app
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from ..models import ROLES, Employee, User, UserRole
+from . import audit
+from .access import require
+from .errors import NotFound, ServiceError
+
+MIN_PASSWORD = 8
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def wait_seconds(user: User, now: dt.datetime | None = None) -> int:
+    """Seconds the user must wait before the next attempt (0 when free to try)."""
+    free = current_app.config["LOGIN_THROTTLE_FREE_ATTEMPTS"]
+    if user.failed_logins < free or user.last_failed_at is None:
+        return 0
+    delay = min(300, 15 * 2 ** (user.failed_logins - free))
+    elapsed = ((now or _now()) - user.last_failed_at).total_seconds()
+    return max(0, math.ceil(delay - elapsed))
+
+
+def authenticate(username: str, password: str) -> User:
+    """Return the user for a correct username and password, or raise a ServiceError."""
+    user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
+    if user is None:
+        check_password_hash(generate_password_hash("x"), password or "")  # same cost as a real check
+        raise ServiceError("用户名或密码不正确。")
+    wait = wait_seconds(user)
+    if wait:
+        raise ServiceError(f"登录失败次数过多,请 {wait} 秒后再试。")
+    if not check_password_hash(user.password_hash, password or ""):
+        user.failed_logins += 1
+        user.last_failed_at = _now()
+        db.session.commit()
+        raise ServiceError("用户名或密码不正确。")
+    if not user.active:
+        raise ServiceError("此账号已停用,请联系管理员。")
+    if user.failed_logins:
+        user.failed_logins = 0
+        user.last_failed_at = None
+        db.session.commit()
+    return user
+
+
+def _check_new_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise ServiceError(f"新密码至少 {MIN_PASSWORD} 位。", "new_password")
+
+
+def change_password(user: User, current: str, new: str, repeat: str) -> None:
+    """Change one's own password."""
+    if not check_password_hash(user.password_hash, current or ""):
+        raise ServiceError("当前密码不正确。", "current_password")
+    _check_new_password(new)
+    if new != repeat:
+        raise ServiceError("两次输入的新密码不一致。", "repeat_password")
+    user.password_hash = generate_password_hash(new)
+    audit.record(user, "user.password", "user", user.id, subject=user.username, field="password",
+                 old="***", new="***")
+    db.session.commit()
+
+
+def create_user(actor: User | None, username: str, display_name: str, password: str, roles: list[str],
+                employee: Employee | None = None) -> User:
+    """Create a login with roles (admin only; `actor` None for set-up commands)."""
+    if actor is not None:
+        require(actor, "admin")
+    username = (username or "").strip()
+    if not username or len(username) > 40:
+        raise ServiceError("请填写用户名(最多 40 个字符)。", "username")
+    if db.session.scalar(select(User).where(User.username == username)):
+        raise ServiceError(f"用户名“{username}”已被使用。", "username")
+    _check_new_password(password)
+    unknown = set(roles) - set(ROLES)
+    if unknown or not roles:
+        raise ServiceError("请至少选择一个有效的角色。", "roles")
+    user = User(username=username, display_name=(display_name or username).strip(),
+                password_hash=generate_password_hash(password), employee=employee)
+    user.role_rows = [UserRole(role=r) for r in sorted(set(roles))]
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "user.create", "user", user.id, subject=username, field="roles",
+                 new=",".join(sorted(set(roles))))
+    db.session.commit()
+    return user
+
+
+def set_roles(actor: User, user_id: int, roles: list[str]) -> User:
+    """Replace a user's roles (admin only)."""
+    require(actor, "admin")
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("没有这个用户。")
+    roles = sorted(set(roles))
+    if not roles or set(roles) - set(ROLES):
+        raise ServiceError("请至少选择一个有效的角色。", "roles")
+    if user.id == actor.id and "admin" not in roles:
+        raise ServiceError("不能取消自己的管理员角色。", "roles")
+    old = ",".join(sorted(user.roles))
+    user.role_rows = [UserRole(role=r) for r in roles]
+    audit.record(actor, "user.roles", "user", user.id, subject=user.username, field="roles", old=old,
+                 new=",".join(roles))
+    db.session.commit()
+    return user
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.username)))

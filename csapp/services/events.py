@@ -1,0 +1,147 @@
+"""Recording things one by one: incidents, QA samples and dissatisfied cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ..extensions import db
+from ..models import DissatisfiedCase, Employee, Incident, QaSample, User
+from ..policy.months import month_of
+from ..policy.parameters import policy_for
+from . import audit
+from .access import employee_for, require
+from .errors import NotFound, ServiceError
+from .grid import Column, parse_cell
+from .month_lock import guard
+
+QA_SCORE = Column("score", "质检分数", "decimal", "0–100", Decimal(100))
+
+
+def _agent(user: User, employee_id: int) -> Employee:
+    require(user, "supervisor", "hr")
+    employee = employee_for(user, employee_id)
+    if employee.track != "agent":
+        raise ServiceError("只有话务员登记管理指标项、质检与不满意录音。")
+    return employee
+
+
+def _subject(employee: Employee) -> str:
+    return f"{employee.code} {employee.name}"
+
+
+def add_incident(user: User, employee_id: int, kind: str, occurred_on: str, note: str,
+                 reason: str = "") -> Incident:
+    """Record one management incident on its date."""
+    employee = _agent(user, employee_id)
+    try:
+        day = dt.date.fromisoformat(occurred_on)
+    except (TypeError, ValueError):
+        raise ServiceError("请填写正确的日期(年-月-日)。", "occurred_on") from None
+    if day > dt.date.today():
+        raise ServiceError("日期不能晚于今天。", "occurred_on")
+    month = month_of(day)
+    incidents = policy_for(month).kpi.incidents
+    if kind not in incidents:
+        raise ServiceError("请选择事件类型。", "kind")
+    correction = guard(user, employee.department_id, month, reason)
+    incident = Incident(employee_id=employee.id, month=month, occurred_on=day, kind=kind,
+                        note=(note or "").strip(), recorded_by_id=user.id)
+    db.session.add(incident)
+    db.session.flush()
+    audit.record(user, "incident.add", "incident", incident.id, subject=_subject(employee), month=month,
+                 field=kind, new=f"{incidents[kind].name} {day} {incident.note}".strip(),
+                 reason=reason.strip(), correction=correction)
+    db.session.commit()
+    return incident
+
+
+def remove_incident(user: User, incident_id: int, reason: str = "") -> None:
+    """Delete a wrongly recorded incident."""
+    incident = db.session.get(Incident, incident_id)
+    if incident is None:
+        raise NotFound("这条记录不存在或已删除。")
+    employee = _agent(user, incident.employee_id)
+    correction = guard(user, employee.department_id, incident.month, reason)
+    name = policy_for(incident.month).kpi.incidents[incident.kind].name
+    audit.record(user, "incident.remove", "incident", incident.id, subject=_subject(employee),
+                 month=incident.month, field=incident.kind, old=f"{name} {incident.occurred_on} {incident.note}".strip(),
+                 reason=reason.strip(), correction=correction)
+    db.session.delete(incident)
+    db.session.commit()
+
+
+def add_sample(user: User, employee_id: int, month: str, score: str, recording_id: str,
+               reason: str = "") -> QaSample:
+    """Record one QA sample score of an agent's month."""
+    employee = _agent(user, employee_id)
+    value = parse_cell(QA_SCORE, score)
+    if value is None:
+        raise ServiceError("请填写质检分数。", "score")
+    correction = guard(user, employee.department_id, month, reason)
+    sample = QaSample(employee_id=employee.id, month=month, score=value,
+                      recording_id=(recording_id or "").strip(), reviewer_id=user.id)
+    db.session.add(sample)
+    db.session.flush()
+    audit.record(user, "qa.add", "qa_sample", sample.id, subject=_subject(employee), month=month,
+                 field="score", new=f"{value} {sample.recording_id}".strip(), reason=reason.strip(),
+                 correction=correction)
+    db.session.commit()
+    return sample
+
+
+def remove_sample(user: User, sample_id: int, reason: str = "") -> None:
+    sample = db.session.get(QaSample, sample_id)
+    if sample is None:
+        raise NotFound("这条记录不存在或已删除。")
+    employee = _agent(user, sample.employee_id)
+    correction = guard(user, employee.department_id, sample.month, reason)
+    audit.record(user, "qa.remove", "qa_sample", sample.id, subject=_subject(employee), month=sample.month,
+                 field="score", old=f"{sample.score} {sample.recording_id}".strip(), reason=reason.strip(),
+                 correction=correction)
+    db.session.delete(sample)
+    db.session.commit()
+
+
+def add_case(user: User, employee_id: int, month: str, recording_id: str, note: str = "",
+             reason: str = "") -> DissatisfiedCase:
+    """Record one dissatisfied rating (reviewed later: justified or not)."""
+    employee = _agent(user, employee_id)
+    correction = guard(user, employee.department_id, month, reason)
+    case = DissatisfiedCase(employee_id=employee.id, month=month, recording_id=(recording_id or "").strip(),
+                            note=(note or "").strip())
+    db.session.add(case)
+    db.session.flush()
+    audit.record(user, "case.add", "dissatisfied_case", case.id, subject=_subject(employee), month=month,
+                 field="recording_id", new=case.recording_id, reason=reason.strip(), correction=correction)
+    db.session.commit()
+    return case
+
+
+def review_case(user: User, case_id: int, justified: bool | None, reason: str = "") -> DissatisfiedCase:
+    """Record the review of a dissatisfied case: justified (有理由) or not."""
+    case = db.session.get(DissatisfiedCase, case_id)
+    if case is None:
+        raise NotFound("这条记录不存在或已删除。")
+    employee = _agent(user, case.employee_id)
+    correction = guard(user, employee.department_id, case.month, reason)
+    names = {True: "有理由", False: "无理由", None: "未复核"}
+    old = case.justified
+    case.justified = justified
+    audit.record(user, "case.review", "dissatisfied_case", case.id, subject=_subject(employee), month=case.month,
+                 field="justified", old=names[old], new=names[justified], reason=reason.strip(),
+                 correction=correction)
+    db.session.commit()
+    return case
+
+
+def remove_case(user: User, case_id: int, reason: str = "") -> None:
+    case = db.session.get(DissatisfiedCase, case_id)
+    if case is None:
+        raise NotFound("这条记录不存在或已删除。")
+    employee = _agent(user, case.employee_id)
+    correction = guard(user, employee.department_id, case.month, reason)
+    audit.record(user, "case.remove", "dissatisfied_case", case.id, subject=_subject(employee), month=case.month,
+                 field="recording_id", old=case.recording_id, reason=reason.strip(), correction=correction)
+    db.session.delete(case)
+    db.session.commit()

@@ -1,0 +1,203 @@
+"""Entry sheets (department × month grids) and saving one cell with optimistic locking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..extensions import db
+from ..models import AgentMonth, Attendance, DepartmentMonth, Employee, SpecialistMonth, User
+from . import audit
+from .access import department_for, require
+from .errors import Conflict, ServiceError
+from .kpi import month_bounds
+from .month_lock import department_month, guard
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    label: str
+    kind: str  # int | decimal | half (half days)
+    hint: str = ""
+    maximum: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    key: str
+    title: str
+    model: type
+    tracks: tuple[str, ...]
+    columns: tuple[Column, ...]
+
+    def column(self, field: str) -> Column:
+        for column in self.columns:
+            if column.field == field:
+                return column
+        raise ServiceError("没有这一列。")
+
+
+SHEETS = {
+    "metrics": Sheet("metrics", "绩效数据", AgentMonth, ("agent",), (
+        Column("production", "接线量", "int", "本月接听的电话数"),
+        Column("feedback_unprocessed", "未处理反馈", "int", "用户反馈未处理的例数,每例 −1"),
+        Column("im_unprocessed", "未处理环信", "int", "下班时未处理的环信消息,每条 −2"),
+        Column("avg_call_seconds", "通话均长(秒)", "decimal", "正式员工上限 120 秒,实习 180 秒", Decimal(3600)),
+        Column("plan_missed", "计划未达标", "int", "未达标的部门计划指标,每项 −1"),
+        Column("knowledge_errors", "业务知识差错", "int", "解答错误或不专业,每次 −2;属于管理指标项的请在事件登记"),
+        Column("operation_errors", "操作失误", "int", "操作办理失误,每次 −2;属于“工作差错”的请在事件登记"),
+        Column("discipline", "纪律/卫生", "int", "现场纪律、办公环境卫生,每次 −1;辖区卫生问题请在事件登记"),
+        Column("cooperation", "配合度", "int", "工作配合度/执行力,每次 −1;不执行工作安排请在事件登记"),
+    )),
+    "attendance": Sheet("attendance", "考勤", Attendance, ("agent", "spec", "sup", "mgr"), (
+        Column("late", "迟到", "int", "次数"),
+        Column("absent", "旷工", "int", "次数"),
+        Column("leave_annual", "年假", "half", "天,可填半天"),
+        Column("leave_sick", "病假", "half", "天"),
+        Column("leave_personal", "事假", "half", "天"),
+        Column("leave_bereavement", "丧假", "half", "天"),
+        Column("leave_maternity", "产假", "half", "天"),
+        Column("leave_marriage", "婚假", "half", "天"),
+        Column("leave_other", "其他假", "half", "天"),
+    )),
+    "specialist": Sheet("specialist", "专员数据", SpecialistMonth, ("spec",), (
+        Column("books_delivered", "交付本数", "int", "佣金 = 本数 × 2 元"),
+        Column("audit_errors", "审核差错", "int", "次数"),
+        Column("delivery_data_errors", "数据交付失误", "int", "次数"),
+        Column("shipping_errors", "配送失误", "int", "次数"),
+    )),
+}
+
+DEPARTMENT_COLUMNS = (
+    Column("connection_rate", "400电话接通率(%)", "decimal", "部门当月接通率,0–100", Decimal(100)),
+    Column("service_level", "服务水平(%)", "decimal", "20 秒内接起的来电占比,0–100", Decimal(100)),
+    Column("headcount", "在册人数", "int", "月末人数"),
+    Column("leavers", "流失人数", "int", "本月离职人数"),
+)
+
+
+def parse_cell(column: Column, text: str) -> int | Decimal | None:
+    """Parse a typed-in value, or raise a ServiceError in Chinese naming the column."""
+    text = (text or "").strip().replace(",", "")
+    if text == "":
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ServiceError(f"“{column.label}”须填数字,不能是“{text}”。", column.field) from None
+    if not number.is_finite():
+        raise ServiceError(f"“{column.label}”须填数字。", column.field)
+    if number < 0:
+        raise ServiceError(f"“{column.label}”不能为负数。", column.field)
+    if column.maximum is not None and number > column.maximum:
+        raise ServiceError(f"“{column.label}”不能超过 {column.maximum}。", column.field)
+    if column.kind == "int":
+        if number != number.to_integral_value():
+            raise ServiceError(f"“{column.label}”须填整数。", column.field)
+        return int(number)
+    if column.kind == "half" and (number * 2) % 1 != 0:
+        raise ServiceError(f"“{column.label}”按半天计,只能填 0.5 的倍数。", column.field)
+    if number.as_tuple().exponent < -2:
+        raise ServiceError(f"“{column.label}”最多两位小数。", column.field)
+    return number
+
+
+def sheet_people(sheet: Sheet, department_id: int, month: str) -> list[Employee]:
+    """Return the people a sheet lists for a department and month."""
+    start, end = month_bounds(month)
+    employees = db.session.scalars(select(Employee).where(Employee.department_id == department_id,
+                                                          Employee.track.in_(sheet.tracks))
+                                   .order_by(Employee.code))
+    return [e for e in employees if e.employed_in(start, end)]
+
+
+def sheet_records(sheet: Sheet, employees: list[Employee], month: str) -> dict[int, object]:
+    ids = [e.id for e in employees]
+    return {r.employee_id: r for r in db.session.scalars(
+        select(sheet.model).where(sheet.model.employee_id.in_(ids), sheet.model.month == month))}
+
+
+def _display(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _check_version(record, version: int | None, label: str, field: str) -> None:
+    current = getattr(record, field) if record is not None else None
+    have = record.version if record is not None else 0
+    if version is not None and version != have:
+        who = record.updated_by_id and db.session.get(User, record.updated_by_id)
+        name = who.display_name if who else "他人"
+        raise Conflict(f"“{label}”已被{name}修改,当前值为 {_display(current) or '空'};您的修改未保存,请核对后重新填写。",
+                       current=current, field=field)
+
+
+def save_cell(user: User, sheet_key: str, department_id: int, month: str, employee_id: int, field: str,
+              text: str, version: int | None, reason: str = ""):
+    """Save one cell of a sheet; refuse a stale version, a locked month or a bad value."""
+    require(user, "supervisor", "hr")
+    sheet = SHEETS.get(sheet_key)
+    if sheet is None:
+        raise ServiceError("没有这张表。")
+    department = department_for(user, department_id)
+    column = sheet.column(field)
+    employee = db.session.get(Employee, employee_id)
+    if employee is None or employee not in sheet_people(sheet, department.id, month):
+        raise ServiceError("此人不在本部门本月的名单中。")
+    value = parse_cell(column, text)
+    correction = guard(user, department.id, month, reason)
+    record = db.session.scalar(select(sheet.model).where(sheet.model.employee_id == employee.id,
+                                                         sheet.model.month == month))
+    _check_version(record, version, column.label, field)
+    if record is None:
+        record = sheet.model(employee_id=employee.id, month=month)
+        db.session.add(record)
+    nullable = sheet.model.__table__.c[field].nullable
+    if value is None and not nullable:
+        value = 0
+    old = getattr(record, field)
+    if old == value and record.id is not None:
+        db.session.rollback()
+        return record
+    setattr(record, field, value)
+    record.updated_by_id = user.id
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict(f"“{column.label}”刚被他人修改,您的修改未保存,请刷新后重试。", field=field) from None
+    audit.record(user, f"{sheet.key}.update", sheet.model.__tablename__, record.id,
+                 subject=f"{employee.code} {employee.name}", month=month, field=field, old=old, new=value,
+                 reason=reason.strip(), correction=correction)
+    db.session.commit()
+    return record
+
+
+def save_department_field(user: User, department_id: int, month: str, field: str, text: str,
+                          version: int | None, reason: str = "") -> DepartmentMonth:
+    """Save one department-month figure (connection rate, service level, headcount, leavers)."""
+    require(user, "supervisor", "hr")
+    department = department_for(user, department_id)
+    column = next((c for c in DEPARTMENT_COLUMNS if c.field == field), None)
+    if column is None:
+        raise ServiceError("没有这一项。")
+    value = parse_cell(column, text)
+    correction = guard(user, department.id, month, reason)
+    record = department_month(department.id, month)
+    _check_version(record, version, column.label, field)
+    record = record or department_month(department.id, month, create=True)
+    old = getattr(record, field)
+    setattr(record, field, value)
+    record.updated_by_id = user.id
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict(f"“{column.label}”刚被他人修改,您的修改未保存,请刷新后重试。", field=field) from None
+    audit.record(user, "department_month.update", "department_month", record.id, subject=department.name,
+                 month=month, field=field, old=old, new=value, reason=reason.strip(), correction=correction)
+    db.session.commit()
+    return record

@@ -1,0 +1,215 @@
+"""Import a month's agent metrics from CSV or XLSX: every row valid → all saved, else nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import delete, select
+
+from ..extensions import db
+from ..models import AgentMonth, DissatisfiedCase, Employee, QaSample, User
+from . import audit
+from .access import department_for, require
+from .errors import ServiceError
+from .grid import SHEETS, Column, parse_cell
+from .kpi import department_agents
+from .month_lock import is_locked
+
+CODE = "工号"
+NAME = "姓名"
+CASES = "不满意录音编号"
+QA_COLUMNS = tuple(f"质检{i}" for i in range(1, 6))
+METRIC_COLUMNS = {c.label: c for c in SHEETS["metrics"].columns}
+HEADERS = (CODE, NAME, *METRIC_COLUMNS, *QA_COLUMNS, CASES)
+QA_SCORE = Column("score", "质检分数", "decimal", "", Decimal(100))
+
+
+@dataclass
+class ImportProblem:
+    row: int  # 1-based row of the file (1 = header)
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    saved: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def read_table(filename: str, data: bytes) -> list[list[str]]:
+    """Read the rows of a CSV (UTF-8 or GBK) or XLSX file as text cells."""
+    name = (filename or "").lower()
+    if name.endswith(".xlsx"):
+        from openpyxl import load_workbook
+        try:
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception:  # openpyxl raises many kinds for a damaged file
+            raise ServiceError("无法读取这个 Excel 文件,请确认是 .xlsx 格式。") from None
+        sheet = book.worksheets[0]
+        rows = [["" if v is None else _cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        book.close()
+        return rows
+    if name.endswith(".csv"):
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise ServiceError("无法识别 CSV 文件的编码,请另存为 UTF-8 格式。")
+        return [row for row in csv.reader(io.StringIO(text))]
+    raise ServiceError("请上传 .xlsx 或 .csv 文件。")
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _check_header(header: list[str], problems: list[ImportProblem]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for index, name in enumerate(header):
+        name = name.strip()
+        if not name:
+            continue
+        if name not in HEADERS:
+            problems.append(ImportProblem(1, name, f"无法识别的列名“{name}”,请使用导入模板的表头。"))
+        elif name in columns:
+            problems.append(ImportProblem(1, name, f"列“{name}”出现了两次。"))
+        else:
+            columns[name] = index
+    for required in (CODE, *METRIC_COLUMNS):
+        if required not in columns:
+            problems.append(ImportProblem(1, required, f"缺少列“{required}”。"))
+    return columns
+
+
+def import_metrics(user: User, department_id: int, month: str, filename: str, data: bytes) -> ImportResult:
+    """Validate every row; save all of them in one transaction only when none has a problem."""
+    require(user, "supervisor", "hr")
+    department = department_for(user, department_id)
+    if is_locked(department.id, month):
+        raise ServiceError(f"{month} 已锁定,不能导入;如需更正请联系人事。")
+    rows = read_table(filename, data)
+    result = ImportResult()
+    if not rows or not any(c.strip() for c in rows[0]):
+        result.problems.append(ImportProblem(1, "", "文件是空的,请使用导入模板。"))
+        return result
+    columns = _check_header(rows[0], result.problems)
+    if result.problems:
+        return result
+    agents = {a.code: a for a in department_agents(department.id, month)}
+    parsed: list[tuple[Employee, dict, list[Decimal], list[str]]] = []
+    seen: dict[str, int] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        cells = {name: (row[i].strip() if i < len(row) else "") for name, i in columns.items()}
+        if not any(cells.values()):
+            continue
+        code = cells[CODE]
+        if code in seen:
+            result.problems.append(ImportProblem(number, CODE, f"工号 {code} 与第 {seen[code]} 行重复。"))
+            continue
+        seen[code] = number
+        employee = agents.get(code)
+        if employee is None:
+            result.problems.append(ImportProblem(number, CODE, f"工号“{code}”不是{department.name} {month} 的话务员。"))
+            continue
+        values, scores = {}, []
+        for label, column in METRIC_COLUMNS.items():
+            try:
+                values[column.field] = parse_cell(column, cells[label])
+            except ServiceError as exc:
+                result.problems.append(ImportProblem(number, label, exc.message))
+        for label in QA_COLUMNS:
+            if label in cells and cells[label]:
+                try:
+                    scores.append(parse_cell(QA_SCORE, cells[label]))
+                except ServiceError as exc:
+                    result.problems.append(ImportProblem(number, label, exc.message.replace("质检分数", label)))
+        recordings = [r.strip() for r in cells.get(CASES, "").replace(";", ";").split(";") if r.strip()]
+        parsed.append((employee, values, scores, recordings))
+    if result.problems:
+        return result
+    if not parsed:
+        result.problems.append(ImportProblem(2, "", "文件里没有数据行。"))
+        return result
+    for employee, values, scores, recordings in parsed:
+        _save_row(user, employee, month, values, scores, recordings)
+    audit.record(user, "import.metrics", "department", department.id, subject=department.name, month=month,
+                 field="rows", new=f"{filename}:{len(parsed)} 行")
+    db.session.commit()
+    result.saved = len(parsed)
+    return result
+
+
+def _save_row(user: User, employee: Employee, month: str, values: dict, scores: list[Decimal],
+              recordings: list[str]) -> None:
+    subject = f"{employee.code} {employee.name}"
+    record = db.session.scalar(select(AgentMonth).where(AgentMonth.employee_id == employee.id,
+                                                        AgentMonth.month == month))
+    if record is None:
+        record = AgentMonth(employee_id=employee.id, month=month)
+        db.session.add(record)
+        db.session.flush()
+    for name, value in values.items():
+        if value is None and not AgentMonth.__table__.c[name].nullable:
+            value = 0
+        old = getattr(record, name)
+        if old != value:
+            setattr(record, name, value)
+            audit.record(user, "metrics.import", "agent_month", record.id, subject=subject, month=month,
+                         field=name, old=old, new=value)
+    record.updated_by_id = user.id
+    if scores:
+        old_scores = [s.score for s in db.session.scalars(select(QaSample).where(
+            QaSample.employee_id == employee.id, QaSample.month == month))]
+        db.session.execute(delete(QaSample).where(QaSample.employee_id == employee.id, QaSample.month == month))
+        db.session.add_all(QaSample(employee_id=employee.id, month=month, score=s, reviewer_id=user.id)
+                           for s in scores)
+        audit.record(user, "qa.import", "qa_sample", None, subject=subject, month=month, field="scores",
+                     old=" ".join(map(str, old_scores)), new=" ".join(map(str, scores)))
+    known = set(db.session.scalars(select(DissatisfiedCase.recording_id).where(
+        DissatisfiedCase.employee_id == employee.id, DissatisfiedCase.month == month)))
+    for recording in recordings:
+        if recording not in known:
+            db.session.add(DissatisfiedCase(employee_id=employee.id, month=month, recording_id=recording,
+                                            note="导入"))
+            audit.record(user, "case.import", "dissatisfied_case", None, subject=subject, month=month,
+                         field="recording_id", new=recording)
+            known.add(recording)
+
+
+def template_workbook(agents: list[Employee]) -> bytes:
+    """Return the import template (Chinese headers; the agents' 工号 and 姓名 filled in)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "绩效数据"
+    sheet.append(list(HEADERS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for agent in agents:
+        sheet.append([agent.code, agent.name])
+    sheet.column_dimensions["A"].width = 12
+    notes = book.create_sheet("填写说明")
+    notes.append(["列", "说明"])
+    notes.append([CODE, "必填,员工工号"])
+    for label, column in METRIC_COLUMNS.items():
+        notes.append([label, column.hint or "非负整数"])
+    notes.append(["质检1–质检5", "当月抽检的录音分数 0–100;填写后替换本月已登记的样本"])
+    notes.append([CASES, "不满意录音的编号,多个用分号隔开;导入后在“质检抽样”里复核是否有理由"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

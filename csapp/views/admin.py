@@ -1,0 +1,67 @@
+"""用户与角色: the admin creates logins and sets their roles."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, widgets
+from wtforms.validators import DataRequired
+
+from ..extensions import db
+from ..models import ROLES, Employee
+from ..services import accounts
+from ..services.access import require
+from ..services.errors import ServiceError
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+class RolesField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class UserForm(FlaskForm):
+    username = StringField("用户名", validators=[DataRequired("请填写用户名。")])
+    display_name = StringField("显示名称")
+    password = PasswordField("初始密码(至少 8 位)", validators=[DataRequired("请填写初始密码。")])
+    employee = SelectField("对应员工(可不选)", coerce=str)
+    roles = RolesField("角色", choices=list(ROLES.items()))
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@login_required
+def users():
+    require(current_user, "admin")
+    form = UserForm()
+    employees = db.session.scalars(select(Employee).order_by(Employee.code))
+    form.employee.choices = [("", "—")] + [(str(e.id), f"{e.code} {e.name}") for e in employees]
+    if form.validate_on_submit():
+        employee = db.session.get(Employee, int(form.employee.data)) if form.employee.data else None
+        try:
+            accounts.create_user(current_user, form.username.data, form.display_name.data, form.password.data,
+                                 form.roles.data or [], employee)
+        except ServiceError as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "username").errors.append(exc.message)
+        else:
+            flash(f"已创建用户 {form.username.data}。")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/users.html", form=form, users=accounts.list_users(), roles=ROLES)
+
+
+@bp.post("/users/<int:user_id>/roles")
+@login_required
+def set_roles(user_id: int):
+    try:
+        user = accounts.set_roles(current_user, user_id, request.form.getlist("roles"))
+    except ServiceError as exc:
+        db.session.rollback()
+        if exc.status == 403:
+            raise
+        flash(exc.message)
+    else:
+        flash(f"已更新 {user.username} 的角色。")
+    return redirect(url_for("admin.users"))

@@ -1,0 +1,37 @@
+"""我的成绩 and an agent's score page: the month's breakdown, explained, and a 12-month trend."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+from flask_login import current_user, login_required
+
+from ..services.access import employee_for
+from ..services.kpi import agent_history, agent_month_score
+from .charts import trend
+from .common import month_arg, month_nav
+
+bp = Blueprint("agent", __name__)
+
+
+def _page(employee_id: int):
+    employee = employee_for(current_user, employee_id)
+    month = month_arg()
+    kpi, row = agent_month_score(employee, month)
+    history = agent_history(employee, month)
+    chart = trend([(m, r.score.total if r and r.score else None) for m, r in history])
+    return render_template("agent/scores.html", employee=employee, kpi=kpi, row=row, chart=chart,
+                           history=history, own=employee.id == current_user.employee_id, **month_nav(month))
+
+
+@bp.get("/me/scores")
+@login_required
+def my_scores():
+    if not current_user.employee_id:
+        abort(404)
+    return _page(current_user.employee_id)
+
+
+@bp.get("/employees/<int:employee_id>/scores")
+@login_required
+def scores(employee_id: int):
+    return _page(employee_id)

@@ -1,0 +1,31 @@
+"""审计日志: HR lists and filters every recorded change."""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+from flask_login import current_user, login_required
+
+from ..policy.months import is_month
+from ..services import audit
+from ..services.access import require
+from ..services.errors import ServiceError
+from .common import htmx_render
+
+bp = Blueprint("audit_log", __name__)
+
+
+@bp.get("/audit")
+@login_required
+def index():
+    require(current_user, "hr", "admin")
+    month = request.args.get("month", "").strip()
+    if month and not is_month(month):
+        raise ServiceError(f"月份“{month}”无效,请按 年-月 填写。")
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    filters = {"action": request.args.get("action", "").strip(), "month": month,
+               "text": request.args.get("text", "").strip(),
+               "corrections_only": request.args.get("corrections") == "1"}
+    entries = audit.search(**filters, limit=101, offset=(page - 1) * 100)
+    return htmx_render("audit/index.html", "audit/_rows.html", entries=entries[:100], more=len(entries) > 100,
+                       page=page, filters=filters)

@@ -1,0 +1,55 @@
+"""What every page needs: the month in view, the department in view, htmx-aware rendering."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, make_response, render_template, request
+from flask_login import current_user
+
+from ..policy.months import add_months, is_month, month_of
+from ..services.access import departments_for
+from ..services.errors import ServiceError
+
+
+def default_month() -> str:
+    """The month usually being worked on: the previous calendar month."""
+    return add_months(month_of(dt.date.today()), -1)
+
+
+def month_arg(name: str = "month") -> str:
+    """Return the month asked for in the query string, or the default one."""
+    value = request.values.get(name, "").strip()
+    if not value:
+        return default_month()
+    if not is_month(value):
+        raise ServiceError(f"月份“{value}”无效,请按 年-月 填写,例如 2026-10。")
+    return value
+
+
+def department_arg():
+    """Return the department in view: ?dept= for those who see several, else one's own."""
+    departments = departments_for(current_user)
+    if not departments:
+        abort(403)
+    wanted = request.values.get("dept", "").strip()
+    if wanted:
+        if not wanted.isdigit():
+            raise ServiceError("部门参数无效。")
+        match = [d for d in departments if d.id == int(wanted)]
+        if not match:
+            abort(403)
+        return match[0]
+    return departments[0]
+
+
+def htmx_render(page: str, partial: str, **context):
+    """Render the page, or only its partial for an htmx request; vary the cache on HX-Request."""
+    template = partial if request.headers.get("HX-Request") else page
+    response = make_response(render_template(template, **context))
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+def month_nav(month: str) -> dict:
+    return {"month": month, "prev_month": add_months(month, -1), "next_month": add_months(month, 1)}

@@ -1,0 +1,124 @@
+"""成绩录入: the department × month entry grids, saved cell by cell with htmx."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..models import Employee
+from ..services import grid as grid_service
+from ..services import month_lock
+from ..services.access import require
+from ..services.errors import Conflict, ServiceError
+from ..services.kpi import department_kpi
+from .common import department_arg, htmx_render, month_arg, month_nav
+
+bp = Blueprint("entry", __name__, url_prefix="/entry")
+
+
+def _int_arg(name: str) -> int:
+    value = request.values.get(name, "").strip()
+    if not value.isdigit():
+        raise ServiceError("请求参数无效。")
+    return int(value)
+
+
+def grid_context(sheet_key: str, department, month: str) -> dict:
+    """Everything the grid templates need for one department-month sheet."""
+    sheet = grid_service.SHEETS.get(sheet_key)
+    if sheet is None:
+        raise ServiceError("没有这张表。")
+    people = grid_service.sheet_people(sheet, department.id, month)
+    records = grid_service.sheet_records(sheet, people, month)
+    kpi = department_kpi(department.id, month) if sheet.key == "metrics" else None
+    return {"sheet": sheet, "sheets": grid_service.SHEETS, "department": department, "people": people,
+            "records": records, "kpi": kpi, "dept_month": month_lock.department_month(department.id, month),
+            "dept_columns": grid_service.DEPARTMENT_COLUMNS, "can_correct": current_user.has("hr"),
+            **month_nav(month)}
+
+
+@bp.get("")
+@login_required
+def grid():
+    require(current_user, "supervisor", "hr")
+    department = department_arg()
+    month = month_arg()
+    context = grid_context(request.args.get("sheet", "metrics"), department, month)
+    context["locked"] = bool(context["dept_month"] and context["dept_month"].locked_at)
+    return htmx_render("entry/grid.html", "entry/_grid.html", **context)
+
+
+@bp.post("/cell")
+@login_required
+def save_cell():
+    department = department_arg()
+    month = month_arg()
+    sheet_key = request.form.get("sheet", "")
+    employee_id = _int_arg("employee_id")
+    field = request.form.get("field", "")
+    version = request.form.get("version", "").strip()
+    text = request.form.get("value", "")
+    error = None
+    try:
+        grid_service.save_cell(current_user, sheet_key, department.id, month, employee_id, field, text,
+                               int(version) if version.isdigit() else None, request.form.get("reason", ""))
+    except Conflict as exc:
+        db.session.rollback()
+        error, text = exc.message, exc.current
+    except ServiceError as exc:
+        db.session.rollback()
+        if exc.status == 403:
+            raise
+        error = exc.message
+    context = grid_context(sheet_key, department, month)
+    employee = db.session.get(Employee, employee_id)
+    context["locked"] = bool(context["dept_month"] and context["dept_month"].locked_at)
+    return render_template("entry/_cell_saved.html", person=employee, field=field, error=error,
+                           typed=text, **context)
+
+
+@bp.post("/department")
+@login_required
+def save_department():
+    department = department_arg()
+    month = month_arg()
+    field = request.form.get("field", "")
+    version = request.form.get("version", "").strip()
+    text = request.form.get("value", "")
+    error = None
+    try:
+        grid_service.save_department_field(current_user, department.id, month, field, text,
+                                           int(version) if version.isdigit() else None,
+                                           request.form.get("reason", ""))
+    except Conflict as exc:
+        db.session.rollback()
+        error, text = exc.message, exc.current
+    except ServiceError as exc:
+        db.session.rollback()
+        if exc.status == 403:
+            raise
+        error = exc.message
+    context = grid_context(request.form.get("sheet", "metrics"), department, month)
+    context["locked"] = bool(context["dept_month"] and context["dept_month"].locked_at)
+    return render_template("entry/_department_saved.html", field=field, error=error, typed=text, **context)
+
+
+@bp.post("/lock")
+@login_required
+def lock():
+    department = department_arg()
+    month = month_arg()
+    month_lock.lock(current_user, department.id, month)
+    flash(f"{month} 已锁定。之后的修改需由人事填写原因,并作为更正记录保存。")
+    return redirect(url_for("entry.grid", dept=department.id, month=month))
+
+
+@bp.post("/unlock")
+@login_required
+def unlock():
+    department = department_arg()
+    month = month_arg()
+    month_lock.unlock(current_user, department.id, month, request.form.get("reason", ""))
+    flash(f"{month} 已解锁。")
+    return redirect(url_for("entry.grid", dept=department.id, month=month))

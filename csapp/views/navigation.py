@@ -1,0 +1,31 @@
+"""The top navigation of each role (UI.md): only what the person may use."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+
+def navigation(user) -> list[tuple[str, str]]:
+    """Return (label, url) pairs for the user's roles."""
+    items: list[tuple[str, str]] = []
+
+    def add(label: str, endpoint: str) -> None:
+        entry = (label, url_for(endpoint))
+        if entry not in items:
+            items.append(entry)
+
+    if user.employee_id and user.has("agent"):
+        add("我的成绩", "agent.my_scores")
+    if user.has("supervisor"):
+        add("成绩录入", "entry.grid")
+        add("事件登记", "events.incidents")
+        add("质检抽样", "events.qa")
+        add("排名", "ranking.ranking")
+    if user.has("hr"):
+        add("成绩录入", "entry.grid")
+        add("排名", "ranking.ranking")
+        add("审计日志", "audit_log.index")
+    if user.has("admin"):
+        add("用户与角色", "admin.users")
+    add("政策", "policy_page.index")
+    return items
