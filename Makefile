@@ -5,19 +5,30 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app csapp
 HOST ?= 127.0.0.1
 PORT ?= 5000
-# Debian packages the app needs at run time (WeasyPrint's fast font subsetting) and to build its venv.
+# Debian packages the app needs at run time (WeasyPrint's fast font subsetting) and to build its venv;
+# the tests also drive Debian's chromium.
 SYSTEM_PACKAGES := python3-venv libharfbuzz-subset0
+TEST_PACKAGES := chromium
 
-.PHONY: run test bench system-deps venv clean
+.PHONY: run test bench system-deps test-deps venv db clean
 
-run: system-deps venv
+run: system-deps venv db
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: system-deps venv
+# Local config with a random secret key (kept in instance/, not in git), migrations, demo data once.
+db: venv
+	@test -f instance/config.py || $(PY) -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > instance/config.py
+	$(FLASK) db upgrade
+	$(FLASK) demo --if-empty
+
+test: system-deps test-deps venv
 	$(PY) -m pytest
 
 bench: system-deps venv
 	$(PY) benchmarks/run.py
+
+test-deps:
+	@$(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES="$(TEST_PACKAGES)"
 
 # Install missing Debian packages when we are root; otherwise say exactly what to run.
 system-deps:

@@ -17,7 +17,42 @@ EXAMPLES = SHARED / "spec" / "examples"
 
 @pytest.fixture(scope="session")
 def app():
-    return create_app({"TESTING": True, "SECRET_KEY": "test"})
+    """An app for the rules command only (no database use)."""
+    return create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+@pytest.fixture()
+def db_app(tmp_path):
+    """An app with a fresh SQLite database holding a small organisation (see factories.build_org)."""
+    from csapp.extensions import db
+    from factories import build_org
+
+    application = create_app({"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False,
+                              "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}"})
+    with application.app_context():
+        db.create_all()
+        application.org = build_org()
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture()
+def org(db_app):
+    return db_app.org
+
+
+@pytest.fixture()
+def login(db_app):
+    """Return a test client logged in as the given username."""
+    from factories import PASSWORD
+
+    def client_for(username: str):
+        client = db_app.test_client()
+        response = client.post("/login", data={"username": username, "password": PASSWORD})
+        assert response.status_code == 302, response.data.decode()[:500]
+        return client
+    return client_for
 
 
 @pytest.fixture()

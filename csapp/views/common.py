@@ -43,9 +43,9 @@ def department_arg():
     return departments[0]
 
 
-def htmx_render(page: str, partial: str, **context):
+def htmx_render(page_template: str, partial: str, **context):
     """Render the page, or only its partial for an htmx request; vary the cache on HX-Request."""
-    template = partial if request.headers.get("HX-Request") else page
+    template = partial if request.headers.get("HX-Request") else page_template
     response = make_response(render_template(template, **context))
     response.headers["Vary"] = "HX-Request"
     return response

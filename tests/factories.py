@@ -1,0 +1,73 @@
+"""Build small organisations in the test database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from werkzeug.security import generate_password_hash
+
+from csapp.extensions import db
+from csapp.models import (AgentMonth, Department, DepartmentMonth, Employee, GradeChange, QaSample, User,
+                          UserRole)
+
+PASSWORD = "secret-pass"
+MONTH = "2026-10"
+_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+
+
+def employee(department: Department, code: str, name: str, track: str = "agent", grade: str = "agent.1",
+             employment: str = "regular", hired: dt.date = dt.date(2024, 1, 1),
+             regularized: dt.date | None = dt.date(2024, 4, 1), grade_since: dt.date | None = None) -> Employee:
+    person = Employee(code=code, name=name, department=department, track=track, employment=employment,
+                      hired_on=hired, regularized_on=regularized)
+    person.grades.append(GradeChange(grade=grade, effective_on=grade_since or hired, kind="hire"))
+    db.session.add(person)
+    return person
+
+
+def user(username: str, roles: list[str], person: Employee | None = None) -> User:
+    login = User(username=username, display_name=person.name if person else username, password_hash=_HASH,
+                 employee=person)
+    login.role_rows = [UserRole(role=r) for r in roles]
+    db.session.add(login)
+    return login
+
+
+def metrics(person: Employee, month: str = MONTH, production: int = 1000, qa=(95,), **fields) -> AgentMonth:
+    record = AgentMonth(employee=person, month=month, production=production,
+                        avg_call_seconds=Decimal(fields.pop("avg_call_seconds", 100)), **fields)
+    db.session.add(record)
+    for score in qa:
+        db.session.add(QaSample(employee=person, month=month, score=Decimal(score)))
+    return record
+
+
+def build_org() -> dict:
+    """Two departments: 客服部 (3 agents, supervisor, head) and 售后部 (1 agent, supervisor); HR, admin."""
+    main = Department(name="客服部")
+    other = Department(name="售后部")
+    db.session.add_all([main, other])
+    agents = [employee(main, "A001", "张三"), employee(main, "A002", "李四"),
+              employee(main, "A003", "王五", employment="intern", grade="agent.p", regularized=None)]
+    head = employee(main, "M001", "赵经理", track="mgr", grade="mgr.1")
+    sup = employee(main, "S001", "钱主管", track="sup", grade="sup.1")
+    spec = employee(main, "P001", "孙专员", track="spec", grade="spec.1")
+    far_agent = employee(other, "B001", "周六")
+    far_sup = employee(other, "S101", "吴主管", track="sup", grade="sup.1")
+    users = {
+        "agent": user("agent", ["agent"], agents[0]),
+        "agent2": user("agent2", ["agent"], agents[1]),
+        "supervisor": user("sup", ["supervisor", "agent"], sup),
+        "dept_head": user("head", ["dept_head", "agent"], head),
+        "hr": user("hr", ["hr"]),
+        "admin": user("admin", ["admin"]),
+        "far_supervisor": user("farsup", ["supervisor"], far_sup),
+    }
+    db.session.add(DepartmentMonth(department=main, month=MONTH, connection_rate=Decimal("96.00")))
+    metrics(agents[0], production=1200, qa=(98, 96))
+    metrics(agents[1], production=1000, qa=(90,))
+    metrics(agents[2], production=800, qa=(85,))
+    db.session.commit()
+    return {"main": main, "other": other, "agents": agents, "head": head, "sup": sup, "spec": spec,
+            "far_agent": far_agent, "users": users}

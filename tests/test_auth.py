@@ -1,0 +1,81 @@
+"""Logging in and out, changing password, slowing down failed logins, CSRF and cookie flags."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from csapp import create_app
+from csapp.extensions import db
+from csapp.models import User
+from factories import PASSWORD
+
+
+def test_login_logout(db_app, login):
+    client = login("agent")
+    assert client.get("/me/scores").status_code == 200
+    cookie = client.get_cookie("session")
+    assert cookie.http_only and cookie.same_site == "Lax"
+    client.post("/logout")
+    assert client.get("/me/scores").status_code == 302
+
+
+def test_wrong_password_is_refused_in_chinese(db_app):
+    response = db_app.test_client().post("/login", data={"username": "agent", "password": "nope"})
+    assert response.status_code == 401
+    assert "用户名或密码不正确" in response.data.decode()
+
+
+def test_repeated_failures_are_slowed_down(db_app):
+    client = db_app.test_client()
+    for _ in range(db_app.config["LOGIN_THROTTLE_FREE_ATTEMPTS"]):
+        client.post("/login", data={"username": "agent", "password": "nope"})
+    response = client.post("/login", data={"username": "agent", "password": PASSWORD})
+    assert response.status_code == 401
+    assert "秒后再试" in response.data.decode()
+    user = db.session.scalar(select(User).where(User.username == "agent"))
+    user.last_failed_at = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=10)
+    db.session.commit()
+    assert client.post("/login", data={"username": "agent", "password": PASSWORD}).status_code == 302
+    db.session.refresh(user)
+    assert user.failed_logins == 0
+
+
+def test_change_password(db_app, login):
+    client = login("agent")
+    response = client.post("/password", data={"current_password": "bad", "new_password": "new-password-1",
+                                              "repeat_password": "new-password-1"})
+    assert "当前密码不正确" in response.data.decode()
+    response = client.post("/password", data={"current_password": PASSWORD, "new_password": "short",
+                                              "repeat_password": "short"})
+    assert "至少 8 位" in response.data.decode()
+    response = client.post("/password", data={"current_password": PASSWORD, "new_password": "new-password-1",
+                                              "repeat_password": "new-password-1"})
+    assert response.status_code == 302
+    fresh = db_app.test_client()
+    assert fresh.post("/login", data={"username": "agent", "password": "new-password-1"}).status_code == 302
+
+
+def test_open_redirect_is_refused(db_app):
+    response = db_app.test_client().post("/login?next=https://evil.example/", data={"username": "agent",
+                                                                                    "password": PASSWORD})
+    assert response.headers["Location"] == "/"
+
+
+def test_state_changes_need_the_csrf_token(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/c.db"})
+    with app.app_context():
+        db.create_all()
+        from factories import build_org
+        build_org()
+        client = app.test_client()
+        assert client.post("/login", data={"username": "sup", "password": PASSWORD}).status_code == 400
+        page = client.get("/login").data.decode()
+        token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+        assert client.post("/login", data={"username": "sup", "password": PASSWORD,
+                                           "csrf_token": token}).status_code == 302
+        htmx = client.post("/entry/cell", data={"month": "2026-10"}, headers={"HX-Request": "true"})
+        assert htmx.status_code == 400 and "页面已过期" in htmx.data.decode()
+        db.session.remove()
+        db.engine.dispose()

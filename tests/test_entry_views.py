@@ -1,0 +1,51 @@
+"""The grid page and its htmx endpoints: partials, out-of-band totals, inline errors."""
+
+from __future__ import annotations
+
+from factories import MONTH
+
+
+def test_grid_page_and_partial_vary_on_hx_request(db_app, login):
+    client = login("sup")
+    page = client.get(f"/entry?month={MONTH}")
+    assert page.status_code == 200 and "HX-Request" in page.headers["Vary"]
+    html = page.data.decode()
+    assert "<h1>成绩录入 · 客服部 · 2026-10</h1>" in html and 'hx-headers=' in html
+    partial = client.get(f"/entry?month={MONTH}", headers={"HX-Request": "true"}).data.decode()
+    assert "<html" not in partial and 'id="grid-area"' in partial
+
+
+def test_saving_a_cell_returns_the_cell_and_updated_totals(db_app, login, org):
+    a2 = org["agents"][1]
+    response = login("sup").post("/entry/cell", data={
+        "sheet": "metrics", "month": MONTH, "employee_id": a2.id, "field": "production", "value": "1500",
+        "version": "1"}, headers={"HX-Request": "true"})
+    html = response.data.decode()
+    assert response.status_code == 200
+    assert f'id="cell-{a2.id}-production"' in html and 'value="1500"' in html
+    assert f'<span id="c-{a2.id}-prodrank" hx-swap-oob="true">1</span>' in html
+    assert f'<input type="hidden" id="ver-{a2.id}" name="version" value="2" hx-swap-oob="true">' in html
+    assert 'id="dept-summary" class="summary" aria-live="polite" hx-swap-oob="true"' in html
+
+
+def test_a_bad_value_shows_an_inline_error_and_keeps_what_was_typed(db_app, login, org):
+    a1 = org["agents"][0]
+    html = login("sup").post("/entry/cell", data={
+        "sheet": "metrics", "month": MONTH, "employee_id": a1.id, "field": "im_unprocessed", "value": "两个",
+        "version": "1"}).data.decode()
+    assert "“未处理环信”须填数字,不能是“两个”。" in html and 'value="两个"' in html and 'aria-invalid="true"' in html
+
+
+def test_a_stale_version_shows_the_current_value(db_app, login, org):
+    a1 = org["agents"][0]
+    client = login("sup")
+    form = {"sheet": "metrics", "month": MONTH, "employee_id": a1.id, "field": "production", "version": "1"}
+    client.post("/entry/cell", data={**form, "value": "1300"})
+    html = login("head").post("/entry/cell", data={**form, "value": "1250"}).data.decode()
+    assert "当前值为 1300" in html and 'value="1300"' in html
+
+
+def test_agent_page_explains_each_deduction(db_app, login):
+    html = login("agent2").get(f"/me/scores?month={MONTH}").data.decode()
+    assert "我的成绩 · 李四(A002)· 2026-10" in html
+    assert "不高于部门平均" in html and "近 12 个月总分" in html and "<svg" in html
