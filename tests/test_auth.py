@@ -79,3 +79,23 @@ def test_state_changes_need_the_csrf_token(tmp_path):
         assert htmx.status_code == 400 and "页面已过期" in htmx.data.decode()
         db.session.remove()
         db.engine.dispose()
+
+
+def test_admin_creates_a_user_and_sets_roles(db_app, login, org):
+    client = login("admin")
+    response = client.post("/admin/users", data={"username": "newsup", "display_name": "新主管",
+                                                 "password": "long-enough-1", "employee": "",
+                                                 "roles": ["supervisor"]})
+    assert response.status_code == 302
+    created = db.session.scalar(select(User).where(User.username == "newsup"))
+    assert created.roles == {"supervisor"}
+    response = client.post("/admin/users", data={"username": "newsup", "password": "long-enough-1",
+                                                 "employee": "", "roles": ["agent"]})
+    assert "已被使用" in response.data.decode()
+    client.post(f"/admin/users/{created.id}/roles", data={"roles": ["supervisor", "hr"]})
+    db.session.expire_all()
+    assert db.session.get(User, created.id).roles == {"supervisor", "hr"}
+    admin = db.session.scalar(select(User).where(User.username == "admin"))
+    client.post(f"/admin/users/{admin.id}/roles", data={"roles": ["hr"]})
+    db.session.expire_all()
+    assert db.session.get(User, admin.id).roles == {"admin"}  # cannot drop one's own admin role

@@ -110,7 +110,10 @@ def set_roles(actor: User, user_id: int, roles: list[str]) -> User:
     if user.id == actor.id and "admin" not in roles:
         raise ServiceError("不能取消自己的管理员角色。", "roles")
     old = ",".join(sorted(user.roles))
-    user.role_rows = [UserRole(role=r) for r in roles]
+    for row in [r for r in user.role_rows if r.role not in roles]:
+        user.role_rows.remove(row)
+    db.session.flush()
+    user.role_rows.extend(UserRole(role=r) for r in roles if r not in user.roles)
     audit.record(actor, "user.roles", "user", user.id, subject=user.username, field="roles", old=old,
                  new=",".join(roles))
     db.session.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from ..policy.kpi import competition_ranks
 from ..policy.numbers import round2
 from ..policy.parameters import KPI_ITEMS
 from .kpi import DepartmentKpi
@@ -22,8 +23,9 @@ def kpi_workbook(kpi: DepartmentKpi, department_name: str) -> bytes:
               "质检平均", "质检名次", "产量名次", "明星"]
     sheet.append([f"{department_name} {kpi.month} 绩效结果(政策版本 {kpi.policy.version})"])
     sheet.append(header)
-    rows = sorted(kpi.scored_rows, key=lambda r: -r.score.total)
-    for rank, row in enumerate(rows, start=1):
+    rows = sorted(kpi.scored_rows, key=lambda r: (-r.score.total, r.employee.code))
+    ranks = competition_ranks([r.score.total for r in rows])
+    for rank, row in zip(ranks, rows):
         s = row.score
         sheet.append([rank, row.employee.code, row.employee.name, *[round2(s.items[k].score) for k in KPI_ITEMS],
                       round2(s.incident_points), round2(s.total), round2(s.qa_avg), s.qa_rank, s.production_rank,

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, widgets
+from wtforms import PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired
 
 from ..extensions import db
@@ -28,7 +28,7 @@ class UserForm(FlaskForm):
     display_name = StringField("显示名称")
     password = PasswordField("初始密码(至少 8 位)", validators=[DataRequired("请填写初始密码。")])
     employee = SelectField("对应员工(可不选)", coerce=str)
-    roles = RolesField("角色", choices=list(ROLES.items()))
+    roles = RolesField("角色", choices=[SelectChoice(key, label) for key, label in ROLES.items()])
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -37,7 +37,7 @@ def users():
     require(current_user, "admin")
     form = UserForm()
     employees = db.session.scalars(select(Employee).order_by(Employee.code))
-    form.employee.choices = [("", "—")] + [(str(e.id), f"{e.code} {e.name}") for e in employees]
+    form.employee.choices = [SelectChoice("", "—")] + [SelectChoice(str(e.id), f"{e.code} {e.name}") for e in employees]
     if form.validate_on_submit():
         employee = db.session.get(Employee, int(form.employee.data)) if form.employee.data else None
         try:

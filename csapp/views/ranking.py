@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 from flask_login import current_user, login_required
 
+from ..policy.kpi import competition_ranks
 from ..services.access import require
 from ..services.exports import kpi_workbook
 from ..services.kpi import department_kpi
@@ -22,8 +23,9 @@ def ranking():
     month = month_arg()
     kpi = department_kpi(department.id, month)
     rows = sorted(kpi.scored_rows, key=lambda r: (-r.score.total, r.employee.code))
+    ranks = competition_ranks([r.score.total for r in rows])
     return htmx_render("ranking/ranking.html", "ranking/_table.html", department=department, kpi=kpi,
-                       rows=rows, **month_nav(month))
+                       rows=list(zip(ranks, rows)), **month_nav(month))
 
 
 @bp.get("/ranking.xlsx")
