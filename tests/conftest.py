@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from flask import g
 
 from csapp import create_app
 
@@ -29,6 +30,12 @@ def db_app(tmp_path):
 
     application = create_app({"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False,
                               "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}"})
+    # The fixture keeps an app context pushed, which Flask reuses for every test request; drop the
+    # user Flask-Login cached in `g` so that each request loads its own client's user.
+    @application.before_request
+    def _forget_cached_user() -> None:
+        g.pop("_login_user", None)
+
     with application.app_context():
         db.create_all()
         application.org = build_org()

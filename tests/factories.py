@@ -71,3 +71,17 @@ def build_org() -> dict:
     db.session.commit()
     return {"main": main, "other": other, "agents": agents, "head": head, "sup": sup, "spec": spec,
             "far_agent": far_agent, "users": users}
+
+
+CYCLE = ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09"]
+
+
+def fill_cycle(org: dict) -> None:
+    """Give 客服部 the months 2026-05 … 2026-09 too: 张三 leads production and QA every month."""
+    a1, a2, _ = org["agents"]
+    for month in CYCLE:
+        db.session.add(DepartmentMonth(department=org["main"], month=month, connection_rate=Decimal("96.00"),
+                                       service_level=Decimal("95"), headcount=8, leavers=0))
+        metrics(a1, month, production=1200, qa=(98, 96))
+        metrics(a2, month, production=1000, qa=(90,))
+    db.session.commit()

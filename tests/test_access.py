@@ -27,6 +27,14 @@ MATRIX = [
     ("/import/template.xlsx", [302, 403, 200, 200, 200, 403]),
     ("/audit", [302, 403, 403, 403, 200, 200]),
     ("/admin/users", [302, 403, 403, 403, 403, 200]),
+    ("/me/promotion", [302, 200, 200, 200, 404, 404]),
+    ("/promotions/interviews", [302, 403, 403, 200, 403, 403]),
+    ("/promotions/decisions", [302, 403, 403, 403, 200, 403]),
+    ("/promotions/999", [302, 404, 404, 404, 404, 404]),
+    ("/staff", [302, 403, 403, 403, 200, 403]),
+    ("/staff/{a1}", [302, 403, 403, 403, 200, 403]),
+    ("/reviews", [302, 403, 403, 200, 200, 403]),
+    ("/entry?sheet=leader", [302, 403, 200, 200, 200, 403]),
 ]
 USERNAMES = {"agent": "agent", "supervisor": "sup", "dept_head": "head", "hr": "hr", "admin": "admin"}
 

@@ -78,3 +78,55 @@ def test_a_bad_value_shows_a_chinese_error_next_to_the_cell(live_server, page):
     error = page.locator(f"#err-{ids['a1']}-production")
     error.wait_for()
     assert "须填数字" in error.inner_text()
+
+
+@pytest.fixture()
+def promotion_server(tmp_path):
+    from factories import fill_cycle
+    app = create_app({"SECRET_KEY": "browser", "TODAY": "2026-11-03",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}"})
+    with app.app_context():
+        db.create_all()
+        fill_cycle(build_org())
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_whole_promotion_flow(promotion_server, page):
+    base = promotion_server
+    page.on("dialog", lambda dialog: dialog.accept())
+    log_in(page, base, "agent")
+    page.goto(f"{base}/me/promotion")
+    assert "二级 · 二星" in page.inner_text("main")
+    page.get_by_role("button", name="提交申请").click()
+    page.wait_for_url("**/promotions/*")
+    assert "待面谈" in page.inner_text(".status")
+    page.context.clear_cookies()
+
+    log_in(page, base, "head")
+    page.get_by_role("link", name="待面谈 (1)").click()
+    page.get_by_role("link", name="处理").click()
+    page.check("input[name=interview_result][value=pass]")
+    page.fill("#iv-test", "95")
+    page.fill("#iv-notes", "表达清晰,业务熟练。")
+    page.get_by_role("button", name="保存面谈结果").click()
+    page.wait_for_function("document.querySelector('.status').innerText.includes('待评定')")
+    page.context.clear_cookies()
+
+    log_in(page, base, "hr")
+    page.get_by_role("link", name="待评定 (1)").click()
+    page.get_by_role("link", name="处理").click()
+    page.fill("#decision-reason", "各项条件均满足,同意晋升。")
+    page.get_by_role("button", name="批准晋升").click()
+    page.wait_for_selector("text=已批准晋升")
+    page.context.clear_cookies()
+
+    log_in(page, base, "agent")
+    page.goto(f"{base}/me/promotion")
+    text = page.inner_text("main")
+    assert "当前职级:二级 · 二星(agent.2)" in text and "已通过" in text

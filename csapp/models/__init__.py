@@ -2,10 +2,13 @@
 
 from .audit import AuditEntry
 from .events import DissatisfiedCase, Incident, QaSample, ReviewedScore
-from .monthly import AgentMonth, Attendance, DepartmentMonth, SpecialistMonth
+from .monthly import AgentMonth, Attendance, DepartmentMonth, LeaderMonth, SpecialistMonth
 from .org import Department, Employee, GradeChange
+from .pay import PayRun, PaySlip
+from .promotion import ApplicationStatus, IllegalTransition, PromotionApplication
 from .users import ROLES, User, UserRole
 
 __all__ = ["AuditEntry", "DissatisfiedCase", "Incident", "QaSample", "ReviewedScore", "AgentMonth",
            "Attendance", "DepartmentMonth", "SpecialistMonth", "Department", "Employee", "GradeChange",
-           "ROLES", "User", "UserRole"]
+           "ROLES", "User", "UserRole", "ApplicationStatus", "IllegalTransition", "PromotionApplication",
+           "LeaderMonth", "PayRun", "PaySlip"]

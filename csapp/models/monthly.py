@@ -105,3 +105,17 @@ class SpecialistMonth(Versioned, db.Model):
     shipping_errors: Mapped[int] = mapped_column(default=0)
 
     employee: Mapped[Employee] = relationship()
+
+
+class LeaderMonth(Versioned, db.Model):
+    """A supervisor's or manager's counted events of a month (RULES.md §4.5)."""
+
+    __table_args__ = (UniqueConstraint("employee_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), index=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    work_errors: Mapped[int] = mapped_column(default=0)
+    coordination_complaints: Mapped[int] = mapped_column(default=0)
+
+    employee: Mapped[Employee] = relationship()

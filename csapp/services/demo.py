@@ -11,7 +11,7 @@ from werkzeug.security import generate_password_hash
 
 from ..extensions import db
 from ..models import (AgentMonth, Attendance, Department, DepartmentMonth, DissatisfiedCase, Employee, GradeChange,
-                      Incident, QaSample, ReviewedScore, SpecialistMonth, User, UserRole)
+                      Incident, LeaderMonth, QaSample, ReviewedScore, SpecialistMonth, User, UserRole)
 from ..policy.months import add_months, first_day, month_of
 from ..policy.parameters import policy_for
 from .errors import ServiceError
@@ -147,10 +147,26 @@ def create_demo(today: dt.date | None = None, seed: int = 7) -> dict:
                                            audit_errors=int(rng.random() < 0.1),
                                            delivery_data_errors=int(rng.random() < 0.05),
                                            shipping_errors=int(rng.random() < 0.05)))
+        for leader in [manager, *supervisors]:
+            db.session.add(LeaderMonth(employee=leader, month=month, work_errors=int(rng.random() < 0.05),
+                                       coordination_complaints=0))
         for member in [manager, *supervisors, *specialists]:
             for item in policy.reviewed_scores[member.track].items:
                 db.session.add(ReviewedScore(employee=member, month=month, item=item,
                                              score=Decimal(rng.randint(88, 100)), reviewer_id=hr.id))
     db.session.commit()
+    _demo_application(agents, first_day(month_of(today)) + dt.timedelta(days=2))
     return {"department": department.name, "months": (months[0], months[-1]), "people": len(everyone),
             "password": DEMO_PASSWORD}
+
+
+def _demo_application(agents: list[tuple[Employee, float]], applied_on: dt.date) -> None:
+    """Let the strongest regular agent below 三星 apply this month, so 待面谈 has an entry."""
+    from .promotion import submit  # the demo goes through the same workflow as everyone
+
+    candidates = [(skill, agent) for agent, skill in agents
+                  if agent.employment == "regular" and agent.grades[-1].grade in ("agent.1", "agent.2")]
+    if candidates:
+        agent = max(candidates, key=lambda c: c[0])[1]
+        user = db.session.scalar(select(User).where(User.employee_id == agent.id))
+        submit(user, applied_on)

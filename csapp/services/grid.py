@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
-from ..models import AgentMonth, Attendance, DepartmentMonth, Employee, SpecialistMonth, User
+from ..models import AgentMonth, Attendance, DepartmentMonth, Employee, LeaderMonth, SpecialistMonth, User
 from . import audit
 from .access import department_for, require
 from .errors import Conflict, ServiceError
@@ -69,6 +69,10 @@ SHEETS = {
         Column("audit_errors", "审核差错", "int", "次数"),
         Column("delivery_data_errors", "数据交付失误", "int", "次数"),
         Column("shipping_errors", "配送失误", "int", "次数"),
+    )),
+    "leader": Sheet("leader", "主管/经理数据", LeaderMonth, ("sup", "mgr"), (
+        Column("work_errors", "工作差错", "int", "次数,晋升条件“工作差错”按此统计"),
+        Column("coordination_complaints", "部门协调投诉", "int", "主管:部门协调方面的投诉次数"),
     )),
 }
 

@@ -1,0 +1,142 @@
+"""我的晋升, 待面谈, 待评定: the promotion workflow pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..contract.promotion import promotion_out
+from ..extensions import db
+from ..models import ApplicationStatus
+from ..services import promotion as service
+from ..services.access import require
+from ..services.errors import ServiceError
+from .common import htmx_render
+
+bp = Blueprint("promotions", __name__)
+
+
+def today() -> dt.date:
+    """Today, or the date set as TODAY in the config (training and tests)."""
+    fixed = current_app.config.get("TODAY")
+    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+
+
+@bp.get("/me/promotion")
+@login_required
+def mine():
+    if not current_user.employee_id:
+        abort(404)
+    outlook = service.outlook(current_user, current_user.employee_id, today())
+    return render_template("promotions/mine.html", outlook=outlook, today=today(),
+                           precheck=promotion_out(outlook.precheck) if outlook.precheck else None,
+                           history=service.applications_of(current_user.employee_id))
+
+
+@bp.post("/me/promotion")
+@login_required
+def submit():
+    try:
+        application = service.submit(current_user, today())
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message)
+        return redirect(url_for("promotions.mine"))
+    flash("晋升申请已提交,等待部门负责人面谈。")
+    return redirect(url_for("promotions.detail", application_id=application.id))
+
+
+@bp.post("/promotions/<int:application_id>/withdraw")
+@login_required
+def withdraw(application_id: int):
+    try:
+        service.withdraw(current_user, application_id)
+    except ServiceError as exc:
+        db.session.rollback()
+        if exc.status == 403:
+            raise
+        flash(exc.message)
+    else:
+        flash("申请已撤回。")
+    return redirect(url_for("promotions.detail", application_id=application_id))
+
+
+def _detail_context(application, error: str | None = None, field: str | None = None) -> dict:
+    fresh = promotion_out(service.evaluate_application(application))
+    snapshot = application.snapshot_data
+    changed = [c["key"] for c, s in zip(fresh["criteria"], snapshot.get("criteria", []))
+               if c["key"] == s["key"] and c["key"] not in ("interview", "written_test", "process")
+               and (c["passed"], c["actual"]) != (s["passed"], s["actual"])]
+    return {"application": application, "snapshot": snapshot, "fresh": fresh, "changed": changed,
+            "error": error, "error_field": field, "statuses": ApplicationStatus,
+            "can_interview": current_user.has("dept_head") and application.status.is_open
+            and current_user.department_id == application.employee.department_id
+            and current_user.employee_id != application.employee_id,
+            "can_decide": current_user.has("hr") and application.status == ApplicationStatus.INTERVIEWED,
+            "today": today()}
+
+
+@bp.get("/promotions/<int:application_id>")
+@login_required
+def detail(application_id: int):
+    application = service.visible_application(current_user, application_id)
+    return htmx_render("promotions/detail.html", "promotions/_workflow.html", **_detail_context(application))
+
+
+@bp.post("/promotions/<int:application_id>/interview")
+@login_required
+def interview(application_id: int):
+    error = field = None
+    try:
+        service.record_interview(current_user, application_id, request.form.get("interview_on", ""),
+                                 request.form.get("notes", ""), request.form.get("interview_result", ""),
+                                 request.form.get("written_test", ""), request.form.get("process", ""))
+    except ServiceError as exc:
+        db.session.rollback()
+        if exc.status in (403, 404):
+            raise
+        error, field = exc.message, exc.field
+    application = service.visible_application(current_user, application_id)
+    context = _detail_context(application, error, field)
+    context["form"] = request.form if error else {}
+    if not request.headers.get("HX-Request"):
+        if error:
+            flash(error)
+        return redirect(url_for("promotions.detail", application_id=application_id))
+    return render_template("promotions/_workflow.html", **context)
+
+
+@bp.post("/promotions/<int:application_id>/decide")
+@login_required
+def decide(application_id: int):
+    approve = request.form.get("decision") == "approve"
+    try:
+        service.decide(current_user, application_id, approve, request.form.get("reason", ""))
+    except ServiceError as exc:
+        db.session.rollback()
+        if exc.status in (403, 404):
+            raise
+        flash(exc.message)
+    else:
+        flash("已批准晋升,新职级自申请当月 1 日起生效。" if approve else "已评定为不通过。")
+    return redirect(url_for("promotions.detail", application_id=application_id))
+
+
+@bp.get("/promotions/interviews")
+@login_required
+def interviews():
+    require(current_user, "dept_head")
+    return render_template("promotions/queue.html", title="待面谈",
+                           applications=service.queue(current_user, ApplicationStatus.SUBMITTED),
+                           empty="目前没有等待面谈的晋升申请。")
+
+
+@bp.get("/promotions/decisions")
+@login_required
+def decisions():
+    require(current_user, "hr")
+    return render_template("promotions/queue.html", title="待评定",
+                           applications=service.queue(current_user, ApplicationStatus.INTERVIEWED),
+                           empty="目前没有等待人事评定的晋升申请。")

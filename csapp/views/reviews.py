@@ -1,0 +1,63 @@
+"""主管/专员考核 (dept head, HR): monthly item scores of specialists, supervisors and managers (D11)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Employee
+from ..services import reviewed
+from ..services.access import require
+from ..services.errors import ServiceError
+from ..services.kpi import month_bounds
+from ..services.month_lock import is_locked
+from .common import department_arg, htmx_render, month_arg, month_nav
+
+bp = Blueprint("reviews", __name__)
+
+
+def _context(department, month: str) -> dict:
+    start, end = month_bounds(month)
+    people = [p for p in db.session.scalars(select(Employee).where(
+        Employee.department_id == department.id, Employee.track.in_(reviewed.REVIEWED_TRACKS))
+        .order_by(Employee.track, Employee.code)) if p.employed_in(start, end) and p.id != current_user.employee_id]
+    scores = reviewed.scores_of([p.id for p in people], month)
+    tracks = []
+    for track in reviewed.REVIEWED_TRACKS:
+        members = [p for p in people if p.track == track]
+        if members:
+            tracks.append((track, reviewed.items_for(track, month),
+                           [(p, scores[p.id], reviewed.reviewed_kpi(p, month, scores[p.id])) for p in members]))
+    return {"department": department, "tracks": tracks, "locked": is_locked(department.id, month),
+            "can_correct": current_user.has("hr"), **month_nav(month)}
+
+
+@bp.get("/reviews")
+@login_required
+def index():
+    require(current_user, "dept_head", "hr")
+    department = department_arg()
+    return htmx_render("reviews/index.html", "reviews/_tables.html", **_context(department, month_arg()))
+
+
+@bp.post("/reviews")
+@login_required
+def save():
+    require(current_user, "dept_head", "hr")
+    department = department_arg()
+    month = month_arg()
+    error = None
+    employee_id = request.form.get("employee_id", "")
+    try:
+        if not employee_id.isdigit():
+            raise ServiceError("请求参数无效。")
+        reviewed.save_score(current_user, int(employee_id), month, request.form.get("item", ""),
+                            request.form.get("value", ""), request.form.get("reason", ""))
+    except ServiceError as exc:
+        db.session.rollback()
+        if exc.status in (403, 404):
+            raise
+        error = exc.message
+    return render_template("reviews/_tables.html", error=error, **_context(department, month))

@@ -1,0 +1,72 @@
+"""员工与职级 (HR): people, their grade history, appointments and accepted late applications."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Employee
+from ..policy.months import month_of
+from ..policy.parameters import policy_for
+from ..services import promotion as service
+from ..services.access import employee_for, require
+from ..services.errors import ServiceError
+from ..services.promotion_data import current_grade
+from .promotions import today
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+@bp.get("")
+@login_required
+def index():
+    require(current_user, "hr")
+    day = today()
+    people = db.session.scalars(select(Employee).order_by(Employee.department_id, Employee.code)).all()
+    return render_template("staff/index.html", people=[(p, current_grade(p, day)[0]) for p in people],
+                           policy=policy_for(month_of(day)))
+
+
+@bp.get("/<int:employee_id>")
+@login_required
+def person(employee_id: int):
+    require(current_user, "hr")
+    employee = employee_for(current_user, employee_id)
+    day = today()
+    return render_template("staff/person.html", employee=employee, grade=current_grade(employee, day)[0],
+                           policy=policy_for(month_of(day)), applications=service.applications_of(employee.id),
+                           open_application=service.open_application(employee.id), today=day)
+
+
+@bp.post("/<int:employee_id>/appoint")
+@login_required
+def appoint(employee_id: int):
+    try:
+        service.appoint(current_user, employee_id, request.form.get("grade", ""),
+                        request.form.get("effective_on", ""), request.form.get("reason", ""))
+    except ServiceError as exc:
+        db.session.rollback()
+        if exc.status in (403, 404):
+            raise
+        flash(exc.message)
+    else:
+        flash("任命已保存。")
+    return redirect(url_for("staff.person", employee_id=employee_id))
+
+
+@bp.post("/<int:employee_id>/late-application")
+@login_required
+def late_application(employee_id: int):
+    try:
+        application = service.submit(current_user, today(), request.form.get("late_reason", ""),
+                                     employee_id=employee_id)
+    except ServiceError as exc:
+        db.session.rollback()
+        if exc.status in (403, 404):
+            raise
+        flash(exc.message)
+        return redirect(url_for("staff.person", employee_id=employee_id))
+    flash("已接受逾期申请。")
+    return redirect(url_for("promotions.detail", application_id=application.id))
