@@ -15,10 +15,12 @@ TEST_PACKAGES := chromium
 run: system-deps venv db
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-# Local config with a random secret key (kept in instance/, not in git), migrations, demo data once.
+# Local config with a random secret key (kept in instance/, not in git), migrations, the signing keys and
+# the demo data, each only once.
 db: venv
 	@test -f instance/config.py || $(PY) -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > instance/config.py
 	$(FLASK) db upgrade
+	$(FLASK) pki init --if-missing
 	$(FLASK) demo --if-empty
 
 test: system-deps test-deps venv

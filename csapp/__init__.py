@@ -27,6 +27,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=10),
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
         LOGIN_THROTTLE_FREE_ATTEMPTS=5,
+        ORGANISATION_NAME="客服中心",
+        BATCH_WORKERS=2,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

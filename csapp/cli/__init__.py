@@ -7,7 +7,10 @@ from flask import Flask
 
 def register_commands(app: Flask) -> None:
     from .demo import demo_command
+    from .pdf import pdf_cli, pki_cli
     from .rules import rules_cli
 
     app.cli.add_command(rules_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(pki_cli)
+    app.cli.add_command(pdf_cli)

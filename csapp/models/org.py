@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -74,3 +75,14 @@ class GradeChange(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=lambda: dt.datetime.now(dt.UTC).replace(tzinfo=None))
 
     employee: Mapped[Employee] = relationship(back_populates="grades")
+
+
+class PersonAllowance(db.Model):
+    """A fixed monthly allowance of one person (餐补、车补、通讯补助…), set by HR."""
+
+    __table_args__ = (db.UniqueConstraint("employee_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # meal | transport | phone | …
+    amount: Mapped[Decimal] = mapped_column(db.Numeric(10, 2))

@@ -63,8 +63,10 @@ def _performance(policy: Policy, person: PayInput, counted_leave: Decimal) -> tu
     if counted_leave >= limit:
         return Decimal(0), (f"本月计入的假期共 {fmt(counted_leave)} 天(不含年假),达到 {fmt(limit)} 天,"
                             "不享受绩效工资")
-    cap = policy.pay.kpi_cap
     kpi = person.kpi_score
+    if kpi is None:
+        return Decimal(0), "本月绩效总分尚未完成,绩效工资暂按 0 计;补齐数据后请重新核算"
+    cap = policy.pay.kpi_cap
     factor_kpi = min(kpi, cap)
     amount = standard * factor_kpi / Decimal(100)
     capped = f",超过 {fmt(cap)} 按 {fmt(cap)} 计" if kpi > cap else ""

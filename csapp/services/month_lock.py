@@ -32,13 +32,18 @@ def guard(user: User, department_id: int, month: str, reason: str = "") -> bool:
     """Allow a change to a department month; return True when it is a correction of a locked month.
 
     Open months: anyone allowed to enter the data. Locked months: HR only, with a written reason.
+    Either way, pay already computed for the month goes stale.
     """
+    from .pay_runs import mark_pay_stale
+
     if not is_locked(department_id, month):
+        mark_pay_stale(None, month, "核算后数据有修改", department_id=department_id)
         return False
     if not user.has("hr"):
         raise MonthLocked(f"{month} 已锁定,不能再修改;如需更正,请联系人事并说明原因。")
     if not reason.strip():
         raise MonthLocked(f"{month} 已锁定,更正必须填写原因。", field="reason")
+    mark_pay_stale(None, month, f"锁定后更正:{reason.strip()}", department_id=department_id)
     return True
 
 

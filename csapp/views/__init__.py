@@ -12,11 +12,11 @@ from .navigation import navigation
 
 
 def register_views(app: Flask) -> None:
-    from . import (admin, agent, audit_log, auth, entry, events, home, imports, policy_page, promotions, ranking,
-                   reviews, staff)
+    from . import (admin, agent, audit_log, auth, entry, events, home, imports, notices, pay, policy_page,
+                   promotions, ranking, reviews, staff)
 
-    for module in (admin, agent, audit_log, auth, entry, events, home, imports, policy_page, promotions, ranking,
-                   reviews, staff):
+    for module in (admin, agent, audit_log, auth, entry, events, home, imports, notices, pay, policy_page,
+                   promotions, ranking, reviews, staff):
         app.register_blueprint(module.bp)
     register_filters(app)
 

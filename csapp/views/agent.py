@@ -5,7 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
+from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
 from ..services.access import employee_for
+from ..services.notices import existing
+from ..services.pay_runs import slip_for
 from ..services.kpi import agent_history, agent_month_score
 from .charts import trend
 from .common import month_arg, month_nav
@@ -35,3 +38,17 @@ def my_scores():
 @login_required
 def scores(employee_id: int):
     return _page(employee_id)
+
+
+@bp.get("/me/pay")
+@login_required
+def my_pay():
+    """我的工资: this month's pay slip, every line explained."""
+    if not current_user.employee_id:
+        abort(404)
+    employee = employee_for(current_user, current_user.employee_id)
+    month = month_arg()
+    slip = slip_for(employee.id, month)
+    notice = existing("pay", pay_slip_id=slip.id) if slip else None
+    return render_template("agent/pay.html", employee=employee, slip=slip, notice=notice, lines=PAY_LINES,
+                           names=PAY_LINE_NAMES, **month_nav(month))

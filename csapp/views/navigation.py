@@ -19,7 +19,9 @@ def navigation(user) -> list[tuple[str, str]]:
 
     if user.employee_id and user.has("agent"):
         add("我的成绩", "agent.my_scores")
+        add("我的工资", "agent.my_pay")
         add("我的晋升", "promotions.mine")
+        add("我的通知书", "notices.mine")
     if user.has("supervisor"):
         add("成绩录入", "entry.grid")
         add("事件登记", "events.incidents")
@@ -30,6 +32,8 @@ def navigation(user) -> list[tuple[str, str]]:
         add("主管/专员考核", "reviews.index")
     if user.has("hr"):
         add(f"待评定 ({queue_count(user, ApplicationStatus.INTERVIEWED)})", "promotions.decisions")
+        add("工资核算", "pay.sheet")
+        add("通知书", "notices.index")
         add("成绩录入", "entry.grid")
         add("排名", "ranking.ranking")
         add("员工与职级", "staff.index")
@@ -37,4 +41,5 @@ def navigation(user) -> list[tuple[str, str]]:
     if user.has("admin"):
         add("用户与角色", "admin.users")
     add("政策", "policy_page.index")
+    add("验证通知书", "notices.verify")
     return items

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from ..contract.promotion import promotion_out
 from ..extensions import db
 from ..models import ApplicationStatus
+from ..services import notices
 from ..services import promotion as service
 from ..services.access import require
 from ..services.errors import ServiceError
@@ -75,6 +76,8 @@ def _detail_context(application, error: str | None = None, field: str | None = N
             and current_user.department_id == application.employee.department_id
             and current_user.employee_id != application.employee_id,
             "can_decide": current_user.has("hr") and application.status == ApplicationStatus.INTERVIEWED,
+            "issued": [n for n in (notices.existing(k, application_id=application.id)
+                                   for k in ("promotion", "salary_change")) if n],
             "today": today()}
 
 
@@ -121,6 +124,12 @@ def decide(application_id: int):
         flash(exc.message)
     else:
         flash("已批准晋升,新职级自申请当月 1 日起生效。" if approve else "已评定为不通过。")
+        if approve:
+            try:
+                notices.issue_for_application(current_user, application_id)
+            except ServiceError as exc:
+                db.session.rollback()
+                flash(f"晋升通知书尚未签发:{exc.message}")
     return redirect(url_for("promotions.detail", application_id=application_id))
 
 

@@ -1,0 +1,147 @@
+"""Print a month's notices in the background: progress in the DB, one signed PDF a person, one ZIP."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import threading
+import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import ApplicationStatus, BatchJob, PromotionApplication, User
+from ..notices.produce import produce, warm_up
+from . import audit
+from .access import require
+from .errors import NotFound, ServiceError
+from .notices import LOCAL, NoticeSpec, _signer_file, application_specs, existing, finish, next_sequence, pay_spec
+from .notices import prepare, signer_common_name
+from .pay_runs import current_run
+
+KINDS = {"pay": "工资通知单", "promotion": "晋升与调薪通知"}
+
+
+def _specs(kind: str, month: str) -> list[NoticeSpec]:
+    if kind == "pay":
+        run = current_run(month)
+        if run is None:
+            raise ServiceError(f"{month} 还没有核算工资,请先在“工资核算”中计算。")
+        if run.stale:
+            raise ServiceError(f"{month} 的工资核算已过期({run.stale_reason}),请先重新计算。")
+        return [pay_spec(slip) for slip in run.slips]
+    if kind == "promotion":
+        approved = db.session.scalars(select(PromotionApplication).where(
+            PromotionApplication.month == month, PromotionApplication.status == ApplicationStatus.APPROVED)
+            .order_by(PromotionApplication.id))
+        return [spec for application in approved for spec in application_specs(application)]
+    raise ServiceError("未知的批量类型。")
+
+
+def start(user: User, kind: str, month: str) -> BatchJob:
+    """Queue a batch and start it off the request."""
+    require(user, "hr")
+    specs = _specs(kind, month)
+    if not specs:
+        raise ServiceError(f"{month} 没有需要打印的{KINDS.get(kind, '通知书')}。")
+    _signer_file()  # fail now, in Chinese, when there is no signing key
+    job = BatchJob(kind=kind, month=month, total=len(specs), created_by_id=user.id)
+    db.session.add(job)
+    db.session.flush()
+    audit.record(user, "notice.batch", "batch_job", job.id, subject=KINDS[kind], month=month, field="total",
+                 new=len(specs))
+    db.session.commit()
+    app = current_app._get_current_object()
+    threading.Thread(target=run_job, args=(app, job.id), daemon=True, name=f"batch-{job.id}").start()
+    return job
+
+
+def job_for(user: User, job_id: int) -> BatchJob:
+    require(user, "hr")
+    job = db.session.get(BatchJob, job_id)
+    if job is None:
+        raise NotFound("没有这个批量任务。")
+    return job
+
+
+def recent_jobs(limit: int = 10) -> list[BatchJob]:
+    return list(db.session.scalars(select(BatchJob).order_by(BatchJob.id.desc()).limit(limit)))
+
+
+def zip_file(job: BatchJob) -> Path:
+    if job.status != "done" or not job.zip_path:
+        raise ServiceError("批量任务尚未完成。")
+    return Path(current_app.instance_path) / job.zip_path
+
+
+def run_job(app: Flask, job_id: int) -> None:
+    """Issue every notice of a job, renders and signatures spread over worker processes."""
+    with app.app_context():
+        job = db.session.get(BatchJob, job_id)
+        try:
+            _run(app, job)
+        except Exception as exc:  # report any failure on the job instead of losing it in a thread
+            db.session.rollback()
+            job = db.session.get(BatchJob, job_id)
+            job.status, job.error = "failed", str(getattr(exc, "message", exc)) or type(exc).__name__
+            job.finished_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            db.session.commit()
+        finally:
+            db.session.remove()
+
+
+def _run(app: Flask, job: BatchJob) -> None:
+    user = db.session.get(User, job.created_by_id)
+    job.status = "running"
+    db.session.commit()
+    specs = _specs(job.kind, job.month)
+    relative = Path("batches") / f"{job.kind}-{job.month}-{job.id}.zip"
+    target = Path(app.instance_path) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    path, passphrase = _signer_file()
+    signer = signer_common_name()
+    year = dt.datetime.now(LOCAL).year
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as archive:
+        pending = []
+        sequence = {}
+        for spec in specs:
+            found = existing(spec.kind, **spec.keys)
+            if found:
+                archive.write(Path(app.instance_path) / found.path, _member(found.number, spec.employee_id))
+                job.done += 1
+                continue
+            sequence[spec.kind] = sequence.get(spec.kind) or next_sequence(spec.kind, year)
+            pending.append(prepare(spec.kind, spec.template, user, spec.employee_id, spec.month, spec.keys,
+                                   sequence[spec.kind], signer, **spec.context))
+            sequence[spec.kind] += 1
+        db.session.commit()
+        for prepared, pdf in zip(pending, _produce_all(app, pending, path, passphrase)):
+            notice = finish(prepared, pdf, user)
+            archive.writestr(_member(notice.number, prepared.employee_id), pdf)
+            job.done += 1
+            db.session.commit()
+    job.zip_path = str(relative)
+    job.status = "done"
+    job.finished_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    db.session.commit()
+
+
+def _member(number: str, employee_id: int) -> str:
+    return f"{number}-{employee_id}.pdf"
+
+
+def _produce_all(app: Flask, pending: list, path: str, passphrase: bytes | None):
+    """Yield signed PDFs in order; several worker processes when there is enough work."""
+    workers = min(int(app.config.get("BATCH_WORKERS", 2)), len(pending))
+    if workers <= 1:
+        for prepared in pending:
+            yield produce(prepared.html, path, passphrase, prepared.reason)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=warm_up,
+                             initargs=(path, passphrase)) as pool:
+        yield from pool.map(produce, [p.html for p in pending], [path] * len(pending),
+                            [passphrase] * len(pending), [p.reason for p in pending], chunksize=4)
