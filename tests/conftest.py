@@ -22,14 +22,24 @@ def app():
     return create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
 
+@pytest.fixture(scope="session")
+def pki_dir(tmp_path_factory):
+    """The organisation's signing keys, created once for the test session."""
+    from csapp.notices.pki import create_pki
+    folder = tmp_path_factory.mktemp("pki")
+    create_pki(folder, "测试客服中心", "测试客服中心 人事部")
+    return folder
+
+
 @pytest.fixture()
-def db_app(tmp_path):
+def db_app(tmp_path, pki_dir):
     """An app with a fresh SQLite database holding a small organisation (see factories.build_org)."""
     from csapp.extensions import db
     from factories import build_org
 
     application = create_app({"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False,
-                              "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}"})
+                              "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}",
+                              "PKI_DIR": str(pki_dir), "BATCH_WORKERS": 1})
     # The fixture keeps an app context pushed, which Flask reuses for every test request; drop the
     # user Flask-Login cached in `g` so that each request loads its own client's user.
     @application.before_request

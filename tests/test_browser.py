@@ -130,3 +130,42 @@ def test_whole_promotion_flow(promotion_server, page):
     page.goto(f"{base}/me/promotion")
     text = page.inner_text("main")
     assert "当前职级:二级 · 二星(agent.2)" in text and "已通过" in text
+
+
+@pytest.fixture()
+def batch_server(tmp_path, pki_dir):
+    app = create_app({"SECRET_KEY": "browser", "PKI_DIR": str(pki_dir), "BATCH_WORKERS": 2,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'n.sqlite'}"})
+    with app.app_context():
+        from csapp.services import pay_runs
+        db.create_all()
+        org = build_org()
+        slips = len(pay_runs.compute_run(org["users"]["hr"], MONTH).slips)
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}", slips
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_hr_prints_a_months_pay_notices_as_one_zip(batch_server, page, tmp_path):
+    import zipfile
+    base, slips = batch_server
+    log_in(page, base, "hr")
+    page.goto(f"{base}/notices?month={MONTH}")
+    page.select_option("#kind", "pay")
+    page.get_by_role("button", name="开始批量打印").click()
+    page.wait_for_url("**/notices/batch/*")
+    assert page.locator("#batch-bar").count() == 1  # the progress bar
+    link = page.locator("#batch-download")
+    link.wait_for(timeout=60000)  # htmx polls the progress until the ZIP is ready
+    assert f"共 {slips} 份" in page.inner_text("#batch-progress")
+    with page.expect_download() as download:
+        link.click()
+    path = tmp_path / "notices.zip"
+    download.value.save_as(path)
+    with zipfile.ZipFile(path) as archive:
+        assert len(archive.namelist()) == slips
+        assert all(archive.read(n).startswith(b"%PDF") for n in archive.namelist())

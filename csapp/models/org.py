@@ -86,3 +86,5 @@ class PersonAllowance(db.Model):
     employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # meal | transport | phone | …
     amount: Mapped[Decimal] = mapped_column(db.Numeric(10, 2))
+
+    employee: Mapped[Employee] = relationship(backref="allowances")

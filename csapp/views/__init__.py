@@ -22,7 +22,8 @@ def register_views(app: Flask) -> None:
 
     @app.context_processor
     def _navigation() -> dict:
-        return {"nav": navigation(current_user) if current_user.is_authenticated else []}
+        user = current_user  # None outside a request (PDFs rendered by a batch thread)
+        return {"nav": navigation(user) if user and user.is_authenticated else []}
 
     @app.errorhandler(ServiceError)
     def _service_error(error: ServiceError):

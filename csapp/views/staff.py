@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import Employee
 from ..policy.months import month_of
 from ..policy.parameters import policy_for
+from ..services import allowances
 from ..services import promotion as service
 from ..services.access import employee_for, require
 from ..services.errors import ServiceError
@@ -70,3 +71,19 @@ def late_application(employee_id: int):
         return redirect(url_for("staff.person", employee_id=employee_id))
     flash("已接受逾期申请。")
     return redirect(url_for("promotions.detail", application_id=application.id))
+
+
+@bp.post("/<int:employee_id>/allowance")
+@login_required
+def allowance(employee_id: int):
+    try:
+        allowances.set_allowance(current_user, employee_id, request.form.get("kind", ""),
+                                 request.form.get("amount", ""), today())
+    except ServiceError as exc:
+        db.session.rollback()
+        if exc.status in (403, 404):
+            raise
+        flash(exc.message)
+    else:
+        flash("补贴已保存,下次核算工资时生效。")
+    return redirect(url_for("staff.person", employee_id=employee_id))

@@ -1,0 +1,103 @@
+"""Pay runs from the DB: every line, versions kept, stale after a promotion or a data change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from csapp.extensions import db
+from csapp.models import AgentMonth, Attendance, PayRun, PersonAllowance, SpecialistMonth
+from csapp.services import grid, pay_runs, promotion
+from csapp.services.errors import Forbidden
+from factories import MONTH, fill_cycle, metrics
+
+
+def slip_of(run, person):
+    return next(s for s in run.slips if s.employee_id == person.id)
+
+
+def test_a_run_pays_everyone_with_explanations(org):
+    hr, (a1, a2, a3) = org["users"]["hr"], org["agents"]
+    spec = org["spec"]
+    db.session.add(Attendance(employee=a2, month=MONTH, late=1))
+    db.session.add(SpecialistMonth(employee=spec, month=MONTH, books_delivered=300))
+    db.session.add(PersonAllowance(employee=a1, kind="meal", amount=Decimal("300")))
+    db.session.commit()
+    run = pay_runs.compute_run(hr, MONTH)
+    assert run.run_no == 1 and run.current and not run.stale
+    people = {s.employee_id for s in run.slips}
+    assert {a1.id, a2.id, a3.id, spec.id, org["far_agent"].id} <= people
+    one = slip_of(run, a1)
+    total = one.kpi_score
+    assert one.grade == "agent.1" and one.base == Decimal("3000.00")
+    assert one.performance == Decimal("500.00") * min(total, Decimal(100)) / 100
+    assert one.allowances == Decimal("300.00") and one.attendance_bonus == Decimal("200.00")
+    assert one.gross == one.base + one.performance + one.commission + one.attendance_bonus + one.allowances
+    assert slip_of(run, a2).attendance_bonus == 0 and "迟到 1 次" in slip_of(run, a2).explanations["attendance_bonus"]
+    assert slip_of(run, a3).performance == 0 and slip_of(run, a3).grade == "agent.p"
+    specialist = slip_of(run, spec)
+    assert specialist.commission == Decimal("600.00")
+    assert specialist.performance == 0 and "尚未完成" in specialist.explanations["performance"]
+    far = slip_of(run, org["far_agent"])
+    assert far.performance == 0 and "绩效数据不全" in far.explanations["kpi"]
+
+
+def test_only_hr_runs_pay(org):
+    with pytest.raises(Forbidden):
+        pay_runs.compute_run(org["users"]["supervisor"], MONTH)
+
+
+def test_approved_promotion_stales_the_run_and_a_recompute_uses_the_new_grade(org):
+    fill_cycle(org)
+    hr, a1 = org["users"]["hr"], org["agents"][0]
+    metrics(a1, "2026-11", production=1200, qa=(98,))
+    db.session.commit()
+    first = pay_runs.compute_run(hr, "2026-11")
+    assert slip_of(first, a1).grade == "agent.1" and slip_of(first, a1).base == Decimal("3000.00")
+    application = promotion.submit(org["users"]["agent"], dt.date(2026, 11, 3))
+    promotion.record_interview(org["users"]["dept_head"], application.id, "2026-11-04", "", "pass", "95", "")
+    promotion.decide(hr, application.id, True, "满足")
+    db.session.refresh(first)
+    assert first.stale and "agent.1 → agent.2" in first.stale_reason
+    second = pay_runs.compute_run(hr, "2026-11")
+    assert second.run_no == 2 and second.current and not second.stale
+    assert slip_of(second, a1).grade == "agent.2" and slip_of(second, a1).base == Decimal("3300.00")
+    db.session.refresh(first)
+    assert not first.current and slip_of(first, a1).base == Decimal("3000.00")  # the old version stays
+    assert [r.run_no for r in pay_runs.runs_of("2026-11")] == [2, 1]
+
+
+def test_a_data_change_after_the_run_makes_it_stale(org):
+    hr, sup, a1 = org["users"]["hr"], org["users"]["supervisor"], org["agents"][0]
+    run = pay_runs.compute_run(hr, MONTH)
+    row = db.session.scalar(select(AgentMonth).where(AgentMonth.employee_id == a1.id))
+    grid.save_cell(sup, "metrics", org["main"].id, MONTH, a1.id, "im_unprocessed", "3", row.version)
+    db.session.refresh(run)
+    assert run.stale and "修改" in run.stale_reason
+
+
+def test_pay_pages(db_app, login, org):
+    hr = login("hr")
+    assert "尚未核算" in hr.get(f"/pay?month={MONTH}").data.decode()
+    hr.post(f"/pay?month={MONTH}")
+    page = hr.get(f"/pay?month={MONTH}").data.decode()
+    assert "第 1 次核算" in page and "¥3,000.00" in page
+    assert hr.get(f"/pay.xlsx?month={MONTH}").status_code == 200
+    mine = login("agent").get(f"/me/pay?month={MONTH}").data.decode()
+    assert "我的工资 · 张三" in mine and "应发合计" in mine and "李四" not in mine
+    assert login("agent").get(f"/pay?month={MONTH}").status_code == 403
+    assert db.session.scalar(select(PayRun).where(PayRun.month == MONTH)) is not None
+
+
+def test_hr_sets_an_allowance_that_the_next_run_pays(db_app, login, org):
+    a2 = org["agents"][1]
+    response = login("hr").post(f"/staff/{a2.id}/allowance", data={"kind": "phone", "amount": "100"})
+    assert response.status_code == 302
+    run = pay_runs.compute_run(org["users"]["hr"], MONTH)
+    assert slip_of(run, a2).allowances == Decimal("100.00")
+    assert "通讯补助 ¥100.00" in slip_of(run, a2).explanations["allowances"]
+    login("hr").post(f"/staff/{a2.id}/allowance", data={"kind": "phone", "amount": "-5"})
+    assert db.session.scalar(select(PersonAllowance.amount).where(PersonAllowance.employee_id == a2.id)) == 100
