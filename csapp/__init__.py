@@ -28,18 +28,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
         LOGIN_THROTTLE_FREE_ATTEMPTS=5,
         ORGANISATION_NAME="客服中心",
-        BATCH_WORKERS=2,
+        RENDER_WORKERS=2,
+        MIGRATIONS_DIR=str(MIGRATIONS),
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
     else:
         app.config.from_mapping(test_config)
 
-    from .extensions import csrf, db, login_manager, migrate
+    from .extensions import csrf, db, login_manager, migrate_cli
     from . import models  # noqa: F401  (register the tables)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    app.cli.add_command(migrate_cli)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import click
+from flask import Flask, g
+from flask.cli import ScriptInfo, with_appcontext
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
@@ -20,7 +22,6 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 
@@ -36,3 +37,34 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+def init_migrate(app: Flask) -> None:
+    """Set up Flask-Migrate (Alembic) on the app; only migration commands and tests need it."""
+    if "migrate" not in app.extensions:
+        from flask_migrate import Migrate
+        Migrate(app, db, directory=app.config["MIGRATIONS_DIR"], render_as_batch=True)
+
+
+class LazyMigrateGroup(click.Group):
+    """`flask db …` from Flask-Migrate, imported only when a db command runs (keeps alembic out of workers)."""
+
+    def _group(self, ctx: click.Context) -> click.Group:
+        from flask_migrate.cli import db as group
+        init_migrate(ctx.ensure_object(ScriptInfo).load_app())
+        return group
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return self._group(ctx).list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, name: str):
+        return self._group(ctx).get_command(ctx, name)
+
+
+@click.group("db", cls=LazyMigrateGroup, help="Database migrations (Flask-Migrate / Alembic).")
+@click.option("-d", "--directory", default=None, help="Migration script directory.")
+@click.option("-x", "--x-arg", multiple=True, help="Additional arguments consumed by custom env.py scripts.")
+@with_appcontext
+def migrate_cli(directory: str | None, x_arg: tuple[str, ...]) -> None:
+    g.directory = directory  # read by Flask-Migrate's commands, as its own group does
+    g.x_arg = x_arg

@@ -39,7 +39,7 @@ def db_app(tmp_path, pki_dir):
 
     application = create_app({"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False,
                               "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}",
-                              "PKI_DIR": str(pki_dir), "BATCH_WORKERS": 1})
+                              "PKI_DIR": str(pki_dir), "RENDER_WORKERS": 0})
     # The fixture keeps an app context pushed, which Flask reuses for every test request; drop the
     # user Flask-Login cached in `g` so that each request loads its own client's user.
     @application.before_request

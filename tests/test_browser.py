@@ -134,7 +134,7 @@ def test_whole_promotion_flow(promotion_server, page):
 
 @pytest.fixture()
 def batch_server(tmp_path, pki_dir):
-    app = create_app({"SECRET_KEY": "browser", "PKI_DIR": str(pki_dir), "BATCH_WORKERS": 2,
+    app = create_app({"SECRET_KEY": "browser", "PKI_DIR": str(pki_dir), "RENDER_WORKERS": 2,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'n.sqlite'}"})
     with app.app_context():
         from csapp.services import pay_runs

@@ -9,7 +9,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from csapp import create_app
-from csapp.extensions import db
+from csapp.extensions import db, init_migrate
 from csapp.models import AgentMonth, Department, DepartmentMonth, Employee, User
 from csapp.services.demo import DEMO_PASSWORD, create_demo
 from csapp.services.errors import ServiceError
@@ -20,6 +20,7 @@ def migrated(tmp_path):
     app = create_app({"TESTING": True, "SECRET_KEY": "t", "WTF_CSRF_ENABLED": False,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite'}"})
     with app.app_context():
+        init_migrate(app)
         upgrade()
         yield app
         db.session.remove()

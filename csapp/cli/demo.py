@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 
-from ..services.demo import create_demo
-from ..services.errors import ServiceError
-
 
 @click.command("demo", help="Create a demo department with 12 months of data and demo logins.")
 @click.option("--if-empty", is_flag=True, help="Do nothing (exit 0) when the database already has data.")
 def demo_command(if_empty: bool) -> None:
+    from ..services.demo import create_demo
+    from ..services.errors import ServiceError
+
     try:
         summary = create_demo()
     except ServiceError as exc:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
-from typing import Any, Callable
+from typing import Any
 
 import click
 from flask.cli import AppGroup
 
-from ..contract.common import InputError, parse_json
-from ..contract.payroll import run_payroll
-from ..contract.promotion import run_promotion
-from ..contract.score import run_score
 from ..policy.months import is_month
-from ..policy.parameters import Policy, PolicyError, load_policy_file, policy_for, shipped_policies
+from ..policy.parameters import PolicyError, load_policy_file, policy_for, shipped_policies
 
 rules_cli = AppGroup("rules", help="Apply the scheme's rules to a JSON document (see CONTRACT.md).")
 
@@ -35,7 +32,11 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
-def _run(source: click.File, policy_file: str | None, runner: Callable[[Any, Policy], dict]) -> None:
+def _run(source: click.File, policy_file: str | None, runner_name: str) -> None:
+    from ..contract.common import InputError, parse_json  # the schemas load only when a rules command runs
+
+    module, function = runner_name.split(":")
+    runner = getattr(importlib.import_module(f"csapp.contract.{module}"), function)
     try:
         text = source.read()
     except UnicodeDecodeError:
@@ -53,7 +54,7 @@ def _run(source: click.File, policy_file: str | None, runner: Callable[[Any, Pol
     click.echo(json.dumps(result, ensure_ascii=False, indent=1))
 
 
-def _command(name: str, runner: Callable[[Any, Policy], dict], help_text: str) -> None:
+def _command(name: str, runner: str, help_text: str) -> None:
     @rules_cli.command(name, help=help_text)
     @click.argument("source", type=click.File("r", encoding="utf-8"))
     @click.option("--policy", "policy_file", type=click.Path(dir_okay=False),
@@ -62,6 +63,6 @@ def _command(name: str, runner: Callable[[Any, Policy], dict], help_text: str) -
         _run(source, policy_file, runner)
 
 
-_command("score", run_score, "Monthly KPI of one department's agents.")
-_command("payroll", run_payroll, "Monthly pay of people.")
-_command("promotion", run_promotion, "Eligibility of one promotion application.")
+_command("score", "score:run_score", "Monthly KPI of one department's agents.")
+_command("payroll", "payroll:run_payroll", "Monthly pay of people.")
+_command("promotion", "promotion:run_promotion", "Eligibility of one promotion application.")

@@ -143,12 +143,4 @@ def run_promotion(data: Any, policy: Policy) -> dict:
 
 def promotion_out(result: Eligibility) -> dict:
     """Render an eligibility verdict as the contract's output document."""
-    return {
-        "target": result.target,
-        "status": result.status,
-        "cycle": list(result.cycle),
-        "effective_month": result.effective_month,
-        "policy_version": result.policy_version,
-        "criteria": [{"key": c.key, "name": c.name, "passed": c.passed, "required": c.required,
-                      "actual": c.actual, "explanation": c.explanation} for c in result.criteria],
-    }
+    return result.as_dict()

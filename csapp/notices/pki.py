@@ -8,6 +8,7 @@ from pathlib import Path
 
 CA_CERT = "ca.pem"
 SIGNER_P12 = "signer.p12"
+SIGNER_NAME = "signer-name.txt"  # the signing certificate's common name, readable without pyHanko
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,10 @@ class PkiPaths:
     @property
     def signer_p12(self) -> Path:
         return self.folder / SIGNER_P12
+
+    @property
+    def signer_name(self) -> Path:
+        return self.folder / SIGNER_NAME
 
     def exists(self) -> bool:
         return self.ca_cert.exists() and self.signer_p12.exists()
@@ -74,4 +79,5 @@ def create_pki(folder: Path, organisation: str, signer_name: str, passphrase: by
     paths.signer_p12.write_bytes(pkcs12.serialize_key_and_certificates(
         b"signer", key, cert, [ca], encryption))
     paths.signer_p12.chmod(0o600)
+    paths.signer_name.write_text(signer_name, encoding="utf-8")
     return paths

@@ -8,7 +8,9 @@ import logging
 import threading
 from pathlib import Path
 
-FONT_DIR = Path(__file__).resolve().parent.parent.parent / "static" / "fonts"
+STATIC = Path(__file__).resolve().parent.parent.parent / "static"
+FONT_DIR = STATIC / "fonts"
+NOTICE_CSS = STATIC / "pdf" / "notice.css"
 FAMILY = "CSAppSans"
 FALLBACK = "CSAppSymbols"
 FACES = ((FAMILY, "NotoSansSC-Regular.ttf", "normal"), (FAMILY, "NotoSansSC-Bold.ttf", "bold"),
@@ -28,13 +30,14 @@ def font_face_css() -> str:
 
 @functools.cache
 def _fonts():
-    """Create the FontConfiguration and font CSS once per process."""
+    """Create the FontConfiguration and the stylesheets once per process."""
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
     config = FontConfiguration()
-    css = CSS(string=font_face_css() + f"\nhtml {{ font-family: {FAMILY}, {FALLBACK}; }}", font_config=config)
-    return config, css
+    fonts = CSS(string=font_face_css() + f"\nhtml {{ font-family: {FAMILY}, {FALLBACK}; }}", font_config=config)
+    notice = CSS(filename=str(NOTICE_CSS), font_config=config)
+    return config, [fonts, notice]
 
 
 atexit.register(_fonts.cache_clear)  # free WeasyPrint's fonts while the interpreter is still whole
@@ -53,13 +56,13 @@ def render_pdf(html: str, base_url: str | None = None) -> bytes:
     """Render one notice; raise MissingGlyph when any character fell back to .notdef."""
     from weasyprint import HTML
 
-    config, css = _fonts()
+    config, stylesheets = _fonts()
     collector = _Collect()
     logger = logging.getLogger("weasyprint")
     with _lock:  # one FontConfiguration per process is not meant for concurrent use
         logger.addHandler(collector)
         try:
-            pdf = HTML(string=html, base_url=base_url).write_pdf(stylesheets=[css], font_config=config)
+            pdf = HTML(string=html, base_url=base_url).write_pdf(stylesheets=stylesheets, font_config=config)
         finally:
             logger.removeHandler(collector)
     missing = [m for m in collector.messages if ".notdef" in m]

@@ -73,6 +73,13 @@ class Eligibility:
     def status_name(self) -> str:
         return {"eligible": "符合条件", "pending": "待定", "ineligible": "不符合条件"}[self.status]
 
+    def as_dict(self) -> dict:
+        """Return the verdict as the `rules promotion` output document (CONTRACT.md)."""
+        return {"target": self.target, "status": self.status, "cycle": list(self.cycle),
+                "effective_month": self.effective_month, "policy_version": self.policy_version,
+                "criteria": [{"key": c.key, "name": c.name, "passed": c.passed, "required": c.required,
+                              "actual": c.actual, "explanation": c.explanation} for c in self.criteria]}
+
 
 def _verdict(passed: bool | None) -> str:
     return {True: "满足", False: "不满足", None: "待定"}[passed]

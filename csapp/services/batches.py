@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import threading
+import time
 import zipfile
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -14,12 +14,11 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import ApplicationStatus, BatchJob, PromotionApplication, User
-from ..notices.produce import produce, warm_up
-from . import audit
+from . import audit, render_pool
 from .access import require
 from .errors import NotFound, ServiceError
-from .notices import LOCAL, NoticeSpec, _signer_file, application_specs, existing, finish, next_sequence, pay_spec
-from .notices import prepare, signer_common_name
+from .notices import (LOCAL, NoticeSpec, _signer_file, application_specs, existing, finish, next_sequence, pay_spec,
+                      prepare, signer_common_name)
 from .pay_runs import current_run
 
 KINDS = {"pay": "工资通知单", "promotion": "晋升与调薪通知"}
@@ -104,25 +103,36 @@ def _run(app: Flask, job: BatchJob) -> None:
     path, passphrase = _signer_file()
     signer = signer_common_name()
     year = dt.datetime.now(LOCAL).year
+    sequence: dict[str, int] = {}
+    in_flight: deque = deque()
+    last_commit = time.monotonic()
+
+    def collect(block: bool) -> None:
+        nonlocal last_commit
+        while in_flight and (block or in_flight[0][1].done()):
+            prepared, future = in_flight.popleft()
+            pdf = future.result()
+            notice = finish(prepared, pdf, user, audited=False)
+            archive.writestr(_member(notice.number, prepared.employee_id), pdf)
+            job.done += 1
+            if time.monotonic() - last_commit > 0.3:  # progress for the page, without a commit a notice
+                db.session.commit()
+                last_commit = time.monotonic()
+
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as archive:
-        pending = []
-        sequence = {}
-        for spec in specs:
+        for spec in specs:  # renders run in the pool while the next notices are prepared here
             found = existing(spec.kind, **spec.keys)
             if found:
                 archive.write(Path(app.instance_path) / found.path, _member(found.number, spec.employee_id))
                 job.done += 1
                 continue
             sequence[spec.kind] = sequence.get(spec.kind) or next_sequence(spec.kind, year)
-            pending.append(prepare(spec.kind, spec.template, user, spec.employee_id, spec.month, spec.keys,
-                                   sequence[spec.kind], signer, **spec.context))
+            prepared = prepare(spec.kind, spec.template, user, spec.employee_id, spec.month, spec.keys,
+                               sequence[spec.kind], signer, **spec.context)
             sequence[spec.kind] += 1
-        db.session.commit()
-        for prepared, pdf in zip(pending, _produce_all(app, pending, path, passphrase)):
-            notice = finish(prepared, pdf, user)
-            archive.writestr(_member(notice.number, prepared.employee_id), pdf)
-            job.done += 1
-            db.session.commit()
+            in_flight.append((prepared, render_pool.submit(prepared.html, path, passphrase, prepared.reason)))
+            collect(block=False)
+        collect(block=True)
     job.zip_path = str(relative)
     job.status = "done"
     job.finished_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -131,17 +141,3 @@ def _run(app: Flask, job: BatchJob) -> None:
 
 def _member(number: str, employee_id: int) -> str:
     return f"{number}-{employee_id}.pdf"
-
-
-def _produce_all(app: Flask, pending: list, path: str, passphrase: bytes | None):
-    """Yield signed PDFs in order; several worker processes when there is enough work."""
-    workers = min(int(app.config.get("BATCH_WORKERS", 2)), len(pending))
-    if workers <= 1:
-        for prepared in pending:
-            yield produce(prepared.html, path, passphrase, prepared.reason)
-        return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=warm_up,
-                             initargs=(path, passphrase)) as pool:
-        yield from pool.map(produce, [p.html for p in pending], [path] * len(pending),
-                            [passphrase] * len(pending), [p.reason for p in pending], chunksize=4)

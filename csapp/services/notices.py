@@ -14,11 +14,10 @@ from ..extensions import db
 from ..models import ApplicationStatus, IssuedNotice, PaySlip, PromotionApplication, User
 from ..notices import signing
 from ..notices.pki import PkiPaths
-from ..notices.produce import produce
 from ..notices.render import MissingGlyph
 from ..policy.parameters import policy_for
 from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
-from . import audit
+from . import audit, render_pool
 from .access import employee_for, require
 from .errors import Forbidden, NotFound, ServiceError
 
@@ -39,6 +38,10 @@ def _signer_file() -> tuple[str, bytes | None]:
 
 
 def signer_common_name() -> str:
+    """The signing certificate's name, from the file `pki init` writes (else from the key itself)."""
+    paths = pki_paths()
+    if paths.signer_name.exists():
+        return paths.signer_name.read_text(encoding="utf-8").strip()
     path, passphrase = _signer_file()
     return signing.signer_name(signing.load_signer(Path(path), passphrase))
 
@@ -80,8 +83,11 @@ def prepare(kind: str, template: str, user: User, employee_id: int, month: str, 
     return Prepared(kind, number, html, f"{title} {name}", signer, employee_id, month, keys)
 
 
-def finish(prepared: Prepared, pdf: bytes, user: User) -> IssuedNotice:
-    """Store a signed notice and enter it in the registry (the caller commits)."""
+def finish(prepared: Prepared, pdf: bytes, user: User, audited: bool = True) -> IssuedNotice:
+    """Store a signed notice and enter it in the registry (the caller commits).
+
+    A batch passes audited=False: its one audit row and the registry record every notice it issues.
+    """
     relative = Path("notices") / prepared.number.split("-")[0] / f"{prepared.number}.pdf"
     target = Path(current_app.instance_path) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -90,9 +96,10 @@ def finish(prepared: Prepared, pdf: bytes, user: User) -> IssuedNotice:
                           month=prepared.month, sha256=signing.sha256(pdf), path=str(relative),
                           signer=prepared.signer, signatory=prepared.signatory, issued_by_id=user.id, **prepared.keys)
     db.session.add(notice)
-    db.session.flush()
-    audit.record(user, "notice.issue", "issued_notice", notice.id, subject=notice.number, month=prepared.month,
-                 field=prepared.kind, new=notice.sha256)
+    if audited:
+        db.session.flush()
+        audit.record(user, "notice.issue", "issued_notice", notice.id, subject=notice.number, month=prepared.month,
+                     field=prepared.kind, new=notice.sha256)
     return notice
 
 
@@ -103,11 +110,11 @@ def existing(kind: str, **keys) -> IssuedNotice | None:
     return db.session.scalar(query)
 
 
-def produce_here(prepared: Prepared) -> bytes:
-    """Render and sign in this process."""
+def produce_signed(prepared: Prepared) -> bytes:
+    """Render and sign one notice in the render pool; a missing glyph becomes a Chinese message."""
     path, passphrase = _signer_file()
     try:
-        return produce(prepared.html, path, passphrase, prepared.reason)
+        return render_pool.submit(prepared.html, path, passphrase, prepared.reason).result()
     except MissingGlyph as exc:
         raise ServiceError(f"通知书中有字体无法显示的字符,未签发:{exc}") from exc
 
@@ -131,7 +138,7 @@ def issue(user: User, spec: NoticeSpec) -> IssuedNotice:
         return found
     prepared = prepare(spec.kind, spec.template, user, spec.employee_id, spec.month, spec.keys,
                        next_sequence(spec.kind, dt.datetime.now(LOCAL).year), signer_common_name(), **spec.context)
-    return finish(prepared, produce_here(prepared), user)
+    return finish(prepared, produce_signed(prepared), user)
 
 
 def application_specs(application: PromotionApplication) -> list[NoticeSpec]:

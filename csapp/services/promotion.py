@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from ..contract.promotion import promotion_out
 from ..extensions import db
 from ..models import (ApplicationStatus, Employee, GradeChange, IllegalTransition, PromotionApplication,
                       User)
@@ -72,7 +71,7 @@ def outlook(user: User, employee_id: int, today: dt.date) -> Outlook:
 
 
 def _evaluation_json(result: Eligibility) -> str:
-    return json.dumps(promotion_out(result), ensure_ascii=False)
+    return json.dumps(result.as_dict(), ensure_ascii=False)
 
 
 def evaluate_application(application: PromotionApplication) -> Eligibility:

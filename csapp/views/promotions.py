@@ -7,7 +7,6 @@ import datetime as dt
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..contract.promotion import promotion_out
 from ..extensions import db
 from ..models import ApplicationStatus
 from ..services import notices
@@ -32,7 +31,7 @@ def mine():
         abort(404)
     outlook = service.outlook(current_user, current_user.employee_id, today())
     return render_template("promotions/mine.html", outlook=outlook, today=today(),
-                           precheck=promotion_out(outlook.precheck) if outlook.precheck else None,
+                           precheck=outlook.precheck.as_dict() if outlook.precheck else None,
                            history=service.applications_of(current_user.employee_id))
 
 
@@ -65,7 +64,7 @@ def withdraw(application_id: int):
 
 
 def _detail_context(application, error: str | None = None, field: str | None = None) -> dict:
-    fresh = promotion_out(service.evaluate_application(application))
+    fresh = service.evaluate_application(application).as_dict()
     snapshot = application.snapshot_data
     changed = [c["key"] for c, s in zip(fresh["criteria"], snapshot.get("criteria", []))
                if c["key"] == s["key"] and c["key"] not in ("interview", "written_test", "process")
