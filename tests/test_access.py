@@ -35,6 +35,13 @@ MATRIX = [
     ("/staff/{a1}", [302, 403, 403, 403, 200, 403]),
     ("/reviews", [302, 403, 403, 200, 200, 403]),
     ("/entry?sheet=leader", [302, 403, 200, 200, 200, 403]),
+    ("/pay", [302, 403, 403, 403, 200, 403]),
+    ("/notices", [302, 403, 403, 403, 200, 403]),
+    ("/notices/batch/1", [302, 403, 403, 403, 404, 403]),
+    ("/notices/1.pdf", [302, 404, 404, 404, 404, 404]),
+    ("/me/pay", [302, 200, 200, 200, 404, 404]),
+    ("/me/notices", [302, 200, 200, 200, 404, 404]),
+    ("/verify", [302, 200, 200, 200, 200, 200]),
 ]
 USERNAMES = {"agent": "agent", "supervisor": "sup", "dept_head": "head", "hr": "hr", "admin": "admin"}
 
@@ -53,6 +60,9 @@ POSTS = [
                      "value": "5", "version": "1"}),
     ("/events/incidents", {"month": "2026-10", "person": "{a1}", "kind": "work_error", "occurred_on": "2026-10-03"}),
     ("/entry/lock", {"month": "2026-10"}),
+    ("/pay", {"month": "2026-10"}),
+    ("/notices/batch", {"month": "2026-10", "kind": "pay"}),
+    ("/reviews", {"month": "2026-10", "employee_id": "{a1}", "item": "综合表现", "value": "90"}),
 ]
 
 
