@@ -11,7 +11,7 @@ from pydantic import BeforeValidator, Field, create_model
 from ..policy.months import is_month
 from ..policy.parameters import Policy
 from ..policy.promotion import Application, Eligibility, NotNextRung, Person, check_target, evaluate
-from .common import Count, HalfDays, InputError, NonNeg, Percent, Strict, out, validate
+from .common import Count, HalfDays, InputError, NonNeg, Percent, Strict, validate
 
 
 def _date(value: Any) -> dt.date:

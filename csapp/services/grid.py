@@ -139,6 +139,15 @@ def _check_version(record, version: int | None, label: str, field: str) -> None:
                        current=current, field=field)
 
 
+def _flush_or_conflict(column: Column) -> None:
+    """Write the change; another save that got in between (same version) turns it into a Conflict."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict(f"“{column.label}”刚被他人修改,您的修改未保存,请刷新后重试。", field=column.field) from None
+
+
 def save_cell(user: User, sheet_key: str, department_id: int, month: str, employee_id: int, field: str,
               text: str, version: int | None, reason: str = ""):
     """Save one cell of a sheet; refuse a stale version, a locked month or a bad value."""
@@ -168,11 +177,7 @@ def save_cell(user: User, sheet_key: str, department_id: int, month: str, employ
         return record
     setattr(record, field, value)
     record.updated_by_id = user.id
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(f"“{column.label}”刚被他人修改,您的修改未保存,请刷新后重试。", field=field) from None
+    _flush_or_conflict(column)
     audit.record(user, f"{sheet.key}.update", sheet.model.__tablename__, record.id,
                  subject=f"{employee.code} {employee.name}", month=month, field=field, old=old, new=value,
                  reason=reason.strip(), correction=correction)
@@ -196,11 +201,7 @@ def save_department_field(user: User, department_id: int, month: str, field: str
     old = getattr(record, field)
     setattr(record, field, value)
     record.updated_by_id = user.id
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(f"“{column.label}”刚被他人修改,您的修改未保存,请刷新后重试。", field=field) from None
+    _flush_or_conflict(column)
     audit.record(user, "department_month.update", "department_month", record.id, subject=department.name,
                  month=month, field=field, old=old, new=value, reason=reason.strip(), correction=correction)
     db.session.commit()

@@ -14,6 +14,7 @@ from ..models import ROLES, Employee
 from ..services import accounts
 from ..services.access import require
 from ..services.errors import ServiceError
+from .common import attempt
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -55,13 +56,6 @@ def users():
 @bp.post("/users/<int:user_id>/roles")
 @login_required
 def set_roles(user_id: int):
-    try:
-        user = accounts.set_roles(current_user, user_id, request.form.getlist("roles"))
-    except ServiceError as exc:
-        db.session.rollback()
-        if exc.status == 403:
-            raise
-        flash(exc.message)
-    else:
-        flash(f"已更新 {user.username} 的角色。")
+    user, error = attempt(lambda: accounts.set_roles(current_user, user_id, request.form.getlist("roles")))
+    flash(error.message if error else f"已更新 {user.username} 的角色。")
     return redirect(url_for("admin.users"))

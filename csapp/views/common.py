@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Callable, TypeVar
 
 from flask import abort, make_response, render_template, request
 from flask_login import current_user
 
+from ..extensions import db
 from ..policy.months import add_months, is_month, month_of
 from ..services.access import departments_for
 from ..services.errors import ServiceError
+
+T = TypeVar("T")
 
 
 def default_month() -> str:
@@ -49,6 +53,20 @@ def htmx_render(page_template: str, partial: str, **context):
     response = make_response(render_template(template, **context))
     response.headers["Vary"] = "HX-Request"
     return response
+
+
+def attempt(action: Callable[[], T], propagate: tuple[int, ...] = (403, 404)) -> tuple[T | None, ServiceError | None]:
+    """Run one service call; a refusal rolls the transaction back and comes back as the error.
+
+    Refusals with a status in *propagate* (forbidden, not found) go on to the error pages.
+    """
+    try:
+        return action(), None
+    except ServiceError as exc:
+        db.session.rollback()
+        if exc.status in propagate:
+            raise
+        return None, exc
 
 
 def month_nav(month: str) -> dict:

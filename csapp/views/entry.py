@@ -12,7 +12,7 @@ from ..services import month_lock
 from ..services.access import require
 from ..services.errors import Conflict, ServiceError
 from ..services.kpi import department_kpi
-from .common import department_arg, htmx_render, month_arg, month_nav
+from .common import attempt, department_arg, htmx_render, month_arg, month_nav
 
 bp = Blueprint("entry", __name__, url_prefix="/entry")
 
@@ -38,6 +38,19 @@ def grid_context(sheet_key: str, department, month: str) -> dict:
             **month_nav(month)}
 
 
+def _save(save) -> tuple[str | None, object]:
+    """Run one cell save with the posted value, version and reason; return (error, value to show).
+
+    On a conflict the cell shows the current value; on a bad value, what was typed.
+    """
+    text = request.form.get("value", "")
+    version = request.form.get("version", "").strip()
+    _, error = attempt(lambda: save(text, int(version) if version.isdigit() else None, request.form.get("reason", "")))
+    if error is None:
+        return None, text
+    return error.message, error.current if isinstance(error, Conflict) else text
+
+
 @bp.get("")
 @login_required
 def grid():
@@ -57,20 +70,8 @@ def save_cell():
     sheet_key = request.form.get("sheet", "")
     employee_id = _int_arg("employee_id")
     field = request.form.get("field", "")
-    version = request.form.get("version", "").strip()
-    text = request.form.get("value", "")
-    error = None
-    try:
-        grid_service.save_cell(current_user, sheet_key, department.id, month, employee_id, field, text,
-                               int(version) if version.isdigit() else None, request.form.get("reason", ""))
-    except Conflict as exc:
-        db.session.rollback()
-        error, text = exc.message, exc.current
-    except ServiceError as exc:
-        db.session.rollback()
-        if exc.status == 403:
-            raise
-        error = exc.message
+    error, text = _save(lambda text, version, reason: grid_service.save_cell(
+        current_user, sheet_key, department.id, month, employee_id, field, text, version, reason))
     context = grid_context(sheet_key, department, month)
     employee = db.session.get(Employee, employee_id)
     context["locked"] = bool(context["dept_month"] and context["dept_month"].locked_at)
@@ -84,21 +85,8 @@ def save_department():
     department = department_arg()
     month = month_arg()
     field = request.form.get("field", "")
-    version = request.form.get("version", "").strip()
-    text = request.form.get("value", "")
-    error = None
-    try:
-        grid_service.save_department_field(current_user, department.id, month, field, text,
-                                           int(version) if version.isdigit() else None,
-                                           request.form.get("reason", ""))
-    except Conflict as exc:
-        db.session.rollback()
-        error, text = exc.message, exc.current
-    except ServiceError as exc:
-        db.session.rollback()
-        if exc.status == 403:
-            raise
-        error = exc.message
+    error, text = _save(lambda text, version, reason: grid_service.save_department_field(
+        current_user, department.id, month, field, text, version, reason))
     context = grid_context(request.form.get("sheet", "metrics"), department, month)
     context["locked"] = bool(context["dept_month"] and context["dept_month"].locked_at)
     return render_template("entry/_department_saved.html", field=field, error=error, typed=text, **context)

@@ -16,7 +16,7 @@ from ..services.access import employee_for, require
 from ..services.errors import ServiceError
 from ..services.kpi import department_agents, month_bounds
 from ..services.month_lock import is_locked
-from .common import department_arg, htmx_render, month_arg, month_nav
+from .common import attempt, department_arg, htmx_render, month_arg, month_nav
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -59,19 +59,14 @@ def add_incident():
     department = department_arg()
     month = month_arg()
     employee_id = _optional_int("employee_id")
-    error = None
-    try:
-        target = _optional_int("person")
-        if target is None:
-            raise ServiceError("请选择坐席。", "person")
-        event_service.add_incident(current_user, target, request.form.get("kind", ""),
-                                   request.form.get("occurred_on", ""), request.form.get("note", ""),
-                                   request.form.get("reason", ""))
-    except ServiceError as exc:
-        db.session.rollback()
-        if exc.status == 403:
-            raise
-        error = exc.message
+    target = _optional_int("person")
+    if target is None:
+        error = "请选择坐席。"
+    else:
+        _, refusal = attempt(lambda: event_service.add_incident(
+            current_user, target, request.form.get("kind", ""), request.form.get("occurred_on", ""),
+            request.form.get("note", ""), request.form.get("reason", "")), propagate=(403,))
+        error = refusal.message if refusal else None
     form = dict(request.form) if error else {}
     return render_template("events/_incident_panel.html",
                            **_incident_context(department, month, employee_id, error, form))
@@ -82,16 +77,10 @@ def add_incident():
 def remove_incident(incident_id: int):
     department = department_arg()
     month = month_arg()
-    error = None
-    try:
-        event_service.remove_incident(current_user, incident_id, request.form.get("reason", ""))
-    except ServiceError as exc:
-        db.session.rollback()
-        if exc.status == 403:
-            raise
-        error = exc.message
-    return render_template("events/_incident_panel.html",
-                           **_incident_context(department, month, _optional_int("employee_id"), error))
+    _, refusal = attempt(lambda: event_service.remove_incident(current_user, incident_id, request.form.get("reason", "")),
+                         propagate=(403,))
+    return render_template("events/_incident_panel.html", **_incident_context(
+        department, month, _optional_int("employee_id"), refusal.message if refusal else None))
 
 
 def _qa_context(employee, month: str, error: str | None = None) -> dict:
@@ -129,26 +118,20 @@ def qa_action(employee_id: int):
     employee = employee_for(current_user, employee_id)
     action = request.form.get("action", "")
     reason = request.form.get("reason", "")
-    error = None
-    try:
-        if action == "add_sample":
-            event_service.add_sample(current_user, employee.id, month, request.form.get("score", ""),
-                                     request.form.get("recording_id", ""), reason)
-        elif action == "remove_sample":
-            event_service.remove_sample(current_user, _optional_int("item_id") or 0, reason)
-        elif action == "add_case":
-            event_service.add_case(current_user, employee.id, month, request.form.get("recording_id", ""),
-                                   request.form.get("note", ""), reason)
-        elif action == "review_case":
-            verdict = {"yes": True, "no": False, "": None}.get(request.form.get("justified", ""), None)
-            event_service.review_case(current_user, _optional_int("item_id") or 0, verdict, reason)
-        elif action == "remove_case":
-            event_service.remove_case(current_user, _optional_int("item_id") or 0, reason)
-        else:
-            raise ServiceError("未知的操作。")
-    except ServiceError as exc:
-        db.session.rollback()
-        if exc.status == 403:
-            raise
-        error = exc.message
+    item = _optional_int("item_id") or 0
+    verdict = {"yes": True, "no": False}.get(request.form.get("justified", ""))
+    actions = {
+        "add_sample": lambda: event_service.add_sample(current_user, employee.id, month, request.form.get("score", ""),
+                                                       request.form.get("recording_id", ""), reason),
+        "remove_sample": lambda: event_service.remove_sample(current_user, item, reason),
+        "add_case": lambda: event_service.add_case(current_user, employee.id, month,
+                                                   request.form.get("recording_id", ""), request.form.get("note", ""),
+                                                   reason),
+        "review_case": lambda: event_service.review_case(current_user, item, verdict, reason),
+        "remove_case": lambda: event_service.remove_case(current_user, item, reason),
+    }
+    if action not in actions:
+        raise ServiceError("未知的操作。")
+    _, refusal = attempt(actions[action], propagate=(403,))
+    error = refusal.message if refusal else None
     return render_template("events/_qa_panel.html", **_qa_context(employee, month, error))

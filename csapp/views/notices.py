@@ -5,12 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from ..extensions import db
 from ..services import batches, notices
 from ..services.access import require
 from ..services.errors import ServiceError
 from ..services.notices import LOCAL
-from .common import htmx_render, month_arg, month_nav
+from .common import attempt, htmx_render, month_arg, month_nav
 
 bp = Blueprint("notices", __name__)
 
@@ -28,13 +27,9 @@ def index():
 @login_required
 def start_batch():
     month = month_arg()
-    try:
-        job = batches.start(current_user, request.form.get("kind", ""), month)
-    except ServiceError as exc:
-        db.session.rollback()
-        if exc.status == 403:
-            raise
-        flash(exc.message)
+    job, error = attempt(lambda: batches.start(current_user, request.form.get("kind", ""), month))
+    if error:
+        flash(error.message)
         return redirect(url_for("notices.index", month=month))
     return redirect(url_for("notices.batch", job_id=job.id))
 
@@ -56,15 +51,8 @@ def batch_zip(job_id: int):
 @bp.post("/promotions/<int:application_id>/notices")
 @login_required
 def issue_for_application(application_id: int):
-    try:
-        notices.issue_for_application(current_user, application_id)
-    except ServiceError as exc:
-        db.session.rollback()
-        if exc.status == 403:
-            raise
-        flash(exc.message)
-    else:
-        flash("已签发晋升通知书和调薪通知单。")
+    _, error = attempt(lambda: notices.issue_for_application(current_user, application_id))
+    flash(error.message if error else "已签发晋升通知书和调薪通知单。")
     return redirect(url_for("promotions.detail", application_id=application_id))
 
 

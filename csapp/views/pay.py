@@ -7,12 +7,11 @@ import io
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ..extensions import db
 from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
 from ..services import pay_runs
 from ..services.access import require
 from ..services.errors import ServiceError
-from .common import month_arg, month_nav
+from .common import attempt, month_arg, month_nav
 from .ranking import XLSX
 
 bp = Blueprint("pay", __name__)
@@ -32,15 +31,8 @@ def sheet():
 @login_required
 def compute():
     month = month_arg()
-    try:
-        run = pay_runs.compute_run(current_user, month)
-    except ServiceError as exc:
-        db.session.rollback()
-        if exc.status == 403:
-            raise
-        flash(exc.message)
-    else:
-        flash(f"{month} 工资已完成第 {run.run_no} 次核算,共 {len(run.slips)} 人。")
+    run, error = attempt(lambda: pay_runs.compute_run(current_user, month))
+    flash(error.message if error else f"{month} 工资已完成第 {run.run_no} 次核算,共 {len(run.slips)} 人。")
     return redirect(url_for("pay.sheet", month=month))
 
 

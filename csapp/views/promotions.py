@@ -7,13 +7,11 @@ import datetime as dt
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..extensions import db
 from ..models import ApplicationStatus
 from ..services import notices
 from ..services import promotion as service
 from ..services.access import require
-from ..services.errors import ServiceError
-from .common import htmx_render
+from .common import attempt, htmx_render
 
 bp = Blueprint("promotions", __name__)
 
@@ -38,11 +36,9 @@ def mine():
 @bp.post("/me/promotion")
 @login_required
 def submit():
-    try:
-        application = service.submit(current_user, today())
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message)
+    application, error = attempt(lambda: service.submit(current_user, today()))
+    if error:
+        flash(error.message)
         return redirect(url_for("promotions.mine"))
     flash("晋升申请已提交,等待部门负责人面谈。")
     return redirect(url_for("promotions.detail", application_id=application.id))
@@ -51,15 +47,8 @@ def submit():
 @bp.post("/promotions/<int:application_id>/withdraw")
 @login_required
 def withdraw(application_id: int):
-    try:
-        service.withdraw(current_user, application_id)
-    except ServiceError as exc:
-        db.session.rollback()
-        if exc.status == 403:
-            raise
-        flash(exc.message)
-    else:
-        flash("申请已撤回。")
+    _, error = attempt(lambda: service.withdraw(current_user, application_id))
+    flash(error.message if error else "申请已撤回。")
     return redirect(url_for("promotions.detail", application_id=application_id))
 
 
@@ -90,16 +79,11 @@ def detail(application_id: int):
 @bp.post("/promotions/<int:application_id>/interview")
 @login_required
 def interview(application_id: int):
-    error = field = None
-    try:
-        service.record_interview(current_user, application_id, request.form.get("interview_on", ""),
-                                 request.form.get("notes", ""), request.form.get("interview_result", ""),
-                                 request.form.get("written_test", ""), request.form.get("process", ""))
-    except ServiceError as exc:
-        db.session.rollback()
-        if exc.status in (403, 404):
-            raise
-        error, field = exc.message, exc.field
+    _, refusal = attempt(lambda: service.record_interview(
+        current_user, application_id, request.form.get("interview_on", ""), request.form.get("notes", ""),
+        request.form.get("interview_result", ""), request.form.get("written_test", ""),
+        request.form.get("process", "")))
+    error, field = (refusal.message, refusal.field) if refusal else (None, None)
     application = service.visible_application(current_user, application_id)
     context = _detail_context(application, error, field)
     context["form"] = request.form if error else {}
@@ -114,21 +98,15 @@ def interview(application_id: int):
 @login_required
 def decide(application_id: int):
     approve = request.form.get("decision") == "approve"
-    try:
-        service.decide(current_user, application_id, approve, request.form.get("reason", ""))
-    except ServiceError as exc:
-        db.session.rollback()
-        if exc.status in (403, 404):
-            raise
-        flash(exc.message)
+    _, error = attempt(lambda: service.decide(current_user, application_id, approve, request.form.get("reason", "")))
+    if error:
+        flash(error.message)
     else:
         flash("已批准晋升,新职级自申请当月 1 日起生效。" if approve else "已评定为不通过。")
         if approve:
-            try:
-                notices.issue_for_application(current_user, application_id)
-            except ServiceError as exc:
-                db.session.rollback()
-                flash(f"晋升通知书尚未签发:{exc.message}")
+            _, error = attempt(lambda: notices.issue_for_application(current_user, application_id))
+            if error:
+                flash(f"晋升通知书尚未签发:{error.message}")
     return redirect(url_for("promotions.detail", application_id=application_id))
 
 

@@ -13,7 +13,7 @@ from ..services.access import require
 from ..services.errors import ServiceError
 from ..services.kpi import month_bounds
 from ..services.month_lock import is_locked
-from .common import department_arg, htmx_render, month_arg, month_nav
+from .common import attempt, department_arg, htmx_render, month_arg, month_nav
 
 bp = Blueprint("reviews", __name__)
 
@@ -48,16 +48,10 @@ def save():
     require(current_user, "dept_head", "hr")
     department = department_arg()
     month = month_arg()
-    error = None
     employee_id = request.form.get("employee_id", "")
-    try:
-        if not employee_id.isdigit():
-            raise ServiceError("请求参数无效。")
-        reviewed.save_score(current_user, int(employee_id), month, request.form.get("item", ""),
-                            request.form.get("value", ""), request.form.get("reason", ""))
-    except ServiceError as exc:
-        db.session.rollback()
-        if exc.status in (403, 404):
-            raise
-        error = exc.message
+    if not employee_id.isdigit():
+        raise ServiceError("请求参数无效。")
+    _, refusal = attempt(lambda: reviewed.save_score(current_user, int(employee_id), month, request.form.get("item", ""),
+                                                     request.form.get("value", ""), request.form.get("reason", "")))
+    error = refusal.message if refusal else None
     return render_template("reviews/_tables.html", error=error, **_context(department, month))

@@ -13,8 +13,8 @@ from ..policy.parameters import policy_for
 from ..services import allowances
 from ..services import promotion as service
 from ..services.access import employee_for, require
-from ..services.errors import ServiceError
 from ..services.promotion_data import current_grade
+from .common import attempt
 from .promotions import today
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -44,30 +44,19 @@ def person(employee_id: int):
 @bp.post("/<int:employee_id>/appoint")
 @login_required
 def appoint(employee_id: int):
-    try:
-        service.appoint(current_user, employee_id, request.form.get("grade", ""),
-                        request.form.get("effective_on", ""), request.form.get("reason", ""))
-    except ServiceError as exc:
-        db.session.rollback()
-        if exc.status in (403, 404):
-            raise
-        flash(exc.message)
-    else:
-        flash("任命已保存。")
+    _, error = attempt(lambda: service.appoint(current_user, employee_id, request.form.get("grade", ""),
+                                               request.form.get("effective_on", ""), request.form.get("reason", "")))
+    flash(error.message if error else "任命已保存。")
     return redirect(url_for("staff.person", employee_id=employee_id))
 
 
 @bp.post("/<int:employee_id>/late-application")
 @login_required
 def late_application(employee_id: int):
-    try:
-        application = service.submit(current_user, today(), request.form.get("late_reason", ""),
-                                     employee_id=employee_id)
-    except ServiceError as exc:
-        db.session.rollback()
-        if exc.status in (403, 404):
-            raise
-        flash(exc.message)
+    application, error = attempt(lambda: service.submit(current_user, today(), request.form.get("late_reason", ""),
+                                                        employee_id=employee_id))
+    if error:
+        flash(error.message)
         return redirect(url_for("staff.person", employee_id=employee_id))
     flash("已接受逾期申请。")
     return redirect(url_for("promotions.detail", application_id=application.id))
@@ -76,14 +65,7 @@ def late_application(employee_id: int):
 @bp.post("/<int:employee_id>/allowance")
 @login_required
 def allowance(employee_id: int):
-    try:
-        allowances.set_allowance(current_user, employee_id, request.form.get("kind", ""),
-                                 request.form.get("amount", ""), today())
-    except ServiceError as exc:
-        db.session.rollback()
-        if exc.status in (403, 404):
-            raise
-        flash(exc.message)
-    else:
-        flash("补贴已保存,下次核算工资时生效。")
+    _, error = attempt(lambda: allowances.set_allowance(current_user, employee_id, request.form.get("kind", ""),
+                                                        request.form.get("amount", ""), today()))
+    flash(error.message if error else "补贴已保存,下次核算工资时生效。")
     return redirect(url_for("staff.person", employee_id=employee_id))
