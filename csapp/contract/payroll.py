@@ -5,10 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from ..policy.months import is_month
-from ..policy.parameters import Policy
+from ..policy.parameters import Month, Policy
 from ..policy.pay import PAY_LINES, PayInput, PayResult, compute_pay
 from .common import Count, HalfDays, InputError, NonNeg, Strict, out, validate
 
@@ -35,15 +34,9 @@ class PersonIn(Strict):
 
 
 class PayrollIn(Strict):
-    month: str
+    month: Month
     people: list[PersonIn] = Field(min_length=1)
 
-    @field_validator("month")
-    @classmethod
-    def _month(cls, value: str) -> str:
-        if not is_month(value):
-            raise ValueError("must be a month YYYY-MM")
-        return value
 
 
 def run_payroll(data: Any, policy: Policy) -> dict:

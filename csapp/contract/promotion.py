@@ -8,8 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, create_model
 
-from ..policy.months import is_month
-from ..policy.parameters import Policy
+from ..policy.parameters import Month, Policy
 from ..policy.promotion import Application, Eligibility, NotNextRung, Person, check_target, evaluate
 from .common import Count, HalfDays, InputError, NonNeg, Percent, Strict, validate
 
@@ -25,14 +24,7 @@ def _date(value: Any) -> dt.date:
         raise ValueError("must be a date YYYY-MM-DD") from None
 
 
-def _month(value: Any) -> str:
-    if not is_month(value):
-        raise ValueError("must be a month YYYY-MM")
-    return value
-
-
 Date = Annotated[dt.date, BeforeValidator(_date)]
-Month = Annotated[str, BeforeValidator(_month)]
 
 # Every field a person's month may carry, and which of them each target track requires.
 MONTH_FIELDS: dict[str, Any] = {

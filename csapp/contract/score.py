@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from ..policy.kpi import AgentMonth, DepartmentScore, score_department
-from ..policy.months import is_month
-from ..policy.parameters import Policy
+from ..policy.parameters import Month, Policy
 from .common import Count, InputError, NonNeg, Percent, Strict, out, validate
 
 
@@ -34,16 +33,10 @@ class AgentIn(Strict):
 
 
 class ScoreIn(Strict):
-    month: str
+    month: Month
     department: DepartmentIn
     agents: list[AgentIn] = Field(min_length=1)
 
-    @field_validator("month")
-    @classmethod
-    def _month(cls, value: str) -> str:
-        if not is_month(value):
-            raise ValueError("must be a month YYYY-MM")
-        return value
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "ScoreIn":

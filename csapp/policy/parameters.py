@@ -8,7 +8,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .months import is_month
 
@@ -19,6 +21,16 @@ KPI_ITEMS = ("connection", "feedback", "qa", "satisfaction", "volume", "im",
              "call_length", "plan", "knowledge", "operations", "discipline", "cooperation")
 LEAVE_TYPES = ("annual", "sick", "personal", "bereavement", "maternity", "marriage", "other")
 GATES = ("tenure", "window", "data", "leave", "service_complaint", "serious_error")
+
+
+def _check_month(value: str) -> str:
+    if not is_month(value):
+        raise ValueError("must be a month YYYY-MM")
+    return value
+
+
+Month = Annotated[str, AfterValidator(_check_month)]
+"""A ``YYYY-MM`` month, for every schema that takes one."""
 
 
 class PolicyError(ValueError):
@@ -149,7 +161,7 @@ class Policy(_Frozen):
     """One version of the scheme, in force from its ``effective`` month."""
 
     version: str
-    effective: str
+    effective: Month
     title: str
     tracks: dict[str, Track]
     career: list[str]
@@ -159,13 +171,6 @@ class Policy(_Frozen):
     reviewed_scores: dict[str, ReviewedScores]
     promotion: Promotion
     decisions: dict[str, str]
-
-    @field_validator("effective")
-    @classmethod
-    def _month(cls, value: str) -> str:
-        if not is_month(value):
-            raise ValueError("must be a month YYYY-MM")
-        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> "Policy":
