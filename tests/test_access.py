@@ -42,6 +42,7 @@ MATRIX = [
     ("/me/pay", [302, 200, 200, 200, 404, 404]),
     ("/me/notices", [302, 200, 200, 200, 404, 404]),
     ("/verify", [302, 200, 200, 200, 200, 200]),
+    ("/admin/settings", [302, 403, 403, 403, 403, 200]),
 ]
 USERNAMES = {"agent": "agent", "supervisor": "sup", "dept_head": "head", "hr": "hr", "admin": "admin"}
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from csapp import create_app
 from csapp.extensions import db, init_migrate
-from csapp.models import AgentMonth, Department, DepartmentMonth, Employee, User
+from csapp.models import AgentMonth, DepartmentMonth, Employee, PayRun, PromotionApplication, User
 from csapp.services.demo import DEMO_PASSWORD, create_demo
 from csapp.services.errors import ServiceError
 
@@ -46,6 +46,8 @@ def test_demo_department(migrated):
     locked = db.session.scalars(select(DepartmentMonth).where(DepartmentMonth.locked_at.is_not(None))).all()
     assert len(locked) == 11
     assert db.session.scalar(select(func.count()).select_from(AgentMonth)) > 25 * 12
+    assert db.session.scalar(select(PayRun).where(PayRun.month == "2026-10")).slips  # HR finds last month's pay run
+    assert db.session.scalar(select(func.count()).select_from(PromotionApplication)) == 1  # one for 待面谈
     with pytest.raises(ServiceError):
         create_demo()
     client = migrated.test_client()

@@ -182,3 +182,20 @@ def test_pages_for_each_role(ready, login):
     decided = hr.get(response.headers["Location"]).data.decode()
     assert "已批准晋升" in decided, decided[decided.find("flash"):decided.find("flash") + 300]
     assert "已通过" in login("agent").get("/me/promotion").data.decode()
+
+
+def test_serious_error_is_recorded_with_a_reason_and_only_hr_lifts_it(org):
+    from csapp.services.serious_errors import set_serious_error
+    head, hr, spec = org["users"]["dept_head"], org["users"]["hr"], org["spec"]
+    with pytest.raises(ServiceError, match="原因"):
+        set_serious_error(head, spec.id, True, "")
+    set_serious_error(head, spec.id, True, "客户档案寄错,造成投诉")
+    assert spec.serious_error
+    with pytest.raises(Forbidden):
+        set_serious_error(head, spec.id, False, "已整改")
+    set_serious_error(hr, spec.id, False, "已整改并复核")
+    assert not spec.serious_error
+    lifted = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "serious_error.lift"))
+    assert lifted.reason == "已整改并复核" and lifted.user_id == hr.id
+    with pytest.raises(ServiceError, match="只适用于成长档案专员"):
+        set_serious_error(hr, org["agents"][0].id, True, "x")

@@ -156,6 +156,8 @@ def create_demo(today: dt.date | None = None, seed: int = 7) -> dict:
                                              score=Decimal(rng.randint(88, 100)), reviewer_id=hr.id))
     db.session.commit()
     _demo_application(agents, first_day(month_of(today)) + dt.timedelta(days=2))
+    from .pay_runs import compute_run  # last month's pay, as HR would have run it
+    compute_run(hr, last)
     return {"department": department.name, "months": (months[0], months[-1]), "people": len(everyone),
             "password": DEMO_PASSWORD}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -59,3 +59,24 @@ def set_roles(user_id: int):
     user, error = attempt(lambda: accounts.set_roles(current_user, user_id, request.form.getlist("roles")))
     flash(error.message if error else f"已更新 {user.username} 的角色。")
     return redirect(url_for("admin.users"))
+
+
+@bp.get("/settings")
+@login_required
+def settings():
+    """系统设置: what this installation runs with (edited in instance/config.py)."""
+    require(current_user, "admin")
+    from ..policy.parameters import shipped_policies
+    from ..services.notices import pki_paths
+
+    paths = pki_paths()
+    config = current_app.config
+    rows = [("单位名称 ORGANISATION_NAME", config.get("ORGANISATION_NAME")),
+            ("通知书签发人 NOTICE_SIGNATORY_NAME", config.get("NOTICE_SIGNATORY_NAME") or "(签发的人事用户)"),
+            ("签发人职务 NOTICE_SIGNATORY_TITLE", config.get("NOTICE_SIGNATORY_TITLE") or "人事部"),
+            ("签名证书", f"{paths.signer_p12}(已配置)" if paths.exists() else "未配置:运行 flask --app csapp pki init"),
+            ("PDF 工作进程 RENDER_WORKERS", config.get("RENDER_WORKERS")),
+            ("数据库", config.get("SQLALCHEMY_DATABASE_URI", "").split("///")[0] + "…"),
+            ("登录失败几次后限速 LOGIN_THROTTLE_FREE_ATTEMPTS", config.get("LOGIN_THROTTLE_FREE_ATTEMPTS"))]
+    return render_template("admin/settings.html", rows=rows, policies=shipped_policies(),
+                           config_file=f"{current_app.instance_path}/config.py")

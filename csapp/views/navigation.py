@@ -40,6 +40,7 @@ def navigation(user) -> list[tuple[str, str]]:
         add("审计日志", "audit_log.index")
     if user.has("admin"):
         add("用户与角色", "admin.users")
+        add("系统设置", "admin.settings")
     add("政策", "policy_page.index")
     add("验证通知书", "notices.verify")
     return items

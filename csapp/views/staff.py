@@ -10,7 +10,7 @@ from ..extensions import db
 from ..models import Employee
 from ..policy.months import month_of
 from ..policy.parameters import policy_for
-from ..services import allowances
+from ..services import allowances, serious_errors
 from ..services import promotion as service
 from ..services.access import employee_for, require
 from ..services.promotion_data import current_grade
@@ -68,4 +68,14 @@ def allowance(employee_id: int):
     _, error = attempt(lambda: allowances.set_allowance(current_user, employee_id, request.form.get("kind", ""),
                                                         request.form.get("amount", ""), today()))
     flash(error.message if error else "补贴已保存,下次核算工资时生效。")
+    return redirect(url_for("staff.person", employee_id=employee_id))
+
+
+@bp.post("/<int:employee_id>/serious-error")
+@login_required
+def serious_error(employee_id: int):
+    flagged = request.form.get("flagged") == "1"
+    _, error = attempt(lambda: serious_errors.set_serious_error(current_user, employee_id, flagged,
+                                                                request.form.get("reason", "")))
+    flash(error.message if error else ("已记录严重工作失误。" if flagged else "已解除严重工作失误。"))
     return redirect(url_for("staff.person", employee_id=employee_id))
