@@ -27,7 +27,7 @@ def audits(action=None):
 
 
 def test_saving_a_cell_recomputes_the_month(org):
-    sup, (a1, a2, a3) = org["users"]["supervisor"], org["agents"]
+    sup, (a1, a2, _) = org["users"]["supervisor"], org["agents"]
     before = department_kpi(org["main"].id, MONTH)
     assert before.row_for(a2.id).score.items["volume"].score == Decimal(11)  # rank 2 +2, ≤ mean 1000 −1
     grid.save_cell(sup, "metrics", org["main"].id, MONTH, a2.id, "production", "1500", record(a2).version)

@@ -45,7 +45,7 @@ def snapshot():
 @pytest.mark.parametrize("name, data", [("m.csv", csv_bytes(GOOD_ROWS)), ("m.xlsx", xlsx_bytes(GOOD_ROWS)),
                                         ("gbk.csv", csv_bytes(GOOD_ROWS, encoding="gb18030"))])
 def test_a_valid_file_saves_every_row(org, name, data):
-    sup, (a1, a2, _) = org["users"]["supervisor"], org["agents"]
+    sup, (a1, _, _) = org["users"]["supervisor"], org["agents"]
     result = import_metrics(sup, org["main"].id, MONTH, name, data)
     assert result.ok and result.saved == 2
     first = db.session.scalar(select(AgentMonth).where(AgentMonth.employee_id == a1.id))

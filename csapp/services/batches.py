@@ -17,7 +17,7 @@ from ..models import ApplicationStatus, BatchJob, PromotionApplication, User
 from . import audit, render_pool
 from .access import require
 from .errors import NotFound, ServiceError
-from .notices import (LOCAL, NoticeSpec, _signer_file, application_specs, existing, finish, next_sequence, pay_spec,
+from .notices import (LOCAL, NoticeSpec, signer_file, application_specs, existing, finish, next_sequence, pay_spec,
                       prepare, signer_common_name)
 from .pay_runs import current_run
 
@@ -46,7 +46,7 @@ def start(user: User, kind: str, month: str) -> BatchJob:
     specs = _specs(kind, month)
     if not specs:
         raise ServiceError(f"{month} 没有需要打印的{KINDS.get(kind, '通知书')}。")
-    _signer_file()  # fail now, in Chinese, when there is no signing key
+    signer_file()  # fail now, in Chinese, when there is no signing key
     job = BatchJob(kind=kind, month=month, total=len(specs), created_by_id=user.id)
     db.session.add(job)
     db.session.flush()
@@ -100,7 +100,7 @@ def _run(app: Flask, job: BatchJob) -> None:
     relative = Path("batches") / f"{job.kind}-{job.month}-{job.id}.zip"
     target = Path(app.instance_path) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
-    path, passphrase = _signer_file()
+    path, passphrase = signer_file()
     signer = signer_common_name()
     year = dt.datetime.now(LOCAL).year
     sequence: dict[str, int] = {}

@@ -29,7 +29,7 @@ def pki_paths() -> PkiPaths:
     return PkiPaths(Path(current_app.config.get("PKI_DIR") or Path(current_app.instance_path) / "pki"))
 
 
-def _signer_file() -> tuple[str, bytes | None]:
+def signer_file() -> tuple[str, bytes | None]:
     paths = pki_paths()
     if not paths.exists():
         raise ServiceError("尚未配置单位签名证书,无法签发通知书。请管理员运行 flask --app csapp pki init。")
@@ -42,7 +42,7 @@ def signer_common_name() -> str:
     paths = pki_paths()
     if paths.signer_name.exists():
         return paths.signer_name.read_text(encoding="utf-8").strip()
-    path, passphrase = _signer_file()
+    path, passphrase = signer_file()
     return signing.signer_name(signing.load_signer(Path(path), passphrase))
 
 
@@ -112,7 +112,7 @@ def existing(kind: str, **keys) -> IssuedNotice | None:
 
 def produce_signed(prepared: Prepared) -> bytes:
     """Render and sign one notice in the render pool; a missing glyph becomes a Chinese message."""
-    path, passphrase = _signer_file()
+    path, passphrase = signer_file()
     try:
         return render_pool.submit(prepared.html, path, passphrase, prepared.reason).result()
     except MissingGlyph as exc:
