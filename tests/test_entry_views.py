@@ -49,3 +49,11 @@ def test_agent_page_explains_each_deduction(db_app, login):
     html = login("agent2").get(f"/me/scores?month={MONTH}").data.decode()
     assert "我的成绩 · 李四(A002)· 2026-10" in html
     assert "不高于部门平均" in html and "近 12 个月总分" in html and "<svg" in html
+
+
+def test_hr_switches_department_on_the_month_picker(db_app, login, org):
+    hr = login("hr").get(f"/entry?month={MONTH}").data.decode()
+    assert 'id="dept-input"' in hr and "售后部" in hr
+    other = login("hr").get(f"/entry?month={MONTH}&dept={org['other'].id}").data.decode()
+    assert "成绩录入 · 售后部 · 2026-10" in other
+    assert 'id="dept-input"' not in login("sup").get(f"/entry?month={MONTH}").data.decode()

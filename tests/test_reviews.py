@@ -43,3 +43,13 @@ def test_reviews_page_saves_with_htmx(db_app, login, org):
     html = client.post(f"/reviews?month={MONTH}", headers={"HX-Request": "true"},
                        data={"employee_id": org["spec"].id, "item": "综合评分", "value": "96"}).data.decode()
     assert 'id="review-tables"' in html and "96.00" in html
+
+
+def test_a_specialist_sees_the_reviewed_score_on_my_scores(db_app, login, org):
+    from factories import user
+    from csapp.extensions import db
+    user("spec", ["agent"], org["spec"])
+    db.session.commit()
+    reviewed.save_score(org["users"]["dept_head"], org["spec"].id, MONTH, "综合评分", "97")
+    page = login("spec").get(f"/me/scores?month={MONTH}").data.decode()
+    assert "本月得分 <strong>97.00</strong> 分" in page and "近 12 个月总分" in page

@@ -6,6 +6,7 @@ from flask import Flask, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from ..services.access import departments_for
 from ..services.errors import ServiceError
 from .filters import register_filters
 from .navigation import navigation
@@ -19,6 +20,9 @@ def register_views(app: Flask) -> None:
                    promotions, ranking, reviews, staff):
         app.register_blueprint(module.bp)
     register_filters(app)
+
+    # a global, not a context variable, so that imported macros (the month picker) see it too
+    app.jinja_env.globals["visible_departments"] = lambda: departments_for(current_user) if current_user else []
 
     @app.context_processor
     def _navigation() -> dict:
