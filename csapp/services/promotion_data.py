@@ -9,13 +9,12 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Attendance, Employee, LeaderMonth, PromotionApplication, SpecialistMonth
-from ..policy.months import add_months, month_of
+
 from ..policy.parameters import Policy
-from ..policy.promotion import Application, Person
-from .kpi import department_kpi
+from ..policy.promotion import Application, Person, cycle_of
+from .kpi import DepartmentKpi, department_kpi
 from .month_lock import department_month
 from .reviewed import reviewed_kpi
-
 
 def current_grade(employee: Employee, day: dt.date,
                   known_at: dt.datetime | None = None) -> tuple[str | None, dt.date | None]:
@@ -34,11 +33,9 @@ def current_grade(employee: Employee, day: dt.date,
         since = change.effective_on
     return grade, since
 
-
 def _attendance(employee_id: int, months: list[str]) -> dict[str, Attendance]:
     return {a.month: a for a in db.session.scalars(select(Attendance).where(
         Attendance.employee_id == employee_id, Attendance.month.in_(months)))}
-
 
 def _leave(row: Attendance | None) -> dict[str, Decimal]:
     if row is None:
@@ -46,10 +43,9 @@ def _leave(row: Attendance | None) -> dict[str, Decimal]:
     days = row.leave_days()
     return {"leave_days": sum(days.values(), Decimal(0)), "annual_leave_days": days["annual"]}
 
-
-def agent_month_summary(employee: Employee, month: str) -> dict[str, Decimal] | None:
+def agent_month_summary(employee: Employee, month: str, kpi: DepartmentKpi | None = None) -> dict[str, Decimal] | None:
     """Return an agent's month as the rules core's promotion summary, or None without a score."""
-    kpi = department_kpi(employee.department_id, month)
+    kpi = kpi or department_kpi(employee.department_id, month)
     row = kpi.row_for(employee.id)
     if row is None or row.score is None:
         return None
@@ -59,7 +55,6 @@ def agent_month_summary(employee: Employee, month: str) -> dict[str, Decimal] | 
             "stars": Decimal(len(row.score.stars)), "justified_dissatisfied": Decimal(row.justified_cases),
             "work_errors": Decimal(counts["work_error"]), "refused": Decimal(counts["refused_arrangement"]),
             "service_complaints": Decimal(counts["service_complaint"])}
-
 
 def _specialist_summary(employee: Employee, month: str) -> dict[str, Decimal] | None:
     kpi = reviewed_kpi(employee, month)
@@ -71,28 +66,26 @@ def _specialist_summary(employee: Employee, month: str) -> dict[str, Decimal] | 
             "delivery_data_errors": Decimal(record.delivery_data_errors),
             "shipping_errors": Decimal(record.shipping_errors)}
 
-
-def _leader_summary(employee: Employee, month: str) -> dict[str, Decimal] | None:
-    if employee.track == "agent":  # an agent.3 applying for sup.1: the agent's own KPI total
-        summary = agent_month_summary(employee, month)
-        score = summary["kpi"] if summary else None
-    else:
-        score = reviewed_kpi(employee, month).score
-    if score is None:
-        return None
+def _leader_summary(employee: Employee, month: str, kpi: DepartmentKpi) -> dict[str, Decimal] | None:
     record = db.session.scalar(select(LeaderMonth).where(LeaderMonth.employee_id == employee.id,
                                                          LeaderMonth.month == month))
-    errors = record.work_errors if record else 0
-    if employee.track == "agent" and summary:
-        errors = int(summary["work_errors"])
-    return {"kpi": score, "work_errors": Decimal(errors),
+    if employee.track == "agent":  # an agent.3 applying for sup.1: the agent's own KPI total and work errors
+        summary = agent_month_summary(employee, month, kpi)
+        if summary is None:
+            return None
+        score, errors = summary["kpi"], summary["work_errors"]
+    else:
+        score = reviewed_kpi(employee, month).score
+        if score is None:
+            return None
+        errors = Decimal(record.work_errors if record else 0)
+    return {"kpi": score, "work_errors": errors,
             "coordination": Decimal(record.coordination_complaints if record else 0)}
 
-
-def department_summary(department_id: int, month: str) -> dict[str, Decimal] | None:
+def department_summary(department_id: int, month: str, kpi: DepartmentKpi | None = None) -> dict[str, Decimal] | None:
     """Return a department month for the supervisor/manager criteria, or None when incomplete."""
     record = department_month(department_id, month)
-    kpi = department_kpi(department_id, month)
+    kpi = kpi or department_kpi(department_id, month)
     if (record is None or kpi.result is None or record.service_level is None or not record.headcount):
         return None
     complaints = sum(r.incident_counts["service_complaint"] for r in kpi.rows)
@@ -100,35 +93,30 @@ def department_summary(department_id: int, month: str) -> dict[str, Decimal] | N
             "service_level": record.service_level, "service_complaints": Decimal(complaints),
             "headcount": Decimal(record.headcount), "leavers": Decimal(record.leavers or 0)}
 
-
 def build_application(employee: Employee, target: str, applied_on: dt.date, policy: Policy,
                       application: PromotionApplication | None = None) -> Application:
     """Return the rules core's Application for *employee* applying for *target* on *applied_on*."""
     grade, since = current_grade(employee, applied_on, application.created_at if application else None)
-    period = policy.promotion.targets[target].months
-    month = month_of(applied_on)
-    cycle = [add_months(month, -period + i) for i in range(period)]
+    cycle = cycle_of(applied_on, target, policy)
     track = policy.track_of(target)
     leave = _attendance(employee.id, cycle)
     months: dict[str, dict[str, Decimal]] = {}
+    dept_months: dict[str, dict[str, Decimal]] = {}
     for m in cycle:
         if track == "agent":
             summary = agent_month_summary(employee, m)
         elif track == "spec":
             summary = _specialist_summary(employee, m)
-        else:
-            summary = _leader_summary(employee, m)
+        else:  # supervisors and managers: one department KPI a month serves the person and the department
+            kpi = department_kpi(employee.department_id, m)
+            summary = _leader_summary(employee, m, kpi)
+            department = department_summary(employee.department_id, m, kpi)
+            if department is not None:
+                dept_months[m] = department
         if summary is not None:
             months[m] = {**summary, **_leave(leave.get(m))}
-    dept_months = {}
-    if track in ("sup", "mgr"):
-        for m in cycle:
-            summary = department_summary(employee.department_id, m)
-            if summary is not None:
-                dept_months[m] = summary
     person = Person(str(employee.id), grade, since, employee.regularized_on, employee.serious_error)
-    if application is None:
-        return Application(applied_on, person, target, months, dept_months)
-    return Application(applied_on, person, target, months, dept_months,
-                       written_test=application.written_test, interview=application.interview_passed,
-                       process=application.process_passed, window_exception=application.late_reason or None)
+    recorded = {} if application is None else {
+        "written_test": application.written_test, "interview": application.interview_passed,
+        "process": application.process_passed, "window_exception": application.late_reason or None}
+    return Application(applied_on, person, target, months, dept_months, **recorded)
