@@ -114,8 +114,7 @@ def child_app_notices(workdir: str, count: int) -> dict:
         for index in range(count):
             slip = slips[index % len(slips)]
             spec = notices.pay_spec(slip)
-            prepared = notices.prepare(spec.kind, spec.template, hr, spec.employee_id, spec.month, {},
-                                       100000 + index, "基准测试中心 人事部", **spec.context)
+            prepared = notices.prepare(spec, hr, 100000 + index, "基准测试中心 人事部")
             html_sample = html_sample or prepared.html
             started = time.perf_counter()
             pdf = notices.produce_signed(prepared)

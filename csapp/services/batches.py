@@ -127,8 +127,7 @@ def _run(app: Flask, job: BatchJob) -> None:
                 job.done += 1
                 continue
             sequence[spec.kind] = sequence.get(spec.kind) or next_sequence(spec.kind, year)
-            prepared = prepare(spec.kind, spec.template, user, spec.employee_id, spec.month, spec.keys,
-                               sequence[spec.kind], signer, **spec.context)
+            prepared = prepare(spec, user, sequence[spec.kind], signer)
             sequence[spec.kind] += 1
             in_flight.append((prepared, render_pool.submit(prepared.html, path, passphrase, prepared.reason)))
             collect(block=False)

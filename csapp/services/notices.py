@@ -70,17 +70,28 @@ class Prepared:
         return f"{PREFIX[self.kind]} 通知书 {self.number}"
 
 
-def prepare(kind: str, template: str, user: User, employee_id: int, month: str, keys: dict, sequence: int,
-            signer: str, **context) -> Prepared:
+@dataclass(frozen=True)
+class NoticeSpec:
+    """What one notice is: its kind, template, person, month, registry keys and template context."""
+
+    kind: str
+    template: str
+    employee_id: int
+    month: str
+    keys: dict
+    context: dict
+
+
+def prepare(spec: NoticeSpec, user: User, sequence: int, signer: str) -> Prepared:
     """Give the notice its number and render its HTML (signatory, seal and signature text included)."""
     now = dt.datetime.now(LOCAL)
-    number = f"{PREFIX[kind]}{now.year}-{sequence:05d}"
+    number = f"{PREFIX[spec.kind]}{now.year}-{sequence:05d}"
     name = current_app.config.get("NOTICE_SIGNATORY_NAME") or user.display_name
     title = current_app.config.get("NOTICE_SIGNATORY_TITLE") or "人事部"
-    html = render_template(f"pdf/{template}", number=number, issued_on=now.date(), signed_at=now,
+    html = render_template(f"pdf/{spec.template}", number=number, issued_on=now.date(), signed_at=now,
                            organisation=current_app.config.get("ORGANISATION_NAME", "客服中心"),
-                           signatory_name=name, signatory_title=title, signer_name=signer, **context)
-    return Prepared(kind, number, html, f"{title} {name}", signer, employee_id, month, keys)
+                           signatory_name=name, signatory_title=title, signer_name=signer, **spec.context)
+    return Prepared(spec.kind, number, html, f"{title} {name}", signer, spec.employee_id, spec.month, spec.keys)
 
 
 def finish(prepared: Prepared, pdf: bytes, user: User, audited: bool = True) -> IssuedNotice:
@@ -119,25 +130,12 @@ def produce_signed(prepared: Prepared) -> bytes:
         raise ServiceError(f"通知书中有字体无法显示的字符,未签发:{exc}") from exc
 
 
-@dataclass(frozen=True)
-class NoticeSpec:
-    """What one notice is: its kind, template, person, month, registry keys and template context."""
-
-    kind: str
-    template: str
-    employee_id: int
-    month: str
-    keys: dict
-    context: dict
-
-
 def issue(user: User, spec: NoticeSpec) -> IssuedNotice:
-    """Issue one notice in this process (or return the one already issued for the same keys)."""
+    """Issue one notice and wait for it (or return the one already issued for the same keys)."""
     found = existing(spec.kind, **spec.keys)
     if found:
         return found
-    prepared = prepare(spec.kind, spec.template, user, spec.employee_id, spec.month, spec.keys,
-                       next_sequence(spec.kind, dt.datetime.now(LOCAL).year), signer_common_name(), **spec.context)
+    prepared = prepare(spec, user, next_sequence(spec.kind, dt.datetime.now(LOCAL).year), signer_common_name())
     return finish(prepared, produce_signed(prepared), user)
 
 
