@@ -57,3 +57,10 @@ def test_hr_switches_department_on_the_month_picker(db_app, login, org):
     other = login("hr").get(f"/entry?month={MONTH}&dept={org['other'].id}").data.decode()
     assert "成绩录入 · 售后部 · 2026-10" in other
     assert 'id="dept-input"' not in login("sup").get(f"/entry?month={MONTH}").data.decode()
+
+
+def test_star_titles_show_on_the_ranking_and_the_grid(db_app, login):
+    client = login("sup")
+    ranking = client.get(f"/ranking?month={MONTH}").data.decode()
+    assert '<span class="badge">产量明星</span>' in ranking and '<span class="badge">质检明星</span>' in ranking
+    assert '<span class="badge">产量明星</span>' in client.get(f"/entry?month={MONTH}").data.decode()

@@ -22,6 +22,7 @@ COUNTED_ITEMS: dict[str, tuple[str, str]] = {
     "cooperation": ("cooperation", "工作配合度/执行力问题"),
 }
 EMPLOYMENT_NAMES = {"regular": "正式员工", "intern": "实习员工"}
+STAR_NAMES = {"production": "产量明星", "qa": "质检明星"}
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from ..policy.kpi import competition_ranks
+from ..policy.kpi import STAR_NAMES, competition_ranks
 from ..policy.numbers import round2
 from ..policy.parameters import KPI_ITEMS
 from .kpi import DepartmentKpi
@@ -29,7 +29,7 @@ def kpi_workbook(kpi: DepartmentKpi, department_name: str) -> bytes:
         s = row.score
         sheet.append([rank, row.employee.code, row.employee.name, *[round2(s.items[k].score) for k in KPI_ITEMS],
                       round2(s.incident_points), round2(s.total), round2(s.qa_avg), s.qa_rank, s.production_rank,
-                      "、".join({"production": "产量明星", "qa": "质检明星"}[x] for x in s.stars)])
+                      "、".join(STAR_NAMES[x] for x in s.stars)])
     for cells in sheet.iter_rows(min_row=3):
         for cell in cells:
             if isinstance(cell.value, (int, float)) or cell.data_type == "n":

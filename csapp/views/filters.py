@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from ..policy.kpi import STAR_NAMES
 from ..policy.numbers import fmt, fmt2, money
 
 
@@ -12,3 +13,4 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(lambda v: "" if v is None else fmt(v), "num")
     app.add_template_filter(lambda v: "" if v is None else money(v), "money")
     app.add_template_filter(lambda v: {True: "✔", False: "✘", None: "待定"}[v], "mark")
+    app.jinja_env.globals["star_names"] = STAR_NAMES
