@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import AgentMonth, DepartmentMonth, DissatisfiedCase, Employee, Incident, QaSample
 from ..policy import kpi as kpi_rules
-from ..policy.months import add_months, first_day
+from ..policy.months import add_months, first_day, months_before
 from ..policy.parameters import Policy, policy_for
 from .month_lock import department_month
 
@@ -125,13 +125,15 @@ def _agent_input(row: AgentRow) -> kpi_rules.AgentMonth:
         discipline=record.discipline, cooperation=record.cooperation, incidents=dict(row.incident_counts))
 
 
-def agent_month_score(employee: Employee, month: str) -> tuple[DepartmentKpi, AgentRow | None]:
-    """Return the department's month and the employee's row in it."""
-    kpi = department_kpi(employee.department_id, month)
-    return kpi, kpi.row_for(employee.id)
+def months_up_to(last_month: str, count: int = 12) -> list[str]:
+    """Return the *count* months ending with *last_month*, oldest first."""
+    return months_before(add_months(last_month, 1), count)
 
 
-def agent_history(employee: Employee, last_month: str, count: int = 12) -> list[tuple[str, AgentRow | None]]:
-    """Return (month, row) for the *count* months up to *last_month*, oldest first."""
-    months = [add_months(last_month, -i) for i in reversed(range(count))]
-    return [(m, department_kpi(employee.department_id, m).row_for(employee.id)) for m in months]
+def agent_history(employee: Employee, last_month: str, count: int = 12) -> list[tuple[DepartmentKpi, AgentRow | None]]:
+    """Return the department's month and the employee's row in it, for *count* months up to *last_month*."""
+    history = []
+    for month in months_up_to(last_month, count):
+        kpi = department_kpi(employee.department_id, month)
+        history.append((kpi, kpi.row_for(employee.id)))
+    return history

@@ -6,12 +6,11 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
 from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
-from ..policy.months import add_months
 from ..services.access import employee_for
 from ..services.reviewed import items_for, reviewed_kpi
 from ..services.notices import existing
 from ..services.pay_runs import slip_for
-from ..services.kpi import agent_history, agent_month_score
+from ..services.kpi import agent_history, months_up_to
 from .charts import trend
 from .common import month_arg, month_nav
 
@@ -23,20 +22,18 @@ def _page(employee_id: int):
     month = month_arg()
     if employee.track != "agent":
         return _reviewed_page(employee, month)
-    kpi, row = agent_month_score(employee, month)
     history = agent_history(employee, month)
-    chart = trend([(m, r.score.total if r and r.score else None) for m, r in history])
+    kpi, row = history[-1]
+    chart = trend([(k.month, r.score.total if r and r.score else None) for k, r in history])
     return render_template("agent/scores.html", employee=employee, kpi=kpi, row=row, chart=chart,
-                           history=history, own=employee.id == current_user.employee_id, **month_nav(month))
+                           own=employee.id == current_user.employee_id, **month_nav(month))
 
 
 def _reviewed_page(employee, month: str):
     """Specialists, supervisors, managers: the reviewed item scores and their mean (D11)."""
-    months = [add_months(month, -i) for i in reversed(range(12))]
-    history = [(m, reviewed_kpi(employee, m)) for m in months]
+    history = [(m, reviewed_kpi(employee, m)) for m in months_up_to(month)]
     chart = trend([(m, k.score) for m, k in history])
-    return render_template("agent/reviewed.html", employee=employee, current=history[-1][1], history=history,
-                           chart=chart, items=items_for(employee.track, month),
+    return render_template("agent/reviewed.html", employee=employee, current=history[-1][1], chart=chart, items=items_for(employee.track, month),
                            own=employee.id == current_user.employee_id, **month_nav(month))
 
 
