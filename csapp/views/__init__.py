@@ -26,8 +26,9 @@ def register_views(app: Flask) -> None:
 
     @app.context_processor
     def _navigation() -> dict:
+        # a callable: only base.html calls it, so htmx partials (a grid cell save) run no queue counts
         user = current_user  # None outside a request (PDFs rendered by a batch thread)
-        return {"nav": navigation(user) if user and user.is_authenticated else []}
+        return {"nav": lambda: navigation(user) if user and user.is_authenticated else []}
 
     @app.errorhandler(ServiceError)
     def _service_error(error: ServiceError):
