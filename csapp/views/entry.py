@@ -32,8 +32,9 @@ def grid_context(sheet_key: str, department, month: str) -> dict:
     people = grid_service.sheet_people(sheet, department.id, month)
     records = grid_service.sheet_records(sheet, people, month)
     kpi = department_kpi(department.id, month) if sheet.key == "metrics" else None
+    dept_month = month_lock.department_month(department.id, month)
     return {"sheet": sheet, "sheets": grid_service.SHEETS, "department": department, "people": people,
-            "records": records, "kpi": kpi, "dept_month": month_lock.department_month(department.id, month),
+            "records": records, "kpi": kpi, "dept_month": dept_month, "locked": bool(dept_month and dept_month.locked_at),
             "dept_columns": grid_service.DEPARTMENT_COLUMNS, "can_correct": current_user.has("hr"),
             **month_nav(month)}
 
@@ -58,7 +59,6 @@ def grid():
     department = department_arg()
     month = month_arg()
     context = grid_context(request.args.get("sheet", "metrics"), department, month)
-    context["locked"] = bool(context["dept_month"] and context["dept_month"].locked_at)
     return htmx_render("entry/grid.html", "entry/_grid.html", **context)
 
 
@@ -74,7 +74,6 @@ def save_cell():
         current_user, sheet_key, department.id, month, employee_id, field, text, version, reason))
     context = grid_context(sheet_key, department, month)
     employee = db.session.get(Employee, employee_id)
-    context["locked"] = bool(context["dept_month"] and context["dept_month"].locked_at)
     return render_template("entry/_cell_saved.html", person=employee, field=field, error=error,
                            typed=text, **context)
 
@@ -88,7 +87,6 @@ def save_department():
     error, text = _save(lambda text, version, reason: grid_service.save_department_field(
         current_user, department.id, month, field, text, version, reason))
     context = grid_context(request.form.get("sheet", "metrics"), department, month)
-    context["locked"] = bool(context["dept_month"] and context["dept_month"].locked_at)
     return render_template("entry/_department_saved.html", field=field, error=error, typed=text, **context)
 
 
