@@ -104,40 +104,41 @@ def _has_spread(values: Sequence[Fraction], policy: Policy) -> bool:
     return len(values) >= policy.kpi.min_agents_for_comparison and len(set(values)) > 1
 
 
-def _full(item: KpiItem, score: Decimal, text: str) -> str:
+def _with_score(item: KpiItem, score: Decimal, text: str) -> str:
+    """End an item's explanation with its score and weight."""
     return f"{text},得 {fmt2(score)} 分(满分 {fmt(item.weight)})"
 
 
 def _connection(item: KpiItem, rate: Decimal) -> tuple[Decimal, str]:
     target = item.target_rate
     if rate >= target:
-        return item.weight, _full(item, item.weight, f"部门接通率 {fmt2(rate)}% 达到 {fmt(target)}%")
+        return item.weight, _with_score(item, item.weight, f"部门接通率 {fmt2(rate)}% 达到 {fmt(target)}%")
     deduction = item.per_point * (target - rate)
     score = max(Decimal(0), item.weight - deduction)
     text = (f"部门接通率 {fmt2(rate)}% 低于 {fmt(target)}%,每低 1 个百分点扣 {fmt(item.per_point)} 分,"
             f"扣 {fmt2(deduction)} 分")
-    return score, _full(item, score, text)
+    return score, _with_score(item, score, text)
 
 
 def _counted(item: KpiItem, what: str, count: int) -> tuple[Decimal, str]:
     if count == 0:
-        return item.weight, _full(item, item.weight, f"无{what}")
+        return item.weight, _with_score(item, item.weight, f"无{what}")
     deduction = item.per_count * count
     score = max(Decimal(0), item.weight - deduction)
     text = f"{what} {count} 次 × {fmt(item.per_count)} 分,扣 {fmt2(deduction)} 分"
-    return score, _full(item, score, text)
+    return score, _with_score(item, score, text)
 
 
 def _call_length(item: KpiItem, employment: str, seconds: Decimal) -> tuple[Decimal, str]:
     limit = item.limit_seconds[employment]
     who = EMPLOYMENT_NAMES[employment]
     if seconds <= limit:
-        return item.weight, _full(item, item.weight, f"通话均长 {fmt(seconds)} 秒,未超过{who}上限 {fmt(limit)} 秒")
+        return item.weight, _with_score(item, item.weight, f"通话均长 {fmt(seconds)} 秒,未超过{who}上限 {fmt(limit)} 秒")
     deduction = item.per_second * (seconds - limit)
     score = max(Decimal(0), item.weight - deduction)
     text = (f"通话均长 {fmt(seconds)} 秒,超过{who}上限 {fmt(limit)} 秒 {fmt(seconds - limit)} 秒,"
             f"每秒扣 {fmt(item.per_second)} 分,扣 {fmt2(deduction)} 分")
-    return score, _full(item, score, text)
+    return score, _with_score(item, score, text)
 
 
 def _qa(item: KpiItem, value: Fraction, rank: int, values: Sequence[Fraction], spread: bool,
@@ -145,7 +146,7 @@ def _qa(item: KpiItem, value: Fraction, rank: int, values: Sequence[Fraction], s
     parts = [f"本月质检平均 {fmt2(value)} 分"]
     if not spread:
         parts.append("部门内无可比较的差异(人数不足 2 人或全部相同),不计名次与平均分加减")
-        return item.weight, _full(item, item.weight, ",".join(parts))
+        return item.weight, _with_score(item, item.weight, ",".join(parts))
     bonus = Decimal(0)
     deduction = Decimal(0)
     if rank == 1:
@@ -160,14 +161,14 @@ def _qa(item: KpiItem, value: Fraction, rank: int, values: Sequence[Fraction], s
     else:
         parts.append(f"高于部门平均 {fmt2(average)} 分")
     score = max(Decimal(0), item.weight - deduction) + bonus
-    return score, _full(item, score, ",".join(parts))
+    return score, _with_score(item, score, ",".join(parts))
 
 
 def _volume(item: KpiItem, value: int, rank: int, spread: bool, average: Fraction) -> tuple[Decimal, str]:
     parts = [f"本月接线量 {value}"]
     if not spread:
         parts.append("部门内无可比较的差异(人数不足 2 人或全部相同),不计名次与均产加减")
-        return item.weight, _full(item, item.weight, ",".join(parts))
+        return item.weight, _with_score(item, item.weight, ",".join(parts))
     bonus = Decimal(0)
     deduction = Decimal(0)
     rank_bonus = item.rank_bonuses[rank - 1] if rank <= len(item.rank_bonuses) else None
@@ -183,7 +184,7 @@ def _volume(item: KpiItem, value: int, rank: int, spread: bool, average: Fractio
     else:
         parts.append(f"高于人均产量 {fmt2(average)},均产以上 +{fmt(item.above_average_bonus)} 与名次奖励不同享")
     score = max(Decimal(0), item.weight - deduction) + bonus
-    return score, _full(item, score, ",".join(parts))
+    return score, _with_score(item, score, ",".join(parts))
 
 
 def _incidents(policy: Policy, counts: Mapping[str, int]) -> tuple[IncidentLine, ...]:

@@ -46,9 +46,6 @@ class PayResult:
     gross: Decimal
     policy_version: str
 
-    def amount(self, key: str) -> Decimal:
-        return self.gross if key == "gross" else self.lines[key].amount
-
 
 def _leave_text(policy: Policy, leave: Mapping[str, Decimal], kinds: list[str]) -> str:
     names = policy.pay.leave_type_names

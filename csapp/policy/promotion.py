@@ -55,10 +55,6 @@ class CriterionResult:
     actual: str
     explanation: str
 
-    @property
-    def mark(self) -> str:
-        return {True: "✔", False: "✘", None: "待定"}[self.passed]
-
 
 @dataclass(frozen=True)
 class Eligibility:
@@ -68,10 +64,6 @@ class Eligibility:
     effective_month: str
     criteria: tuple[CriterionResult, ...]
     policy_version: str
-
-    @property
-    def status_name(self) -> str:
-        return {"eligible": "符合条件", "pending": "待定", "ineligible": "不符合条件"}[self.status]
 
     def as_dict(self) -> dict:
         """Return the verdict as the `rules promotion` output document (CONTRACT.md)."""

@@ -1,4 +1,4 @@
-"""Jinja filters: numbers with 2 decimals, money as ¥3,300.00, verdict marks."""
+"""Jinja filters and globals: numbers with 2 decimals, money as ¥3,300.00, star titles."""
 
 from __future__ import annotations
 
@@ -12,5 +12,4 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(lambda v: "" if v is None else fmt2(v), "num2")
     app.add_template_filter(lambda v: "" if v is None else fmt(v), "num")
     app.add_template_filter(lambda v: "" if v is None else money(v), "money")
-    app.add_template_filter(lambda v: {True: "✔", False: "✘", None: "待定"}[v], "mark")
     app.jinja_env.globals["star_names"] = STAR_NAMES
