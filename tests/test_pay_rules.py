@@ -66,3 +66,46 @@ def test_explanation_shows_the_arithmetic(rules):
     result = pay(rules, kpi_score=88.25)
     assert "88.25" in result["explanations"]["performance"]
     assert "¥441.25" in result["explanations"]["performance"]
+
+
+@pytest.mark.parametrize("kpi, expected", [(94.265, 471.35), (94.264, 471.3), (99.995, 500.0)])
+def test_factor_uses_the_score_rounded_to_two_decimals(rules, kpi, expected):
+    # D4: ¥500 × 94.27 ÷ 100 = 471.35, not ¥500 × 94.265 ÷ 100 = 471.325 → 471.33
+    result = pay(rules, kpi_score=kpi)
+    assert result["performance"] == expected
+    assert f"¥{expected:,.2f}" in result["explanations"]["performance"]
+
+
+def test_part_month_prorates_base_performance_and_allowances_once(rules):
+    # D19: 2026-10 has 31 days; 10 employed days
+    result = pay(rules, grade="sup.1", kpi_score=94.27, employed_days=10, allowances={"meal": 300})
+    assert result["base"] == 1290.32          # 4000 × 10 / 31 = 1290.322…
+    assert result["performance"] == 152.05    # 471.35 × 10 / 31 = 152.048…
+    assert result["allowances"] == 96.77      # 300 × 10 / 31 = 96.774…
+    assert result["attendance_bonus"] == 0.0  # only for a whole month
+    assert result["gross"] == 1539.14        # the sum of the rounded lines
+    assert "10/31" in result["explanations"]["base"]
+    assert "只在职 10/31 天" in result["explanations"]["attendance_bonus"]
+
+
+def test_commission_is_not_prorated(rules):
+    result = pay(rules, grade="spec.1", kpi_score=100, employed_days=5, books_delivered=100)
+    assert result["commission"] == 200.0
+
+
+def test_whole_month_of_employed_days_is_a_whole_month(rules):
+    assert pay(rules, employed_days=31) == pay(rules)
+
+
+@pytest.mark.parametrize("days, message", [(32, "must be <= 31"), (0, "must be >= 1")])
+def test_employed_days_outside_the_month_are_refused(rules, days, message):
+    code, out, err = rules("payroll", {"month": "2026-10", "people": [
+        {"id": "P1", "grade": "agent.p", "late": 0, "absent": 0, "employed_days": days}]})
+    assert code == 2 and out == ""
+    assert "people[0].employed_days" in err and message in err
+
+
+def test_february_has_28_days(rules):
+    code, out, err = rules("payroll", {"month": "2026-02", "people": [
+        {"id": "P1", "grade": "agent.p", "late": 0, "absent": 0, "employed_days": 29}]})
+    assert code == 2 and "must be <= 28" in err

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from csapp.policy.kpi import AgentMonth, score_department
 from csapp.policy.parameters import LEAVE_TYPES, shipped_policies
+from csapp.policy.numbers import round2
 from csapp.policy.pay import PAY_LINES, PayInput, compute_pay
 
 POLICY = shipped_policies()[-1]
@@ -56,3 +57,37 @@ def test_gross_is_the_sum_of_its_lines(grade, kpi, late, absent, leave, books, a
     assert result.gross == sum(result.lines[key].amount for key in PAY_LINES)
     assert all(line.amount >= 0 for line in result.lines.values())
     assert result.lines["performance"].amount <= POLICY.grades[grade].performance
+
+
+_AMOUNT = r"-?¥[\d,]+\.\d\d"
+
+
+def _yuan(text: str) -> Decimal:
+    return Decimal(text.replace("¥", "").replace(",", ""))
+
+
+@settings(max_examples=300, deadline=None)
+@given(grade=st.sampled_from(sorted(POLICY.grades)), kpi=st.decimals(min_value=0, max_value=130, places=3),
+       days=st.sampled_from([28, 29, 30, 31]), employed=st.integers(1, 31),
+       allowances=st.dictionaries(st.sampled_from(["meal", "transport", "phone"]),
+                                  st.decimals(min_value=0, max_value=1000, places=2)))
+def test_every_explanation_ends_on_its_figure_and_its_arithmetic_holds(grade, kpi, days, employed, allowances):
+    import re
+    employed = min(employed, days)
+    person = PayInput("P", grade, kpi_score=kpi, allowances=allowances, employed_days=employed)
+    result = compute_pay(person, POLICY, days)
+    for key in ("base", "performance", "allowances"):
+        line = result.lines[key]
+        amounts = re.findall(_AMOUNT, line.explanation)
+        if line.amount or amounts:
+            assert _yuan(amounts[-1]) == line.amount, line.explanation
+        part = re.search(rf"({_AMOUNT}) × (\d+) ÷ (\d+) = ({_AMOUNT})", line.explanation)
+        if part:  # the shown arithmetic, rounded half up, gives the shown figure
+            whole, e, d, shown = _yuan(part[1]), int(part[2]), int(part[3]), _yuan(part[4])
+            assert (e, d) == (employed, days)
+            assert round2(whole * e / d) == shown == line.amount
+    perf = re.search(rf"({_AMOUNT}) × 绩效总分 ([\d.]+)(?:,超过 \d+ 按 (\d+) 计)? ÷ 100 = ({_AMOUNT})",
+                     result.lines["performance"].explanation)
+    if perf:
+        factor = Decimal(perf[3]) if perf[3] else Decimal(perf[2])
+        assert round2(_yuan(perf[1]) * factor / 100) == _yuan(perf[4])

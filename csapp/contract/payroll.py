@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
+from ..policy.months import days_in
 from ..policy.parameters import Month, Policy
 from ..policy.pay import PAY_LINES, PayInput, PayResult, compute_pay
 from .common import Count, HalfDays, InputError, NonNeg, Strict, out, validate
@@ -31,6 +32,7 @@ class PersonIn(Strict):
     leave_days: LeaveIn = LeaveIn()
     books_delivered: Count = 0
     allowances: dict[str, NonNeg] = {}
+    employed_days: Annotated[int, Field(strict=True, ge=1)] | None = None
 
 
 class PayrollIn(Strict):
@@ -42,6 +44,7 @@ class PayrollIn(Strict):
 def run_payroll(data: Any, policy: Policy) -> dict:
     """Validate a payroll document, compute every person's pay, return the output document."""
     doc = validate(PayrollIn, data)
+    days = days_in(doc.month)
     inputs = []
     seen: set[str] = set()
     for index, person in enumerate(doc.people):
@@ -52,11 +55,13 @@ def run_payroll(data: Any, policy: Policy) -> dict:
             raise InputError(f"people[{index}].grade", f"unknown grade {person.grade!r}")
         if person.kpi_score is None and policy.grades[person.grade].performance != 0:
             raise InputError(f"people[{index}].kpi_score", f"is required for grade {person.grade}")
+        if person.employed_days is not None and person.employed_days > days:
+            raise InputError(f"people[{index}].employed_days", f"must be <= {days}, the days of {doc.month}")
         fields = person.model_dump()
         fields["kpi_score"] = person.kpi_score
         inputs.append(PayInput(**fields))
     return {"month": doc.month, "policy_version": policy.version,
-            "people": [payroll_out(compute_pay(p, policy)) for p in inputs]}
+            "people": [payroll_out(compute_pay(p, policy, days)) for p in inputs]}
 
 
 def payroll_out(result: PayResult) -> dict:

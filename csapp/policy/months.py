@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 
@@ -42,3 +43,8 @@ def first_day(month: str) -> dt.date:
 def months_before(month: str, count: int) -> list[str]:
     """Return the *count* months before *month*, oldest first (M−N … M−1)."""
     return [add_months(month, -count + i) for i in range(count)]
+
+
+def days_in(month: str) -> int:
+    """Return the number of calendar days of *month*."""
+    return calendar.monthrange(*parse_month(month))[1]
