@@ -37,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
 
     from .extensions import csrf, db, login_manager, migrate_cli
+    from . import db as transactions  # noqa: F401  (SQLite: snapshot reads, BEGIN IMMEDIATE writes)
     from . import models  # noqa: F401  (register the tables)
 
     db.init_app(app)

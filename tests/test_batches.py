@@ -19,7 +19,7 @@ from factories import MONTH
 def wait(job_id: int, seconds: float = 60) -> BatchJob:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        db.session.expire_all()
+        db.session.rollback()  # end the read snapshot to see the batch thread's commits
         job = db.session.get(BatchJob, job_id)
         if job.status in ("done", "failed"):
             return job

@@ -4,7 +4,7 @@ from .audit import AuditEntry
 from .events import DissatisfiedCase, Incident, QaSample, ReviewedScore
 from .monthly import AgentMonth, Attendance, DepartmentMonth, LeaderMonth, SpecialistMonth
 from .org import Department, Employee, GradeChange, PersonAllowance
-from .notice import NOTICE_KINDS, BatchJob, IssuedNotice
+from .notice import NOTICE_KINDS, BatchJob, IssuedNotice, NoticeCounter
 from .pay import PayRun, PaySlip
 from .promotion import ApplicationStatus, IllegalTransition, PromotionApplication
 from .users import ROLES, User, UserRole
@@ -12,4 +12,5 @@ from .users import ROLES, User, UserRole
 __all__ = ["AuditEntry", "DissatisfiedCase", "Incident", "QaSample", "ReviewedScore", "AgentMonth",
            "Attendance", "DepartmentMonth", "SpecialistMonth", "Department", "Employee", "GradeChange",
            "ROLES", "User", "UserRole", "ApplicationStatus", "IllegalTransition", "PromotionApplication",
-           "LeaderMonth", "PayRun", "PaySlip", "NOTICE_KINDS", "BatchJob", "IssuedNotice", "PersonAllowance"]
+           "LeaderMonth", "PayRun", "PaySlip", "NOTICE_KINDS", "BatchJob", "IssuedNotice", "NoticeCounter",
+           "PersonAllowance"]

@@ -8,12 +8,13 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
+from .. import clock
 from ..extensions import db
 from .org import Department, Employee
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    return clock.now_utc()
 
 
 class Versioned:

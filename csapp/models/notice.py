@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -36,6 +36,14 @@ class IssuedNotice(db.Model):
     @property
     def kind_name(self) -> str:
         return NOTICE_KINDS[self.kind]
+
+
+class NoticeCounter(db.Model):
+    """The last number given out per notice kind and year; claimed with one UPDATE … RETURNING."""
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(default=0)
 
 
 class BatchJob(db.Model):

@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import clock
 from ..extensions import db
 
 TRACK_NAMES = {"agent": "话务员", "spec": "成长档案专员", "sup": "客服主管", "mgr": "客服经理"}
@@ -72,7 +73,7 @@ class GradeChange(db.Model):
     kind: Mapped[str] = mapped_column(String(12))  # hire | appointment | promotion
     reason: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(default=lambda: dt.datetime.now(dt.UTC).replace(tzinfo=None))
+    created_at: Mapped[dt.datetime] = mapped_column(default=clock.now_utc)
 
     employee: Mapped[Employee] = relationship(back_populates="grades")
 

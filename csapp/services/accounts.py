@@ -6,10 +6,12 @@ import datetime as dt
 import math
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .. import clock
 from ..extensions import db
+from ..db import write_transaction, writes
 from ..models import ROLES, Employee, User, UserRole
 from . import audit
 from .access import require
@@ -19,7 +21,7 @@ MIN_PASSWORD = 8
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    return clock.now_utc()
 
 
 def wait_seconds(user: User, now: dt.datetime | None = None) -> int:
@@ -42,16 +44,15 @@ def authenticate(username: str, password: str) -> User:
     if wait:
         raise ServiceError(f"登录失败次数过多,请 {wait} 秒后再试。")
     if not check_password_hash(user.password_hash, password or ""):
-        user.failed_logins += 1
-        user.last_failed_at = _now()
-        db.session.commit()
+        with write_transaction():  # one statement: parallel failures all count
+            db.session.execute(update(User).where(User.id == user.id)
+                               .values(failed_logins=User.failed_logins + 1, last_failed_at=_now()))
         raise ServiceError("用户名或密码不正确。")
     if not user.active:
         raise ServiceError("此账号已停用,请联系管理员。")
     if user.failed_logins:
-        user.failed_logins = 0
-        user.last_failed_at = None
-        db.session.commit()
+        with write_transaction():
+            db.session.execute(update(User).where(User.id == user.id).values(failed_logins=0, last_failed_at=None))
     return user
 
 
@@ -60,6 +61,7 @@ def _check_new_password(password: str) -> None:
         raise ServiceError(f"新密码至少 {MIN_PASSWORD} 位。", "new_password")
 
 
+@writes
 def change_password(user: User, current: str, new: str, repeat: str) -> None:
     """Change one's own password."""
     if not check_password_hash(user.password_hash, current or ""):
@@ -70,9 +72,9 @@ def change_password(user: User, current: str, new: str, repeat: str) -> None:
     user.password_hash = generate_password_hash(new)
     audit.record(user, "user.password", "user", user.id, subject=user.username, field="password",
                  old="***", new="***")
-    db.session.commit()
 
 
+@writes
 def create_user(actor: User | None, username: str, display_name: str, password: str, roles: list[str],
                 employee: Employee | None = None) -> User:
     """Create a login with roles (admin only; `actor` None for set-up commands)."""
@@ -94,10 +96,10 @@ def create_user(actor: User | None, username: str, display_name: str, password: 
     db.session.flush()
     audit.record(actor, "user.create", "user", user.id, subject=username, field="roles",
                  new=",".join(sorted(set(roles))))
-    db.session.commit()
     return user
 
 
+@writes
 def set_roles(actor: User, user_id: int, roles: list[str]) -> User:
     """Replace a user's roles (admin only)."""
     require(actor, "admin")
@@ -116,7 +118,6 @@ def set_roles(actor: User, user_id: int, roles: list[str]) -> User:
     user.role_rows.extend(UserRole(role=r) for r in roles if r not in user.roles)
     audit.record(actor, "user.roles", "user", user.id, subject=user.username, field="roles", old=old,
                  new=",".join(roles))
-    db.session.commit()
     return user
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from ..extensions import db
+from ..db import writes
 from ..models import PersonAllowance, User
 from ..policy.months import month_of
 from ..policy.parameters import policy_for
@@ -18,6 +19,7 @@ from .grid import Column, parse_cell
 AMOUNT = Column("amount", "金额", "decimal", "元/月", Decimal(100000))
 
 
+@writes
 def set_allowance(user: User, employee_id: int, kind: str, amount: str, today) -> PersonAllowance | None:
     """Set (or, with an empty amount or 0, remove) one allowance of a person."""
     require(user, "hr")
@@ -40,5 +42,4 @@ def set_allowance(user: User, employee_id: int, kind: str, amount: str, today) -
         db.session.add(row)
     audit.record(user, "allowance.update", "person_allowance", row.id if row else None,
                  subject=f"{employee.code} {employee.name}", field=kind, old=old, new=value)
-    db.session.commit()
     return row

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import time
 import zipfile
@@ -12,12 +11,14 @@ from pathlib import Path
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from .. import clock
 from ..extensions import db
+from ..db import writes
 from ..models import ApplicationStatus, BatchJob, PromotionApplication, User
 from . import audit, render_pool
 from .access import require
 from .errors import NotFound, ServiceError
-from .notices import (LOCAL, NoticeSpec, signer_file, application_specs, existing, finish, next_sequence, pay_spec,
+from .notices import (NoticeSpec, signer_file, application_specs, claim_number, existing, finish, pay_spec,
                       prepare, signer_common_name)
 from .pay_runs import current_run
 
@@ -41,7 +42,15 @@ def _specs(kind: str, month: str) -> list[NoticeSpec]:
 
 
 def start(user: User, kind: str, month: str) -> BatchJob:
-    """Queue a batch and start it off the request."""
+    """Queue a batch and start it off the request, once its row is committed."""
+    job = _create_job(user, kind, month)
+    app = current_app._get_current_object()
+    threading.Thread(target=run_job, args=(app, job.id), daemon=True, name=f"batch-{job.id}").start()
+    return job
+
+
+@writes
+def _create_job(user: User, kind: str, month: str) -> BatchJob:
     require(user, "hr")
     specs = _specs(kind, month)
     if not specs:
@@ -52,9 +61,6 @@ def start(user: User, kind: str, month: str) -> BatchJob:
     db.session.flush()
     audit.record(user, "notice.batch", "batch_job", job.id, subject=KINDS[kind], month=month, field="total",
                  new=len(specs))
-    db.session.commit()
-    app = current_app._get_current_object()
-    threading.Thread(target=run_job, args=(app, job.id), daemon=True, name=f"batch-{job.id}").start()
     return job
 
 
@@ -86,7 +92,7 @@ def run_job(app: Flask, job_id: int) -> None:
             db.session.rollback()
             job = db.session.get(BatchJob, job_id)
             job.status, job.error = "failed", str(getattr(exc, "message", exc)) or type(exc).__name__
-            job.finished_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            job.finished_at = clock.now_utc()
             db.session.commit()
         finally:
             db.session.remove()
@@ -102,8 +108,7 @@ def _run(app: Flask, job: BatchJob) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     path, passphrase = signer_file()
     signer = signer_common_name()
-    year = dt.datetime.now(LOCAL).year
-    sequence: dict[str, int] = {}
+    year = clock.issue_date().year
     in_flight: deque = deque()
     last_commit = time.monotonic()
 
@@ -126,15 +131,14 @@ def _run(app: Flask, job: BatchJob) -> None:
                 archive.write(Path(app.instance_path) / found.path, _member(found.number, spec.employee_id))
                 job.done += 1
                 continue
-            sequence[spec.kind] = sequence.get(spec.kind) or next_sequence(spec.kind, year)
-            prepared = prepare(spec, user, sequence[spec.kind], signer)
-            sequence[spec.kind] += 1
+            db.session.commit()  # progress and finished notices; the number is claimed in its own transaction
+            prepared = prepare(spec, user, claim_number(spec.kind, year), signer)
             in_flight.append((prepared, render_pool.submit(prepared.html, path, passphrase, prepared.reason)))
             collect(block=False)
         collect(block=True)
     job.zip_path = str(relative)
     job.status = "done"
-    job.finished_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    job.finished_at = clock.now_utc()
     db.session.commit()
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
+from .. import clock
 from ..extensions import db
 from ..models import (AgentMonth, Attendance, Department, DepartmentMonth, DissatisfiedCase, Employee, GradeChange,
                       Incident, LeaderMonth, QaSample, ReviewedScore, SpecialistMonth, User, UserRole)
@@ -42,7 +43,7 @@ def create_demo(today: dt.date | None = None, seed: int = 7) -> dict:
     if db.session.scalar(select(func.count()).select_from(Department)):
         raise ServiceError("数据库里已经有数据,未创建演示数据。")
     rng = random.Random(seed)
-    today = today or dt.date.today()
+    today = today or clock.today()
     last = add_months(month_of(today), -1)
     months = [add_months(last, -i) for i in reversed(range(12))]
     start = first_day(months[0])

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from .. import clock
 from ..extensions import db
+from ..db import writes
 from ..models import DissatisfiedCase, Employee, Incident, QaSample, User
 from ..policy.months import month_of
 from ..policy.parameters import policy_for
@@ -30,6 +32,7 @@ def _subject(employee: Employee) -> str:
     return f"{employee.code} {employee.name}"
 
 
+@writes
 def add_incident(user: User, employee_id: int, kind: str, occurred_on: str, note: str,
                  reason: str = "") -> Incident:
     """Record one management incident on its date."""
@@ -38,7 +41,7 @@ def add_incident(user: User, employee_id: int, kind: str, occurred_on: str, note
         day = dt.date.fromisoformat(occurred_on)
     except (TypeError, ValueError):
         raise ServiceError("请填写正确的日期(年-月-日)。", "occurred_on") from None
-    if day > dt.date.today():
+    if day > clock.today():
         raise ServiceError("日期不能晚于今天。", "occurred_on")
     month = month_of(day)
     incidents = policy_for(month).kpi.incidents
@@ -52,10 +55,10 @@ def add_incident(user: User, employee_id: int, kind: str, occurred_on: str, note
     audit.record(user, "incident.add", "incident", incident.id, subject=_subject(employee), month=month,
                  field=kind, new=f"{incidents[kind].name} {day} {incident.note}".strip(),
                  reason=reason.strip(), correction=correction)
-    db.session.commit()
     return incident
 
 
+@writes
 def remove_incident(user: User, incident_id: int, reason: str = "") -> None:
     """Delete a wrongly recorded incident."""
     incident = db.session.get(Incident, incident_id)
@@ -68,9 +71,9 @@ def remove_incident(user: User, incident_id: int, reason: str = "") -> None:
                  month=incident.month, field=incident.kind, old=f"{name} {incident.occurred_on} {incident.note}".strip(),
                  reason=reason.strip(), correction=correction)
     db.session.delete(incident)
-    db.session.commit()
 
 
+@writes
 def add_sample(user: User, employee_id: int, month: str, score: str, recording_id: str,
                reason: str = "") -> QaSample:
     """Record one QA sample score of an agent's month."""
@@ -86,10 +89,10 @@ def add_sample(user: User, employee_id: int, month: str, score: str, recording_i
     audit.record(user, "qa.add", "qa_sample", sample.id, subject=_subject(employee), month=month,
                  field="score", new=f"{value} {sample.recording_id}".strip(), reason=reason.strip(),
                  correction=correction)
-    db.session.commit()
     return sample
 
 
+@writes
 def remove_sample(user: User, sample_id: int, reason: str = "") -> None:
     sample = db.session.get(QaSample, sample_id)
     if sample is None:
@@ -100,9 +103,9 @@ def remove_sample(user: User, sample_id: int, reason: str = "") -> None:
                  field="score", old=f"{sample.score} {sample.recording_id}".strip(), reason=reason.strip(),
                  correction=correction)
     db.session.delete(sample)
-    db.session.commit()
 
 
+@writes
 def add_case(user: User, employee_id: int, month: str, recording_id: str, note: str = "",
              reason: str = "") -> DissatisfiedCase:
     """Record one dissatisfied rating (reviewed later: justified or not)."""
@@ -114,10 +117,10 @@ def add_case(user: User, employee_id: int, month: str, recording_id: str, note: 
     db.session.flush()
     audit.record(user, "case.add", "dissatisfied_case", case.id, subject=_subject(employee), month=month,
                  field="recording_id", new=case.recording_id, reason=reason.strip(), correction=correction)
-    db.session.commit()
     return case
 
 
+@writes
 def review_case(user: User, case_id: int, justified: bool | None, reason: str = "") -> DissatisfiedCase:
     """Record the review of a dissatisfied case: justified (有理由) or not."""
     case = db.session.get(DissatisfiedCase, case_id)
@@ -131,10 +134,10 @@ def review_case(user: User, case_id: int, justified: bool | None, reason: str = 
     audit.record(user, "case.review", "dissatisfied_case", case.id, subject=_subject(employee), month=case.month,
                  field="justified", old=names[old], new=names[justified], reason=reason.strip(),
                  correction=correction)
-    db.session.commit()
     return case
 
 
+@writes
 def remove_case(user: User, case_id: int, reason: str = "") -> None:
     case = db.session.get(DissatisfiedCase, case_id)
     if case is None:
@@ -144,4 +147,3 @@ def remove_case(user: User, case_id: int, reason: str = "") -> None:
     audit.record(user, "case.remove", "dissatisfied_case", case.id, subject=_subject(employee), month=case.month,
                  field="recording_id", old=case.recording_id, reason=reason.strip(), correction=correction)
     db.session.delete(case)
-    db.session.commit()

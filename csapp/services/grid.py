@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
+from ..db import writes
 from ..models import AgentMonth, Attendance, DepartmentMonth, Employee, LeaderMonth, SpecialistMonth, User
 from . import audit
 from .access import department_for, require
@@ -148,6 +149,7 @@ def _flush_or_conflict(column: Column) -> None:
         raise Conflict(f"“{column.label}”刚被他人修改,您的修改未保存,请刷新后重试。", field=column.field) from None
 
 
+@writes
 def save_cell(user: User, sheet_key: str, department_id: int, month: str, employee_id: int, field: str,
               text: str, version: int | None, reason: str = ""):
     """Save one cell of a sheet; refuse a stale version, a locked month or a bad value."""
@@ -181,10 +183,10 @@ def save_cell(user: User, sheet_key: str, department_id: int, month: str, employ
     audit.record(user, f"{sheet.key}.update", sheet.model.__tablename__, record.id,
                  subject=f"{employee.code} {employee.name}", month=month, field=field, old=old, new=value,
                  reason=reason.strip(), correction=correction)
-    db.session.commit()
     return record
 
 
+@writes
 def save_department_field(user: User, department_id: int, month: str, field: str, text: str,
                           version: int | None, reason: str = "") -> DepartmentMonth:
     """Save one department-month figure (connection rate, service level, headcount, leavers)."""
@@ -204,5 +206,4 @@ def save_department_field(user: User, department_id: int, month: str, field: str
     _flush_or_conflict(column)
     audit.record(user, "department_month.update", "department_month", record.id, subject=department.name,
                  month=month, field=field, old=old, new=value, reason=reason.strip(), correction=correction)
-    db.session.commit()
     return record

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import delete, select
 
+from ..db import writes
 from ..extensions import db
 from ..models import AgentMonth, DissatisfiedCase, Employee, QaSample, User
 from . import audit
@@ -143,13 +144,20 @@ def import_metrics(user: User, department_id: int, month: str, filename: str, da
     if not parsed:
         result.problems.append(ImportProblem(2, "", "文件里没有数据行。"))
         return result
+    _save_rows(user, department, month, filename, parsed)
+    result.saved = len(parsed)
+    return result
+
+
+@writes
+def _save_rows(user: User, department, month: str, filename: str, parsed: list) -> None:
+    """Write every checked row in one short transaction (the file was read and checked before it)."""
+    if is_locked(department.id, month):
+        raise ServiceError(f"{month} 已锁定,不能导入;如需更正请联系人事。")
     for employee, values, scores, recordings in parsed:
         _save_row(user, employee, month, values, scores, recordings)
     audit.record(user, "import.metrics", "department", department.id, subject=department.name, month=month,
                  field="rows", new=f"{filename}:{len(parsed)} 行")
-    db.session.commit()
-    result.saved = len(parsed)
-    return result
 
 
 def _save_row(user: User, employee: Employee, month: str, values: dict, scores: list[Decimal],

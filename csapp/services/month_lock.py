@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
 from sqlalchemy import select
 
+from .. import clock
 from ..extensions import db
+from ..db import writes
 from ..models import DepartmentMonth, User
 from . import audit
 from .access import department_for, require
@@ -47,6 +48,7 @@ def guard(user: User, department_id: int, month: str, reason: str = "") -> bool:
     return True
 
 
+@writes
 def lock(user: User, department_id: int, month: str) -> DepartmentMonth:
     """Close a month: later changes need HR and a written reason."""
     require(user, "supervisor", "hr")
@@ -54,14 +56,14 @@ def lock(user: User, department_id: int, month: str) -> DepartmentMonth:
     row = department_month(department.id, month, create=True)
     if row.locked_at:
         raise ServiceError(f"{month} 已经锁定。")
-    row.locked_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    row.locked_at = clock.now_utc()
     row.locked_by_id = user.id
     audit.record(user, "month.lock", "department_month", row.id, subject=department.name, month=month,
                  field="locked", old="否", new="是")
-    db.session.commit()
     return row
 
 
+@writes
 def unlock(user: User, department_id: int, month: str, reason: str) -> DepartmentMonth:
     """Reopen a locked month (HR only, with a reason)."""
     require(user, "hr")
@@ -75,5 +77,4 @@ def unlock(user: User, department_id: int, month: str, reason: str) -> Departmen
     row.locked_by_id = None
     audit.record(user, "month.unlock", "department_month", row.id, subject=department.name, month=month,
                  field="locked", old="是", new="否", reason=reason.strip())
-    db.session.commit()
     return row

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
-from sqlalchemy import func, select
+from sqlalchemy import select, update
 
+from .. import clock
+from ..db import insert_or_select, writes
 from ..extensions import db
-from ..models import ApplicationStatus, IssuedNotice, PaySlip, PromotionApplication, User
+from ..models import ApplicationStatus, IssuedNotice, NoticeCounter, PaySlip, PromotionApplication, User
 from ..notices import signing
 from ..notices.pki import PkiPaths
 from ..notices.render import MissingGlyph
@@ -22,7 +22,6 @@ from .access import employee_for, require
 from .errors import Forbidden, NotFound, ServiceError
 
 PREFIX = {"promotion": "JS", "salary_change": "TX", "pay": "GZ"}
-LOCAL = ZoneInfo("Asia/Shanghai")
 
 
 def pki_paths() -> PkiPaths:
@@ -46,10 +45,19 @@ def signer_common_name() -> str:
     return signing.signer_name(signing.load_signer(Path(path), passphrase))
 
 
-def next_sequence(kind: str, year: int) -> int:
-    prefix = f"{PREFIX[kind]}{year}-"
-    last = db.session.scalar(select(func.max(IssuedNotice.number)).where(IssuedNotice.number.startswith(prefix)))
-    return int(last.rsplit("-", 1)[1]) + 1 if last else 1
+@writes
+def claim_number(kind: str, year: int) -> str:
+    """Give out the next number of a kind and year (``JS2026-00012``) with one UPDATE … RETURNING.
+
+    A number once claimed is never given out again, even if its notice then fails.
+    """
+    claim = (update(NoticeCounter).where(NoticeCounter.kind == kind, NoticeCounter.year == year)
+             .values(last=NoticeCounter.last + 1).returning(NoticeCounter.last))
+    sequence = db.session.scalar(claim)
+    if sequence is None:  # the first notice of this kind this year
+        insert_or_select(db.session, NoticeCounter, kind=kind, year=year)
+        sequence = db.session.scalar(claim)
+    return f"{PREFIX[kind]}{year}-{sequence:05d}"
 
 
 @dataclass(frozen=True)
@@ -82,13 +90,15 @@ class NoticeSpec:
     context: dict
 
 
-def prepare(spec: NoticeSpec, user: User, sequence: int, signer: str) -> Prepared:
-    """Give the notice its number and render its HTML (signatory, seal and signature text included)."""
-    now = dt.datetime.now(LOCAL)
-    number = f"{PREFIX[spec.kind]}{now.year}-{sequence:05d}"
+def prepare(spec: NoticeSpec, user: User, number: str, signer: str) -> Prepared:
+    """Render the notice's HTML with its number (signatory, seal and signature text included).
+
+    The issue date is a business date (training mode moves it); the signing time is real.
+    """
+    now = clock.now_local()
     name = current_app.config.get("NOTICE_SIGNATORY_NAME") or user.display_name
     title = current_app.config.get("NOTICE_SIGNATORY_TITLE") or "人事部"
-    html = render_template(f"pdf/{spec.template}", number=number, issued_on=now.date(), signed_at=now,
+    html = render_template(f"pdf/{spec.template}", number=number, issued_on=clock.issue_date(), signed_at=now,
                            organisation=current_app.config.get("ORGANISATION_NAME", "客服中心"),
                            signatory_name=name, signatory_title=title, signer_name=signer, **spec.context)
     return Prepared(spec.kind, number, html, f"{title} {name}", signer, spec.employee_id, spec.month, spec.keys)
@@ -135,7 +145,7 @@ def issue(user: User, spec: NoticeSpec) -> IssuedNotice:
     found = existing(spec.kind, **spec.keys)
     if found:
         return found
-    prepared = prepare(spec, user, next_sequence(spec.kind, dt.datetime.now(LOCAL).year), signer_common_name())
+    prepared = prepare(spec, user, claim_number(spec.kind, clock.issue_date().year), signer_common_name())
     return finish(prepared, produce_signed(prepared), user)
 
 
@@ -166,6 +176,7 @@ def pay_spec(slip: PaySlip) -> NoticeSpec:
     return NoticeSpec("pay", "pay.html", slip.employee_id, slip.run.month, {"pay_slip_id": slip.id}, context)
 
 
+@writes
 def issue_for_application(user: User, application_id: int) -> list[IssuedNotice]:
     """Issue the promotion notice and the salary-change notice of an approved application."""
     require(user, "hr")
@@ -173,10 +184,10 @@ def issue_for_application(user: User, application_id: int) -> list[IssuedNotice]
     if application is None:
         raise NotFound("没有这份申请。")
     notices = [issue(user, spec) for spec in application_specs(application)]
-    db.session.commit()
     return notices
 
 
+@writes
 def issue_pay_notice(user: User, slip_id: int) -> IssuedNotice:
     """Issue the monthly pay notice of one pay slip."""
     require(user, "hr")
@@ -184,7 +195,6 @@ def issue_pay_notice(user: User, slip_id: int) -> IssuedNotice:
     if slip is None:
         raise NotFound("没有这张工资单。")
     notice = issue(user, pay_spec(slip))
-    db.session.commit()
     return notice
 
 

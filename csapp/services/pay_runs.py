@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..db import writes
 from ..models import Attendance, Employee, PayRun, PaySlip, PersonAllowance, SpecialistMonth, User
-from ..policy.months import first_day
+from ..policy.months import days_in, first_day
 from ..policy.parameters import policy_for
 from ..policy.pay import PAY_LINES, PayInput, PayResult, compute_pay
 from . import audit
@@ -93,24 +94,30 @@ def pay_cases(month: str) -> list[PayCase]:
 
 
 def compute_run(user: User, month: str) -> PayRun:
-    """Compute the month's pay for everyone as a new run; the previous run is kept, no longer current."""
+    """Compute the month's pay for everyone as a new run; the previous run is kept, no longer current.
+
+    The computation reads in one snapshot; the run is written in a second, short transaction.
+    """
     require(user, "hr")
     policy = policy_for(month)
-    cases = pay_cases(month)
+    slips = [_slip(case, compute_pay(case.inputs, policy, days_in(month))) for case in pay_cases(month)]
+    return _store_run(user, month, policy.version, slips)
+
+
+@writes
+def _store_run(user: User, month: str, policy_version: str, slips: list[PaySlip]) -> PayRun:
     previous = current_run(month)
-    number = (db.session.scalar(select(func.max(PayRun.run_no)).where(PayRun.month == month)) or 0) + 1
     if previous:
         previous.current = False
-    run = PayRun(month=month, run_no=number, current=True, policy_version=policy.version, created_by_id=user.id)
-    for case in cases:
-        result = compute_pay(case.inputs, policy)
-        run.slips.append(_slip(case, result))
+    # the run's number in the INSERT itself, not read first and written later
+    number = select(func.coalesce(func.max(PayRun.run_no), 0) + 1).where(PayRun.month == month).scalar_subquery()
+    run = PayRun(month=month, run_no=number, current=True, policy_version=policy_version, created_by_id=user.id,
+                 slips=slips)
     db.session.add(run)
     db.session.flush()
-    audit.record(user, "pay.run", "pay_run", run.id, subject=f"{month} 第 {number} 次核算", month=month,
-                 field="people", old=previous.run_no if previous else None, new=len(cases),
+    audit.record(user, "pay.run", "pay_run", run.id, subject=f"{month} 第 {run.run_no} 次核算", month=month,
+                 field="people", old=previous.run_no if previous else None, new=len(slips),
                  reason=previous.stale_reason if previous and previous.stale else "")
-    db.session.commit()
     return run
 
 

@@ -9,7 +9,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from .. import clock
 from ..extensions import db
+from ..db import writes
 from ..models import (ApplicationStatus, Employee, GradeChange, IllegalTransition, PromotionApplication,
                       User)
 from ..policy.months import add_months, first_day, month_of
@@ -82,6 +84,7 @@ def evaluate_application(application: PromotionApplication) -> Eligibility:
     return evaluate(app, policy)
 
 
+@writes
 def submit(user: User, today: dt.date, late_reason: str = "", employee_id: int | None = None) -> PromotionApplication:
     """Apply for the next rung: by the person on day 1–5, or by HR for them later with a written reason."""
     if employee_id is None or employee_id == user.employee_id:
@@ -119,7 +122,6 @@ def submit(user: User, today: dt.date, late_reason: str = "", employee_id: int |
     audit.record(user, "promotion.submit", "promotion_application", application.id,
                  subject=f"{employee.code} {employee.name}", month=application.month, field="target",
                  old=grade, new=target, reason=application.late_reason)
-    db.session.commit()
     return application
 
 
@@ -147,6 +149,7 @@ def _move(application: PromotionApplication, change) -> str:
     return old
 
 
+@writes
 def withdraw(user: User, application_id: int) -> PromotionApplication:
     """The applicant withdraws before the interview."""
     application = _application(application_id)
@@ -156,10 +159,10 @@ def withdraw(user: User, application_id: int) -> PromotionApplication:
     audit.record(user, "promotion.withdraw", "promotion_application", application.id,
                  subject=f"{application.employee.code} {application.employee.name}", month=application.month,
                  field="status", old=old, new=application.status.label)
-    db.session.commit()
     return application
 
 
+@writes
 def record_interview(user: User, application_id: int, on: str, notes: str, result: str, written_test: str,
                      process: str) -> PromotionApplication:
     """The department head records the interview (and written test / 流程优化 where the track has one)."""
@@ -177,7 +180,7 @@ def record_interview(user: User, application_id: int, on: str, notes: str, resul
         day = dt.date.fromisoformat(on)
     except (TypeError, ValueError):
         raise ServiceError("请填写面谈日期(年-月-日)。", "interview_on") from None
-    if day > dt.date.today() or day < application.applied_on:
+    if day > clock.today() or day < application.applied_on:
         raise ServiceError("面谈日期应在申请日期之后、今天或之前。", "interview_on")
     if result not in ("pass", "fail"):
         raise ServiceError("请选择面谈结果:合格或不合格。", "interview_result")
@@ -198,10 +201,10 @@ def record_interview(user: User, application_id: int, on: str, notes: str, resul
                  subject=f"{employee.code} {employee.name}", month=application.month, field="interview",
                  old=old, new=f"{'合格' if result == 'pass' else '不合格'}"
                  + (f",笔试 {score}" if score is not None else ""))
-    db.session.commit()
     return application
 
 
+@writes
 def decide(user: User, application_id: int, approve: bool, reason: str) -> PromotionApplication:
     """HR approves (grade in force from the 1st of the application month) or rejects, with a reason."""
     require(user, "hr")
@@ -225,15 +228,15 @@ def decide(user: User, application_id: int, approve: bool, reason: str) -> Promo
     audit.record(user, "promotion.decide", "promotion_application", application.id,
                  subject=f"{employee.code} {employee.name}", month=application.month, field="status",
                  old=old, new=application.status.label, reason=reason)
-    db.session.commit()
     return application
 
 
+@writes
 def appoint(user: User, employee_id: int, grade: str, effective_on: str, reason: str) -> GradeChange:
     """HR appoints a person to any grade directly (an audited appointment, not a promotion)."""
     require(user, "hr")
     employee = employee_for(user, employee_id)
-    policy = policy_for(month_of(dt.date.today()))
+    policy = policy_for(clock.current_month())
     if grade not in policy.grades:
         raise ServiceError("请选择职级。", "grade")
     try:
@@ -251,7 +254,6 @@ def appoint(user: User, employee_id: int, grade: str, effective_on: str, reason:
     mark_pay_stale(employee.id, month_of(day), f"任命 {old} → {grade}")
     audit.record(user, "grade.appoint", "grade_change", change.id, subject=f"{employee.code} {employee.name}",
                  month=month_of(day), field="grade", old=old, new=grade, reason=reason)
-    db.session.commit()
     return change
 
 

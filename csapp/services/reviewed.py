@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from ..extensions import db
+from ..db import writes
 from ..models import Employee, ReviewedScore, User
 from ..policy.numbers import fmt2
 from ..policy.parameters import policy_for
@@ -55,6 +56,7 @@ def reviewed_kpi(employee: Employee, month: str, scores: dict[str, Decimal] | No
     return ReviewedKpi(value, f"{parts};{kind} = {fmt2(value)}", scores)
 
 
+@writes
 def save_score(user: User, employee_id: int, month: str, item: str, text: str, reason: str = "") -> None:
     """Save one item score (dept head or HR)."""
     require(user, "dept_head", "hr")
@@ -79,5 +81,4 @@ def save_score(user: User, employee_id: int, month: str, item: str, text: str, r
     audit.record(user, "reviewed.update", "reviewed_score", row.id if row else None,
                  subject=f"{employee.code} {employee.name}", month=month, field=item, old=old, new=value,
                  reason=reason.strip(), correction=correction)
-    db.session.commit()
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from ..extensions import db
+from ..db import writes
 from ..models import User
 from . import audit
 from .access import employee_for, require
 from .errors import ServiceError
 
 
+@writes
 def set_serious_error(user: User, employee_id: int, flagged: bool, reason: str) -> None:
     """Record a serious work error (bars promotion on the track) or lift it; both need a reason."""
     if flagged:
@@ -27,4 +28,3 @@ def set_serious_error(user: User, employee_id: int, flagged: bool, reason: str) 
     audit.record(user, "serious_error.record" if flagged else "serious_error.lift", "employee", employee.id,
                  subject=f"{employee.code} {employee.name}", field="serious_error", old=not flagged, new=flagged,
                  reason=reason)
-    db.session.commit()

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Callable, TypeVar
 
 from flask import abort, make_response, render_template, request
 from flask_login import current_user
 
+from .. import clock
 from ..extensions import db
-from ..policy.months import add_months, is_month, month_of
+from ..policy.months import add_months, is_month
 from ..services.access import departments_for
 from ..services.errors import ServiceError
 
@@ -18,7 +18,7 @@ T = TypeVar("T")
 
 def default_month() -> str:
     """The month usually being worked on: the previous calendar month."""
-    return add_months(month_of(dt.date.today()), -1)
+    return clock.working_month()
 
 
 def month_arg(name: str = "month") -> str:

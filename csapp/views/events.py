@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from .. import clock
 from ..extensions import db
 from ..models import DissatisfiedCase, Incident, QaSample
 from ..policy.parameters import policy_for
@@ -39,7 +39,7 @@ def _incident_context(department, month: str, employee_id: int | None, error: st
     start, end = month_bounds(month)
     return {"department": department, "agents": agents, "incidents": incidents, "employee_id": employee_id,
             "kinds": policy_for(month).kpi.incidents, "error": error, "form": form or {},
-            "default_day": min(end, dt.date.today()).isoformat(), "month_start": start.isoformat(),
+            "default_day": min(end, clock.today()).isoformat(), "month_start": start.isoformat(),
             "month_end": end.isoformat(), "locked": is_locked(department.id, month),
             "can_correct": current_user.has("hr"), **month_nav(month)}
 

@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 from ..services import batches, notices
 from ..services.access import require
 from ..services.errors import ServiceError
-from ..services.notices import LOCAL
 from .common import attempt, htmx_render, month_arg, month_nav
 
 bp = Blueprint("notices", __name__)
@@ -85,5 +84,5 @@ def verify():
                 report = notices.verify(data)
             except ServiceError as exc:
                 error = exc.message
-    return render_template("notices/verify.html", report=report, error=error, beijing=LOCAL), \
+    return render_template("notices/verify.html", report=report, error=error), \
         200 if error is None else 400

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from .. import clock
 from ..models import ApplicationStatus
 from ..services import notices
 from ..services import promotion as service
@@ -16,19 +16,13 @@ from .common import attempt, htmx_render
 bp = Blueprint("promotions", __name__)
 
 
-def today() -> dt.date:
-    """Today, or the date set as TODAY in the config (training and tests)."""
-    fixed = current_app.config.get("TODAY")
-    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
-
-
 @bp.get("/me/promotion")
 @login_required
 def mine():
     if not current_user.employee_id:
         abort(404)
-    outlook = service.outlook(current_user, current_user.employee_id, today())
-    return render_template("promotions/mine.html", outlook=outlook, today=today(),
+    outlook = service.outlook(current_user, current_user.employee_id, clock.today())
+    return render_template("promotions/mine.html", outlook=outlook, today=clock.today(),
                            precheck=outlook.precheck.as_dict() if outlook.precheck else None,
                            history=service.applications_of(current_user.employee_id))
 
@@ -36,7 +30,7 @@ def mine():
 @bp.post("/me/promotion")
 @login_required
 def submit():
-    application, error = attempt(lambda: service.submit(current_user, today()))
+    application, error = attempt(lambda: service.submit(current_user, clock.today()))
     if error:
         flash(error.message)
         return redirect(url_for("promotions.mine"))
@@ -66,7 +60,7 @@ def _detail_context(application, error: str | None = None, field: str | None = N
             "can_decide": current_user.has("hr") and application.status == ApplicationStatus.INTERVIEWED,
             "issued": [n for n in (notices.existing(k, application_id=application.id)
                                    for k in ("promotion", "salary_change")) if n],
-            "today": today()}
+            "today": clock.today()}
 
 
 @bp.get("/promotions/<int:application_id>")

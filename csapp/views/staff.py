@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from .. import clock
 from ..extensions import db
 from ..models import Employee
 from ..policy.months import month_of
@@ -15,7 +16,6 @@ from ..services import promotion as service
 from ..services.access import employee_for, require
 from ..services.promotion_data import current_grade
 from .common import attempt
-from .promotions import today
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -24,7 +24,7 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 @login_required
 def index():
     require(current_user, "hr")
-    day = today()
+    day = clock.today()
     people = db.session.scalars(select(Employee).order_by(Employee.department_id, Employee.code)).all()
     return render_template("staff/index.html", people=[(p, current_grade(p, day)[0]) for p in people],
                            policy=policy_for(month_of(day)))
@@ -35,7 +35,7 @@ def index():
 def person(employee_id: int):
     require(current_user, "hr")
     employee = employee_for(current_user, employee_id)
-    day = today()
+    day = clock.today()
     return render_template("staff/person.html", employee=employee, grade=current_grade(employee, day)[0],
                            policy=policy_for(month_of(day)), applications=service.applications_of(employee.id),
                            open_application=service.open_application(employee.id), today=day)
@@ -53,7 +53,7 @@ def appoint(employee_id: int):
 @bp.post("/<int:employee_id>/late-application")
 @login_required
 def late_application(employee_id: int):
-    application, error = attempt(lambda: service.submit(current_user, today(), request.form.get("late_reason", ""),
+    application, error = attempt(lambda: service.submit(current_user, clock.today(), request.form.get("late_reason", ""),
                                                         employee_id=employee_id))
     if error:
         flash(error.message)
@@ -66,7 +66,7 @@ def late_application(employee_id: int):
 @login_required
 def allowance(employee_id: int):
     _, error = attempt(lambda: allowances.set_allowance(current_user, employee_id, request.form.get("kind", ""),
-                                                        request.form.get("amount", ""), today()))
+                                                        request.form.get("amount", ""), clock.today()))
     flash(error.message if error else "补贴已保存,下次核算工资时生效。")
     return redirect(url_for("staff.person", employee_id=employee_id))
 

@@ -1,0 +1,129 @@
+"""Transactions: every session transaction is one snapshot; writes take the write lock first.
+
+On SQLite, Python's driver sends no ``BEGIN`` before a SELECT, so reads outside a write see no
+consistent snapshot and a read-then-write can fail at once (SQLITE_BUSY_SNAPSHOT). SQLAlchemy's
+documented recipe takes transaction control from the driver: ``isolation_level = None`` on the DBAPI
+connection and an explicit ``BEGIN`` from the engine's ``begin`` event. A write transaction begins
+``BEGIN IMMEDIATE``, so concurrent writers queue on the busy timeout instead of failing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Iterator, TypeVar
+
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from .extensions import db
+
+BEGIN_OPTION = "csapp_begin"
+_WRITING = "csapp_writing"
+M = TypeVar("M")
+
+
+def _is_sqlite(dbapi_connection) -> bool:
+    return "sqlite" in type(dbapi_connection).__module__
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    """WAL, a busy timeout, foreign keys; and transaction control taken from the driver."""
+    if not _is_sqlite(dbapi_connection):
+        return
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection) -> None:
+    """Emit BEGIN (DEFERRED: a snapshot from the first read) or BEGIN IMMEDIATE for a write transaction."""
+    if connection.dialect.name != "sqlite":
+        return
+    mode = connection.get_execution_options().get(BEGIN_OPTION, "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _begin_write(session: Session) -> None:
+    """End a read-only transaction in progress and begin one that holds the write lock."""
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("write_transaction() entered with unsaved changes")
+        session.rollback()
+    options = {BEGIN_OPTION: "IMMEDIATE"}
+    if db.engine.dialect.name != "sqlite":
+        options = {}
+    session.connection(execution_options=options)
+
+
+@contextlib.contextmanager
+def write_transaction() -> Iterator[Session]:
+    """Run the block in one write transaction and commit it; roll back on any error.
+
+    Nested use joins the outer transaction. A unique-constraint violation or a lost optimistic
+    lock becomes a Conflict (409) in Chinese.
+    """
+    session = db.session()
+    if session.info.get(_WRITING):
+        yield session
+        return
+    _begin_write(session)
+    session.info[_WRITING] = True
+    try:
+        yield session
+        session.commit()
+    except (IntegrityError, StaleDataError) as exc:
+        session.rollback()
+        raise conflict_for(exc) from exc
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.info.pop(_WRITING, None)
+
+
+def writes(function):
+    """Decorate a service function: it runs in one write transaction, committed when it returns."""
+    import functools
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with write_transaction():
+            return function(*args, **kwargs)
+    return wrapper
+
+
+def in_write_transaction() -> bool:
+    return bool(db.session().info.get(_WRITING))
+
+
+def conflict_for(exc: Exception):
+    """The Chinese 409 for a unique rule broken or a row changed by someone else meanwhile."""
+    from .services.errors import Conflict
+    if isinstance(exc, StaleDataError):
+        return Conflict("这条记录刚被他人修改,您的修改未保存。请刷新页面,核对后重试。")
+    return Conflict("同样的记录刚刚已由他人保存,您的操作未生效。请刷新页面后查看。")
+
+
+def insert_or_select(session: Session, model: type[M], **keys) -> M:
+    """Return the row with *keys*, inserting it first if missing (a savepoint; re-select on a unique clash)."""
+    query = select(model).filter_by(**keys)
+    row = session.scalar(query)
+    if row is not None:
+        return row
+    try:
+        with session.begin_nested():
+            row = model(**keys)
+            session.add(row)
+    except IntegrityError:
+        row = session.scalar(query)
+        if row is None:
+            raise
+    return row

@@ -1,0 +1,53 @@
+"""A small harness for race tests: real processes or threads against one real database file."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import traceback
+from typing import Any, Callable
+
+
+def in_processes(target: Callable[..., Any], args_list: list[tuple], timeout: float = 120) -> list[Any]:
+    """Run target(*args) in one spawned process per args tuple, all released at once; return their results.
+
+    *target* must be a module-level function; each process builds its own app and engine.
+    """
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager:
+        barrier = manager.Barrier(len(args_list))
+        with context.Pool(len(args_list)) as pool:
+            pending = [pool.apply_async(target, (barrier, *args)) for args in args_list]
+            return [p.get(timeout) for p in pending]
+
+
+def in_threads(calls: list[Callable[[], Any]], timeout: float = 60) -> list[Any]:
+    """Run each call in its own thread, released together by a barrier; return results or raised exceptions."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(index: int, call: Callable[[], Any]) -> None:
+        barrier.wait()
+        try:
+            results[index] = call()
+        except BaseException as exc:  # reported to the test as a value
+            exc.trace = traceback.format_exc()
+            results[index] = exc
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    return results
+
+
+def claim_numbers(barrier, database_uri: str, count: int) -> list[str]:
+    """In a fresh process: claim *count* pay-notice numbers of 2026, one transaction each."""
+    from csapp import create_app
+    from csapp.services.notices import claim_number
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "race", "SQLALCHEMY_DATABASE_URI": database_uri})
+    with app.app_context():
+        barrier.wait()
+        return [claim_number("pay", 2026) for _ in range(count)]
