@@ -112,18 +112,23 @@ def conflict_for(exc: Exception):
     return Conflict("同样的记录刚刚已由他人保存,您的操作未生效。请刷新页面后查看。")
 
 
-def insert_or_select(session: Session, model: type[M], **keys) -> M:
-    """Return the row with *keys*, inserting it first if missing (a savepoint; re-select on a unique clash)."""
+def insert_or_select(session: Session, model: type[M], values: dict | None = None, **keys) -> tuple[M, bool]:
+    """Return (row with *keys*, whether this call inserted it).
+
+    A missing row is inserted with *values* inside a savepoint; if another transaction inserted it
+    first (a unique clash), the savepoint rolls back and the row is selected again.
+    """
     query = select(model).filter_by(**keys)
     row = session.scalar(query)
     if row is not None:
-        return row
+        return row, False
     try:
         with session.begin_nested():
-            row = model(**keys)
+            row = model(**keys, **(values or {}))
             session.add(row)
     except IntegrityError:
         row = session.scalar(query)
         if row is None:
             raise
-    return row
+        return row, False
+    return row, True

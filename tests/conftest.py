@@ -67,7 +67,7 @@ def login(db_app):
     def client_for(username: str):
         client = db_app.test_client()
         response = client.post("/login", data={"username": username, "password": PASSWORD})
-        assert response.status_code == 302, response.data.decode()[:500]
+        assert response.status_code == 303, response.data.decode()[:500]
         return client
     return client_for
 

@@ -57,13 +57,13 @@ def test_access_matrix(db_app, login, org, role, route, statuses):
 
 
 POSTS = [
-    ("/entry/cell", {"sheet": "metrics", "month": "2026-10", "employee_id": "{a1}", "field": "production",
-                     "value": "5", "version": "1"}),
-    ("/events/incidents", {"month": "2026-10", "person": "{a1}", "kind": "work_error", "occurred_on": "2026-10-03"}),
-    ("/entry/lock", {"month": "2026-10"}),
-    ("/pay", {"month": "2026-10"}),
-    ("/notices/batch", {"month": "2026-10", "kind": "pay"}),
-    ("/reviews", {"month": "2026-10", "employee_id": "{a1}", "item": "综合表现", "value": "90"}),
+    ("/entry/cell?month=2026-10", {"sheet": "metrics", "employee_id": "{a1}", "field": "production",
+                                   "value": "5", "version": "1"}),
+    ("/events/incidents?month=2026-10", {"person": "{a1}", "kind": "work_error", "occurred_on": "2026-10-03"}),
+    ("/entry/lock?month=2026-10", {}),
+    ("/pay?month=2026-10", {}),
+    ("/notices/batch?month=2026-10", {"kind": "pay"}),
+    ("/reviews?month=2026-10", {"employee_id": "{a1}", "item": "综合表现", "value": "90"}),
 ]
 
 
@@ -75,9 +75,9 @@ def test_agents_cannot_write(db_app, login, org, route, data):
 
 
 def test_other_departments_supervisor_cannot_write_here(db_app, login, org):
-    form = {"sheet": "metrics", "dept": str(org["main"].id), "month": "2026-10",
-            "employee_id": str(org["agents"][0].id), "field": "production", "value": "5", "version": "1"}
-    assert login("farsup").post("/entry/cell", data=form).status_code == 403
+    form = {"sheet": "metrics", "employee_id": str(org["agents"][0].id), "field": "production", "value": "5",
+            "version": "1"}
+    assert login("farsup").post(f"/entry/cell?dept={org['main'].id}&month=2026-10", data=form).status_code == 403
 
 
 def test_bad_month_in_url_is_a_clear_message(db_app, login):

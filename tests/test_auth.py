@@ -37,7 +37,7 @@ def test_repeated_failures_are_slowed_down(db_app):
     user = db.session.scalar(select(User).where(User.username == "agent"))
     user.last_failed_at = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=10)
     db.session.commit()
-    assert client.post("/login", data={"username": "agent", "password": PASSWORD}).status_code == 302
+    assert client.post("/login", data={"username": "agent", "password": PASSWORD}).status_code == 303
     db.session.refresh(user)
     assert user.failed_logins == 0
 
@@ -52,9 +52,9 @@ def test_change_password(db_app, login):
     assert "至少 8 位" in response.data.decode()
     response = client.post("/password", data={"current_password": PASSWORD, "new_password": "new-password-1",
                                               "repeat_password": "new-password-1"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     fresh = db_app.test_client()
-    assert fresh.post("/login", data={"username": "agent", "password": "new-password-1"}).status_code == 302
+    assert fresh.post("/login", data={"username": "agent", "password": "new-password-1"}).status_code == 303
 
 
 def test_open_redirect_is_refused(db_app):
@@ -74,7 +74,7 @@ def test_state_changes_need_the_csrf_token(tmp_path):
         page = client.get("/login").data.decode()
         token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
         assert client.post("/login", data={"username": "sup", "password": PASSWORD,
-                                           "csrf_token": token}).status_code == 302
+                                           "csrf_token": token}).status_code == 303
         htmx = client.post("/entry/cell", data={"month": "2026-10"}, headers={"HX-Request": "true"})
         assert htmx.status_code == 400 and "页面已过期" in htmx.data.decode()
         db.session.remove()
@@ -86,7 +86,7 @@ def test_admin_creates_a_user_and_sets_roles(db_app, login, org):
     response = client.post("/admin/users", data={"username": "newsup", "display_name": "新主管",
                                                  "password": "long-enough-1", "employee": "",
                                                  "roles": ["supervisor"]})
-    assert response.status_code == 302
+    assert response.status_code == 303
     created = db.session.scalar(select(User).where(User.username == "newsup"))
     assert created.roles == {"supervisor"}
     response = client.post("/admin/users", data={"username": "newsup", "password": "long-enough-1",

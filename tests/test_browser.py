@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from csapp import create_app
@@ -33,14 +35,43 @@ def live_server(tmp_path):
         db.engine.dispose()
 
 
-@pytest.fixture()
-def page():
+@pytest.fixture(scope="module")
+def browser():
+    """One chromium for all browser tests; each test gets its own context (cookies, storage).
+
+    Module scope: Playwright's sync API keeps an event loop running while it is open, and pyHanko's
+    signing (asyncio.run) in the other modules' tests must not see it.
+    """
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 768})
-        yield page
+        yield browser
         browser.close()
+
+
+RESOURCE_STATUS = re.compile(r"^Failed to load resource: the server responded with a status of (\d+)")
+
+
+@pytest.fixture()
+def page(browser):
+    """A page that fails its test on any CSP violation or console error.
+
+    A test that provokes an error status on purpose lists it in ``page.expected_statuses``: Chromium's
+    "Failed to load resource … status of N" for those is not an error.
+    """
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.expected_statuses = set()
+    problems: list[str] = []
+    page.add_init_script("document.addEventListener('securitypolicyviolation', e => "
+                         "console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI))")
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    yield page
+    context.close()
+    unexpected = [text for text in problems if not ((match := RESOURCE_STATUS.match(text))
+                                                    and int(match.group(1)) in page.expected_statuses)]
+    assert unexpected == [], unexpected
 
 
 def log_in(page, base: str, username: str) -> None:
@@ -61,7 +92,7 @@ def test_supervisor_edits_a_cell_and_the_row_total_changes_in_place(live_server,
     cell = page.locator(f"#in-{ids['a2']}-im_unprocessed")
     cell.fill("2")
     cell.press("Tab")  # change → htmx save; focus moves along the row
-    page.wait_for_function(f"document.querySelector('#c-{ids['a2']}-total').innerText !== {before!r}")
+    expect(total).not_to_have_text(before)
     assert float(total.inner_text()) == float(before) - 4  # two unprocessed chats × −2
     assert page.evaluate("window.__stillHere") == "yes"
     focused = page.evaluate("document.activeElement.id")
@@ -70,6 +101,7 @@ def test_supervisor_edits_a_cell_and_the_row_total_changes_in_place(live_server,
 
 def test_a_bad_value_shows_a_chinese_error_next_to_the_cell(live_server, page):
     base, ids = live_server
+    page.expected_statuses.add(422)  # the refused save answers 422, swapped into the cell
     log_in(page, base, "sup")
     page.goto(f"{base}/entry?month={MONTH}")
     cell = page.locator(f"#in-{ids['a1']}-production")
@@ -115,7 +147,7 @@ def test_whole_promotion_flow(promotion_server, page):
     page.fill("#iv-test", "95")
     page.fill("#iv-notes", "表达清晰,业务熟练。")
     page.get_by_role("button", name="保存面谈结果").click()
-    page.wait_for_function("document.querySelector('.status').innerText.includes('待评定')")
+    expect(page.locator(".status")).to_contain_text("待评定")
     page.context.clear_cookies()
 
     log_in(page, base, "hr")

@@ -51,14 +51,14 @@ def test_demo_department(migrated):
     with pytest.raises(ServiceError):
         create_demo()
     client = migrated.test_client()
-    assert client.post("/login", data={"username": "sup1", "password": DEMO_PASSWORD}).status_code == 302
+    assert client.post("/login", data={"username": "sup1", "password": DEMO_PASSWORD}).status_code == 303
     for url in ["/entry?month=2026-10", "/ranking?month=2026-10", "/events/incidents?month=2026-10",
                 "/entry?sheet=attendance&month=2026-10", "/policy"]:
         assert client.get(url).status_code == 200, url
     html = client.get("/ranking?month=2026-10").data.decode()
     assert html.count("<tr>") >= 25
     agent = migrated.test_client()
-    assert agent.post("/login", data={"username": "agent01", "password": DEMO_PASSWORD}).status_code == 302
+    assert agent.post("/login", data={"username": "agent01", "password": DEMO_PASSWORD}).status_code == 303
     assert "本月总分" in agent.get("/me/scores?month=2026-10").data.decode()
     for username in ["hr", "admin", "manager"]:
         assert db.session.scalar(select(User).where(User.username == username)) is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import datetime as dt
 import io
 import re
@@ -82,7 +84,7 @@ def approved(org):
     fill_cycle(org)
     hr = org["users"]["hr"]
     application = promotion.submit(org["users"]["agent"], dt.date(2026, 11, 3))
-    promotion.record_interview(org["users"]["dept_head"], application.id, "2026-11-04", "好", "pass", "96", "")
+    promotion.record_interview(org["users"]["dept_head"], application.id, dt.date(2026, 11, 4), "好", "pass", Decimal("96"), None)
     promotion.decide(hr, application.id, True, "条件全部满足")
     return application
 

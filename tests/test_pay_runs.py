@@ -58,7 +58,7 @@ def test_approved_promotion_stales_the_run_and_a_recompute_uses_the_new_grade(or
     first = pay_runs.compute_run(hr, "2026-11")
     assert slip_of(first, a1).grade == "agent.1" and slip_of(first, a1).base == Decimal("3000.00")
     application = promotion.submit(org["users"]["agent"], dt.date(2026, 11, 3))
-    promotion.record_interview(org["users"]["dept_head"], application.id, "2026-11-04", "", "pass", "95", "")
+    promotion.record_interview(org["users"]["dept_head"], application.id, dt.date(2026, 11, 4), "", "pass", Decimal("95"), None)
     promotion.decide(hr, application.id, True, "满足")
     db.session.refresh(first)
     assert first.stale and "agent.1 → agent.2" in first.stale_reason
@@ -95,7 +95,7 @@ def test_pay_pages(db_app, login, org):
 def test_hr_sets_an_allowance_that_the_next_run_pays(db_app, login, org):
     a2 = org["agents"][1]
     response = login("hr").post(f"/staff/{a2.id}/allowance", data={"kind": "phone", "amount": "100"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     run = pay_runs.compute_run(org["users"]["hr"], MONTH)
     assert slip_of(run, a2).allowances == Decimal("100.00")
     assert "通讯补助 ¥100.00" in slip_of(run, a2).explanations["allowances"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import datetime as dt
 
 import pytest
@@ -27,9 +29,9 @@ def submit(org, day=APPLIED):
     return promotion.submit(org["users"]["agent"], day)
 
 
-def interview(org, application, result="pass", test="95"):
-    return promotion.record_interview(org["users"]["dept_head"], application.id, "2026-11-04", "沟通顺畅", result,
-                                      test, "")
+def interview(org, application, result="pass", test=Decimal("95")):
+    return promotion.record_interview(org["users"]["dept_head"], application.id, dt.date(2026, 11, 4), "沟通顺畅", result,
+                                      test, None)
 
 
 def test_submit_stores_a_snapshot_of_the_evaluation(ready):
@@ -80,13 +82,13 @@ def test_withdraw_only_by_the_applicant_and_only_before_the_interview(ready):
 def test_interview_rules(ready):
     application = submit(ready)
     with pytest.raises(Forbidden):  # a supervisor is not the department head
-        promotion.record_interview(ready["users"]["supervisor"], application.id, "2026-11-04", "", "pass", "95", "")
+        promotion.record_interview(ready["users"]["supervisor"], application.id, dt.date(2026, 11, 4), "", "pass", Decimal("95"), None)
     with pytest.raises(ServiceError, match="笔试成绩"):
-        promotion.record_interview(ready["users"]["dept_head"], application.id, "2026-11-04", "", "pass", "", "")
+        promotion.record_interview(ready["users"]["dept_head"], application.id, dt.date(2026, 11, 4), "", "pass", None, None)
     with pytest.raises(ServiceError, match="面谈结果"):
-        promotion.record_interview(ready["users"]["dept_head"], application.id, "2026-11-04", "", "", "95", "")
+        promotion.record_interview(ready["users"]["dept_head"], application.id, dt.date(2026, 11, 4), "", "", Decimal("95"), None)
     with pytest.raises(ServiceError, match="面谈日期"):
-        promotion.record_interview(ready["users"]["dept_head"], application.id, "2026-10-01", "", "pass", "95", "")
+        promotion.record_interview(ready["users"]["dept_head"], application.id, dt.date(2026, 10, 1), "", "pass", Decimal("95"), None)
     db.session.rollback()
     assert db.session.get(PromotionApplication, application.id).status == ApplicationStatus.SUBMITTED
     interview(ready, application)
@@ -129,7 +131,7 @@ def test_approval_puts_the_grade_in_force_from_the_first_of_the_month_and_stales
 
 def test_an_ineligible_application_cannot_be_approved_but_can_be_rejected(ready):
     application = submit(ready)
-    interview(ready, application, test="60")
+    interview(ready, application, test=Decimal("60"))
     with pytest.raises(ServiceError, match="不能批准"):
         promotion.decide(ready["users"]["hr"], application.id, True, "好")
     promotion.decide(ready["users"]["hr"], application.id, False, "笔试未达标")
@@ -151,13 +153,13 @@ def test_queues_follow_the_state(ready):
 def test_appointment_is_audited_and_needs_a_reason(ready):
     hr, a3 = ready["users"]["hr"], ready["agents"][2]
     with pytest.raises(ServiceError, match="原因"):
-        promotion.appoint(hr, a3.id, "agent.1", "2026-11-01", "")
-    promotion.appoint(hr, a3.id, "agent.1", "2026-11-01", "转正定级")
+        promotion.appoint(hr, a3.id, "agent.1", dt.date(2026, 11, 1), "")
+    promotion.appoint(hr, a3.id, "agent.1", dt.date(2026, 11, 1), "转正定级")
     assert current_grade(a3, dt.date(2026, 11, 2))[0] == "agent.1"
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "grade.appoint"))
     assert (entry.old_value, entry.new_value, entry.reason) == ("agent.p", "agent.1", "转正定级")
     with pytest.raises(Forbidden):
-        promotion.appoint(ready["users"]["dept_head"], a3.id, "agent.2", "2026-11-01", "x")
+        promotion.appoint(ready["users"]["dept_head"], a3.id, "agent.2", dt.date(2026, 11, 1), "x")
 
 
 def test_pages_for_each_role(ready, login):
@@ -177,7 +179,7 @@ def test_pages_for_each_role(ready, login):
     assert "待评定 (1)" in detail and "批准晋升" in detail and "提交时的评定" in detail
     assert login("agent2").get(f"/promotions/{application.id}").status_code == 403
     response = hr.post(f"/promotions/{application.id}/decide", data={"decision": "approve", "reason": "满足"})
-    assert response.status_code == 302, response.data.decode()[-600:]
+    assert response.status_code == 303, response.data.decode()[-600:]
     decided = hr.get(response.headers["Location"]).data.decode()
     assert "已批准晋升" in decided, decided[decided.find("flash"):decided.find("flash") + 300]
     assert "已通过" in login("agent").get("/me/promotion").data.decode()

@@ -14,20 +14,20 @@ from ..policy.parameters import policy_for
 from . import audit
 from .access import employee_for, require
 from .errors import ServiceError
-from .grid import Column, parse_cell
+from .grid import Column, check_value
 
 AMOUNT = Column("amount", "金额", "decimal", "元/月", Decimal(100000))
 
 
 @writes
-def set_allowance(user: User, employee_id: int, kind: str, amount: str, today) -> PersonAllowance | None:
+def set_allowance(user: User, employee_id: int, kind: str, amount: Decimal | None, today) -> PersonAllowance | None:
     """Set (or, with an empty amount or 0, remove) one allowance of a person."""
     require(user, "hr")
     employee = employee_for(user, employee_id)
     names = policy_for(month_of(today)).pay.allowance_names
     if kind not in names:
         raise ServiceError("请选择补贴类型。", "kind")
-    value = parse_cell(AMOUNT, amount)
+    value = check_value(AMOUNT, amount)
     row = db.session.scalar(select(PersonAllowance).where(PersonAllowance.employee_id == employee.id,
                                                           PersonAllowance.kind == kind))
     old = row.amount if row else None

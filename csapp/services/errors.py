@@ -1,4 +1,8 @@
-"""Errors a service raises; their messages are shown to the user as they are (Chinese)."""
+"""The one family of errors a service raises; their messages are shown to the user as they are (Chinese).
+
+Views map them in one place (csapp/views/responses.py): a refusal tied to a field goes to that
+field's error slot, everything else to the page's message region.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,23 @@ from typing import Any
 
 
 class ServiceError(Exception):
-    """The request cannot be done; nothing was changed."""
+    """The request is refused by a rule or a bad value; nothing was changed (422)."""
 
-    status = 400
+    status = 422
 
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+Refused = ServiceError
+
+
+class BadRequest(ServiceError):
+    """A malformed request (a parameter no page sends); 400."""
+
+    status = 400
 
 
 class Forbidden(ServiceError):
@@ -25,7 +38,7 @@ class NotFound(ServiceError):
 
 
 class Conflict(ServiceError):
-    """Someone else changed the record first; carries the current value."""
+    """Someone else changed the record first, or a unique rule was broken meanwhile; carries the current value."""
 
     status = 409
 

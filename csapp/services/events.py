@@ -14,7 +14,7 @@ from ..policy.parameters import policy_for
 from . import audit
 from .access import employee_for, require
 from .errors import NotFound, ServiceError
-from .grid import Column, parse_cell
+from .grid import Column, check_value
 from .month_lock import guard
 
 QA_SCORE = Column("score", "质检分数", "decimal", "0–100", Decimal(100))
@@ -33,14 +33,10 @@ def _subject(employee: Employee) -> str:
 
 
 @writes
-def add_incident(user: User, employee_id: int, kind: str, occurred_on: str, note: str,
+def add_incident(user: User, employee_id: int, kind: str, day: dt.date, note: str,
                  reason: str = "") -> Incident:
     """Record one management incident on its date."""
     employee = _agent(user, employee_id)
-    try:
-        day = dt.date.fromisoformat(occurred_on)
-    except (TypeError, ValueError):
-        raise ServiceError("请填写正确的日期(年-月-日)。", "occurred_on") from None
     if day > clock.today():
         raise ServiceError("日期不能晚于今天。", "occurred_on")
     month = month_of(day)
@@ -74,11 +70,11 @@ def remove_incident(user: User, incident_id: int, reason: str = "") -> None:
 
 
 @writes
-def add_sample(user: User, employee_id: int, month: str, score: str, recording_id: str,
+def add_sample(user: User, employee_id: int, month: str, score: Decimal | None, recording_id: str,
                reason: str = "") -> QaSample:
     """Record one QA sample score of an agent's month."""
     employee = _agent(user, employee_id)
-    value = parse_cell(QA_SCORE, score)
+    value = check_value(QA_SCORE, score)
     if value is None:
         raise ServiceError("请填写质检分数。", "score")
     correction = guard(user, employee.department_id, month, reason)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
-from ..db import writes
+from ..db import insert_or_select, writes
 from ..models import AgentMonth, Attendance, DepartmentMonth, Employee, LeaderMonth, SpecialistMonth, User
 from . import audit
 from .access import department_for, require
@@ -94,6 +94,13 @@ def parse_cell(column: Column, text: str) -> int | Decimal | None:
         number = Decimal(text)
     except InvalidOperation:
         raise ServiceError(f"“{column.label}”须填数字,不能是“{text}”。", column.field) from None
+    return check_value(column, number)
+
+
+def check_value(column: Column, number: Decimal | None) -> int | Decimal | None:
+    """Check a number against its column (finite, not negative, maximum, whole or half or 2 decimals)."""
+    if number is None:
+        return None
     if not number.is_finite():
         raise ServiceError(f"“{column.label}”须填数字。", column.field)
     if number < 0:
@@ -167,15 +174,15 @@ def save_cell(user: User, sheet_key: str, department_id: int, month: str, employ
     record = db.session.scalar(select(sheet.model).where(sheet.model.employee_id == employee.id,
                                                          sheet.model.month == month))
     _check_version(record, version, column.label, field)
-    if record is None:
-        record = sheet.model(employee_id=employee.id, month=month)
-        db.session.add(record)
     nullable = sheet.model.__table__.c[field].nullable
     if value is None and not nullable:
         value = 0
-    old = getattr(record, field)
-    if old == value and record.id is not None:
-        db.session.rollback()
+    inserted = False
+    if record is None:  # the row's first save: inserted with this value (savepoint, re-select on a clash)
+        record, inserted = insert_or_select(db.session, sheet.model, {field: value, "updated_by_id": user.id},
+                                            employee_id=employee.id, month=month)
+    old = None if inserted else getattr(record, field)
+    if old == value and not inserted:
         return record
     setattr(record, field, value)
     record.updated_by_id = user.id

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
-from ..db import writes
+from ..db import insert_or_select, writes
 from ..models import DepartmentMonth, User
 from . import audit
 from .access import department_for, require
@@ -15,13 +15,11 @@ from .errors import MonthLocked, ServiceError
 
 
 def department_month(department_id: int, month: str, create: bool = False) -> DepartmentMonth | None:
-    """Return the department's record of *month* (created, unsaved, when asked)."""
-    row = db.session.scalar(select(DepartmentMonth).where(DepartmentMonth.department_id == department_id,
-                                                          DepartmentMonth.month == month))
-    if row is None and create:
-        row = DepartmentMonth(department_id=department_id, month=month)
-        db.session.add(row)
-    return row
+    """Return the department's record of *month* (inserted first when asked: savepoint, re-select on a clash)."""
+    if create:
+        return insert_or_select(db.session, DepartmentMonth, department_id=department_id, month=month)[0]
+    return db.session.scalar(select(DepartmentMonth).where(DepartmentMonth.department_id == department_id,
+                                                           DepartmentMonth.month == month))
 
 
 def is_locked(department_id: int, month: str) -> bool:

@@ -55,7 +55,7 @@ def claim_number(kind: str, year: int) -> str:
              .values(last=NoticeCounter.last + 1).returning(NoticeCounter.last))
     sequence = db.session.scalar(claim)
     if sequence is None:  # the first notice of this kind this year
-        insert_or_select(db.session, NoticeCounter, kind=kind, year=year)
+        insert_or_select(db.session, NoticeCounter, {"last": 0}, kind=kind, year=year)
         sequence = db.session.scalar(claim)
     return f"{PREFIX[kind]}{year}-{sequence:05d}"
 

@@ -20,7 +20,7 @@ from ..policy.promotion import Eligibility, evaluate
 from . import audit
 from .access import employee_for, require
 from .errors import Forbidden, NotFound, ServiceError
-from .grid import Column, parse_cell
+from .grid import Column, check_value
 from .pay_runs import mark_pay_stale
 from .promotion_data import build_application, current_grade
 
@@ -163,8 +163,8 @@ def withdraw(user: User, application_id: int) -> PromotionApplication:
 
 
 @writes
-def record_interview(user: User, application_id: int, on: str, notes: str, result: str, written_test: str,
-                     process: str) -> PromotionApplication:
+def record_interview(user: User, application_id: int, day: dt.date, notes: str, result: str,
+                     written_test: Decimal | None, process: str | None) -> PromotionApplication:
     """The department head records the interview (and written test / 流程优化 where the track has one)."""
     require(user, "dept_head")
     application = _application(application_id)
@@ -176,17 +176,13 @@ def record_interview(user: User, application_id: int, on: str, notes: str, resul
     policy = policy_for(application.month)
     track = policy.track_of(application.target_grade)
     keys = {c.key for c in policy.promotion.tracks[track].criteria}
-    try:
-        day = dt.date.fromisoformat(on)
-    except (TypeError, ValueError):
-        raise ServiceError("请填写面谈日期(年-月-日)。", "interview_on") from None
     if day > clock.today() or day < application.applied_on:
         raise ServiceError("面谈日期应在申请日期之后、今天或之前。", "interview_on")
     if result not in ("pass", "fail"):
         raise ServiceError("请选择面谈结果:合格或不合格。", "interview_result")
     score = None
     if "written_test" in keys:
-        score = parse_cell(WRITTEN_TEST, written_test)
+        score = check_value(WRITTEN_TEST, written_test)
         if score is None:
             raise ServiceError("请填写笔试成绩。", "written_test")
     process_passed = None
@@ -232,17 +228,13 @@ def decide(user: User, application_id: int, approve: bool, reason: str) -> Promo
 
 
 @writes
-def appoint(user: User, employee_id: int, grade: str, effective_on: str, reason: str) -> GradeChange:
+def appoint(user: User, employee_id: int, grade: str, day: dt.date, reason: str) -> GradeChange:
     """HR appoints a person to any grade directly (an audited appointment, not a promotion)."""
     require(user, "hr")
     employee = employee_for(user, employee_id)
     policy = policy_for(clock.current_month())
     if grade not in policy.grades:
         raise ServiceError("请选择职级。", "grade")
-    try:
-        day = dt.date.fromisoformat(effective_on)
-    except (TypeError, ValueError):
-        raise ServiceError("请填写生效日期(年-月-日)。", "effective_on") from None
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("请填写任命原因。", "reason")

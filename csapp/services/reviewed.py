@@ -15,7 +15,7 @@ from ..policy.parameters import policy_for
 from . import audit
 from .access import employee_for, require
 from .errors import ServiceError
-from .grid import Column, parse_cell
+from .grid import Column, check_value
 from .month_lock import guard
 
 SCORE = Column("score", "考核分", "decimal", "0–100", Decimal(100))
@@ -57,7 +57,7 @@ def reviewed_kpi(employee: Employee, month: str, scores: dict[str, Decimal] | No
 
 
 @writes
-def save_score(user: User, employee_id: int, month: str, item: str, text: str, reason: str = "") -> None:
+def save_score(user: User, employee_id: int, month: str, item: str, value: Decimal | None, reason: str = "") -> None:
     """Save one item score (dept head or HR)."""
     require(user, "dept_head", "hr")
     employee = employee_for(user, employee_id)
@@ -65,7 +65,7 @@ def save_score(user: User, employee_id: int, month: str, item: str, text: str, r
         raise ServiceError("话务员的成绩按公式计算,不在这里评分。")
     if item not in items_for(employee.track, month):
         raise ServiceError("没有这个考核项。")
-    value = parse_cell(SCORE, text)
+    value = check_value(SCORE, value)
     correction = guard(user, employee.department_id, month, reason)
     row = db.session.scalar(select(ReviewedScore).where(ReviewedScore.employee_id == employee.id,
                                                         ReviewedScore.month == month, ReviewedScore.item == item))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField, widgets
+from wtforms import PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired
 
 from ..extensions import db
@@ -14,14 +14,10 @@ from ..models import ROLES, Employee
 from ..services import accounts
 from ..services.access import require
 from ..services.errors import ServiceError
-from .common import attempt
+from .common import refused, run_form
+from .forms import RolesField, RolesForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-class RolesField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class UserForm(FlaskForm):
@@ -56,8 +52,12 @@ def users():
 @bp.post("/users/<int:user_id>/roles")
 @login_required
 def set_roles(user_id: int):
-    user, error = attempt(lambda: accounts.set_roles(current_user, user_id, request.form.getlist("roles")))
-    flash(error.message if error else f"已更新 {user.username} 的角色。")
+    form = RolesForm()
+    form.roles.choices = [SelectChoice(key, label) for key, label in ROLES.items()]
+    user, error = run_form(form, lambda: accounts.set_roles(current_user, user_id, form.roles.data or []))
+    if error:
+        return refused(users, error.message, error.status)
+    flash(f"已更新 {user.username} 的角色。")
     return redirect(url_for("admin.users"))
 
 

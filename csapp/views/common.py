@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Callable, TypeVar
 
-from flask import abort, make_response, render_template, request
+from flask import abort, g, make_response, render_template, request
 from flask_login import current_user
 
 from .. import clock
 from ..extensions import db
 from ..policy.months import add_months, is_month
 from ..services.access import departments_for
-from ..services.errors import ServiceError
+from ..services.errors import BadRequest, ServiceError
+from .responses import error_response, is_htmx
 
 T = TypeVar("T")
 
@@ -23,11 +24,11 @@ def default_month() -> str:
 
 def month_arg(name: str = "month") -> str:
     """Return the month asked for in the query string, or the default one."""
-    value = request.values.get(name, "").strip()
+    value = request.args.get(name, "").strip()
     if not value:
         return default_month()
     if not is_month(value):
-        raise ServiceError(f"月份“{value}”无效,请按 年-月 填写,例如 2026-10。")
+        raise BadRequest(f"月份“{value}”无效,请按 年-月 填写,例如 2026-10。")
     return value
 
 
@@ -36,10 +37,10 @@ def department_arg():
     departments = departments_for(current_user)
     if not departments:
         abort(403)
-    wanted = request.values.get("dept", "").strip()
+    wanted = request.args.get("dept", "").strip()
     if wanted:
         if not wanted.isdigit():
-            raise ServiceError("部门参数无效。")
+            raise BadRequest("部门参数无效。")
         match = [d for d in departments if d.id == int(wanted)]
         if not match:
             abort(403)
@@ -49,7 +50,7 @@ def department_arg():
 
 def htmx_render(page_template: str, partial: str, **context):
     """Render the page, or only its partial for an htmx request; vary the cache on HX-Request."""
-    template = partial if request.headers.get("HX-Request") else page_template
+    template = partial if is_htmx() else page_template
     response = make_response(render_template(template, **context))
     response.headers["Vary"] = "HX-Request"
     return response
@@ -71,3 +72,22 @@ def attempt(action: Callable[[], T], propagate: tuple[int, ...] = (403, 404)) ->
 
 def month_nav(month: str) -> dict:
     return {"month": month, "prev_month": add_months(month, -1), "next_month": add_months(month, 1)}
+
+
+def refused(view: Callable, message: str, status: int = 422, **view_args):
+    """Re-render the page of a refused plain POST with the reason at the top (no redirect, nothing saved)."""
+    db.session.rollback()
+    if is_htmx():
+        return error_response(message, status)
+    g.page_error = message
+    response = make_response(view(**view_args))
+    response.status_code = status
+    return response
+
+
+def run_form(form, action: Callable[[], T]) -> tuple[T | None, ServiceError | None]:
+    """Validate a form, then run one service call; a bad form or a refusal comes back as the error."""
+    from .forms import first_error
+    if not form.validate():
+        return None, ServiceError(first_error(form))
+    return attempt(action)

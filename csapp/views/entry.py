@@ -10,9 +10,10 @@ from ..models import Employee
 from ..services import grid as grid_service
 from ..services import month_lock
 from ..services.access import require
-from ..services.errors import Conflict, ServiceError
+from ..services.errors import BadRequest, Conflict, ServiceError
 from ..services.kpi import department_kpi
-from .common import attempt, department_arg, htmx_render, month_arg, month_nav
+from .common import attempt, department_arg, htmx_render, month_arg, month_nav, refused, run_form
+from .forms import EmptyForm, RequiredReasonForm
 
 bp = Blueprint("entry", __name__, url_prefix="/entry")
 
@@ -20,7 +21,7 @@ bp = Blueprint("entry", __name__, url_prefix="/entry")
 def _int_arg(name: str) -> int:
     value = request.values.get(name, "").strip()
     if not value.isdigit():
-        raise ServiceError("请求参数无效。")
+        raise BadRequest("请求参数无效。")
     return int(value)
 
 
@@ -39,8 +40,8 @@ def grid_context(sheet_key: str, department, month: str) -> dict:
             **month_nav(month)}
 
 
-def _save(save) -> tuple[str | None, object]:
-    """Run one cell save with the posted value, version and reason; return (error, value to show).
+def _save(save) -> tuple[ServiceError | None, object]:
+    """Run one cell save with the posted value, version and reason; return (refusal, value to show).
 
     On a conflict the cell shows the current value; on a bad value, what was typed.
     """
@@ -49,7 +50,11 @@ def _save(save) -> tuple[str | None, object]:
     _, error = attempt(lambda: save(text, int(version) if version.isdigit() else None, request.form.get("reason", "")))
     if error is None:
         return None, text
-    return error.message, error.current if isinstance(error, Conflict) else text
+    return error, error.current if isinstance(error, Conflict) else text
+
+
+def _status(refusal: ServiceError | None) -> int:
+    return refusal.status if refusal else 200
 
 
 @bp.get("")
@@ -70,12 +75,12 @@ def save_cell():
     sheet_key = request.form.get("sheet", "")
     employee_id = _int_arg("employee_id")
     field = request.form.get("field", "")
-    error, text = _save(lambda text, version, reason: grid_service.save_cell(
+    refusal, text = _save(lambda text, version, reason: grid_service.save_cell(
         current_user, sheet_key, department.id, month, employee_id, field, text, version, reason))
     context = grid_context(sheet_key, department, month)
     employee = db.session.get(Employee, employee_id)
-    return render_template("entry/_cell_saved.html", person=employee, field=field, error=error,
-                           typed=text, **context)
+    return render_template("entry/_cell_saved.html", person=employee, field=field,
+                           error=refusal.message if refusal else None, typed=text, **context), _status(refusal)
 
 
 @bp.post("/department")
@@ -84,10 +89,11 @@ def save_department():
     department = department_arg()
     month = month_arg()
     field = request.form.get("field", "")
-    error, text = _save(lambda text, version, reason: grid_service.save_department_field(
+    refusal, text = _save(lambda text, version, reason: grid_service.save_department_field(
         current_user, department.id, month, field, text, version, reason))
     context = grid_context(request.form.get("sheet", "metrics"), department, month)
-    return render_template("entry/_department_saved.html", field=field, error=error, typed=text, **context)
+    return render_template("entry/_department_saved.html", field=field, error=refusal.message if refusal else None,
+                           typed=text, **context), _status(refusal)
 
 
 @bp.post("/lock")
@@ -95,7 +101,9 @@ def save_department():
 def lock():
     department = department_arg()
     month = month_arg()
-    month_lock.lock(current_user, department.id, month)
+    _, error = run_form(EmptyForm(), lambda: month_lock.lock(current_user, department.id, month))
+    if error:
+        return refused(grid, error.message, error.status)
     flash(f"{month} 已锁定。之后的修改需由人事填写原因,并作为更正记录保存。")
     return redirect(url_for("entry.grid", dept=department.id, month=month))
 
@@ -105,6 +113,9 @@ def lock():
 def unlock():
     department = department_arg()
     month = month_arg()
-    month_lock.unlock(current_user, department.id, month, request.form.get("reason", ""))
+    form = RequiredReasonForm()
+    _, error = run_form(form, lambda: month_lock.unlock(current_user, department.id, month, form.reason.data))
+    if error:
+        return refused(grid, error.message, error.status)
     flash(f"{month} 已解锁。")
     return redirect(url_for("entry.grid", dept=department.id, month=month))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -13,20 +12,21 @@ from ..models import DissatisfiedCase, Incident, QaSample
 from ..policy.parameters import policy_for
 from ..services import events as event_service
 from ..services.access import employee_for, require
-from ..services.errors import ServiceError
+from ..services.errors import BadRequest, NotFound
 from ..services.kpi import department_agents, month_bounds
 from ..services.month_lock import is_locked
 from .common import attempt, department_arg, htmx_render, month_arg, month_nav
+from .forms import CaseForm, CaseReviewForm, IncidentForm, ItemForm, QaSampleForm, ReasonForm, first_error
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
 
 def _optional_int(name: str) -> int | None:
-    value = request.values.get(name, "").strip()
+    value = request.args.get(name, "").strip()
     if not value:
         return None
     if not value.isdigit():
-        raise ServiceError("请求参数无效。")
+        raise BadRequest("请求参数无效。")
     return int(value)
 
 
@@ -59,17 +59,21 @@ def add_incident():
     department = department_arg()
     month = month_arg()
     employee_id = _optional_int("employee_id")
-    target = _optional_int("person")
-    if target is None:
-        error = "请选择坐席。"
-    else:
+    form = IncidentForm()
+    form.kind.choices = list(policy_for(month).kpi.incidents)
+    refusal = None
+    if form.validate():
         _, refusal = attempt(lambda: event_service.add_incident(
-            current_user, target, request.form.get("kind", ""), request.form.get("occurred_on", ""),
-            request.form.get("note", ""), request.form.get("reason", "")), propagate=(403,))
+            current_user, form.person.data, form.kind.data, form.occurred_on.data, form.note.data or "",
+            form.reason.data or ""), propagate=(403,))
         error = refusal.message if refusal else None
-    form = dict(request.form) if error else {}
-    return render_template("events/_incident_panel.html",
-                           **_incident_context(department, month, employee_id, error, form))
+    else:
+        error = first_error(form)
+    typed = {"person": form.person.raw_data[0] if form.person.raw_data else "", "kind": form.kind.data,
+             "occurred_on": form.occurred_on._value(), "note": form.note.data}
+    status = refusal.status if refusal else (422 if error else 200)
+    return render_template("events/_incident_panel.html", **_incident_context(
+        department, month, employee_id, error, typed if error else {})), status
 
 
 @bp.post("/incidents/<int:incident_id>/delete")
@@ -77,10 +81,14 @@ def add_incident():
 def remove_incident(incident_id: int):
     department = department_arg()
     month = month_arg()
-    _, refusal = attempt(lambda: event_service.remove_incident(current_user, incident_id, request.form.get("reason", "")),
+    form = ReasonForm()
+    if not form.validate():
+        raise BadRequest(first_error(form))
+    _, refusal = attempt(lambda: event_service.remove_incident(current_user, incident_id, form.reason.data or ""),
                          propagate=(403,))
     return render_template("events/_incident_panel.html", **_incident_context(
-        department, month, _optional_int("employee_id"), refusal.message if refusal else None))
+        department, month, _optional_int("employee_id"), refusal.message if refusal else None)), \
+        refusal.status if refusal else 200
 
 
 def _qa_context(employee, month: str, error: str | None = None) -> dict:
@@ -110,28 +118,35 @@ def qa():
     return htmx_render("events/qa.html", "events/_qa_panel.html", **_qa_context(employee, month))
 
 
-@bp.post("/qa/<int:employee_id>")
+QA_ACTIONS = {
+    "add_sample": (QaSampleForm, lambda user, employee, month, f: event_service.add_sample(
+        user, employee.id, month, f.score.data, f.recording_id.data or "", f.reason.data or "")),
+    "remove_sample": (ItemForm, lambda user, employee, month, f: event_service.remove_sample(
+        user, f.item_id.data, f.reason.data or "")),
+    "add_case": (CaseForm, lambda user, employee, month, f: event_service.add_case(
+        user, employee.id, month, f.recording_id.data or "", f.note.data or "", f.reason.data or "")),
+    "review_case": (CaseReviewForm, lambda user, employee, month, f: event_service.review_case(
+        user, f.item_id.data, {"yes": True, "no": False}.get(f.justified.data), f.reason.data or "")),
+    "remove_case": (ItemForm, lambda user, employee, month, f: event_service.remove_case(
+        user, f.item_id.data, f.reason.data or "")),
+}
+
+
+@bp.post("/qa/<int:employee_id>/<action>")
 @login_required
-def qa_action(employee_id: int):
+def qa_action(employee_id: int, action: str):
     require(current_user, "supervisor", "hr")
+    if action not in QA_ACTIONS:
+        raise NotFound("未知的操作。")
     month = month_arg()
     employee = employee_for(current_user, employee_id)
-    action = request.form.get("action", "")
-    reason = request.form.get("reason", "")
-    item = _optional_int("item_id") or 0
-    verdict = {"yes": True, "no": False}.get(request.form.get("justified", ""))
-    actions = {
-        "add_sample": lambda: event_service.add_sample(current_user, employee.id, month, request.form.get("score", ""),
-                                                       request.form.get("recording_id", ""), reason),
-        "remove_sample": lambda: event_service.remove_sample(current_user, item, reason),
-        "add_case": lambda: event_service.add_case(current_user, employee.id, month,
-                                                   request.form.get("recording_id", ""), request.form.get("note", ""),
-                                                   reason),
-        "review_case": lambda: event_service.review_case(current_user, item, verdict, reason),
-        "remove_case": lambda: event_service.remove_case(current_user, item, reason),
-    }
-    if action not in actions:
-        raise ServiceError("未知的操作。")
-    _, refusal = attempt(actions[action], propagate=(403,))
-    error = refusal.message if refusal else None
-    return render_template("events/_qa_panel.html", **_qa_context(employee, month, error))
+    form_class, run = QA_ACTIONS[action]
+    form = form_class()
+    refusal = None
+    if form.validate():
+        _, refusal = attempt(lambda: run(current_user, employee, month, form), propagate=(403,))
+        error = refusal.message if refusal else None
+    else:
+        error = first_error(form)
+    status = refusal.status if refusal else (422 if error else 200)
+    return render_template("events/_qa_panel.html", **_qa_context(employee, month, error)), status

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template
 from flask_login import current_user, login_required
 
 from ..extensions import db
@@ -11,6 +11,7 @@ from ..services.access import require
 from ..services.errors import ServiceError
 from ..services.kpi import department_agents
 from .common import department_arg, month_arg, month_nav
+from .forms import UploadForm
 from .ranking import XLSX
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
@@ -23,8 +24,9 @@ def upload():
     department = department_arg()
     month = month_arg()
     result, error = None, None
-    if request.method == "POST":
-        upload = request.files.get("file")
+    form = UploadForm()
+    if form.is_submitted():
+        upload = form.file.data if form.validate() else None
         if upload is None or not upload.filename:
             error = "请选择要导入的文件。"
         else:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 
 from ..services import batches, notices
 from ..services.access import require
 from ..services.errors import ServiceError
-from .common import attempt, htmx_render, month_arg, month_nav
+from .common import htmx_render, month_arg, month_nav, refused, run_form
+from .forms import BatchForm, EmptyForm, UploadForm
 
 bp = Blueprint("notices", __name__)
 
@@ -26,10 +27,11 @@ def index():
 @login_required
 def start_batch():
     month = month_arg()
-    job, error = attempt(lambda: batches.start(current_user, request.form.get("kind", ""), month))
+    form = BatchForm()
+    job, error = run_form(form, lambda: batches.start(current_user, form.kind.data, month))
     if error:
-        flash(error.message)
-        return redirect(url_for("notices.index", month=month))
+        return refused(index, error.message, error.status)
+    flash("已开始打印,可以离开此页,稍后回来查看。")
     return redirect(url_for("notices.batch", job_id=job.id))
 
 
@@ -50,8 +52,11 @@ def batch_zip(job_id: int):
 @bp.post("/promotions/<int:application_id>/notices")
 @login_required
 def issue_for_application(application_id: int):
-    _, error = attempt(lambda: notices.issue_for_application(current_user, application_id))
-    flash(error.message if error else "已签发晋升通知书和调薪通知单。")
+    _, error = run_form(EmptyForm(), lambda: notices.issue_for_application(current_user, application_id))
+    if error:
+        from .promotions import detail
+        return refused(detail, error.message, error.status, application_id=application_id)
+    flash("已签发晋升通知书和调薪通知单。")
     return redirect(url_for("promotions.detail", application_id=application_id))
 
 
@@ -74,9 +79,9 @@ def mine():
 @login_required
 def verify():
     report, error = None, None
-    if request.method == "POST":
-        upload = request.files.get("file")
-        data = upload.read() if upload else b""
+    form = UploadForm()
+    if form.is_submitted():
+        data = form.file.data.read() if form.validate() and form.file.data else b""
         if not data:
             error = "请选择要验证的 PDF 文件。"
         else:
@@ -85,4 +90,4 @@ def verify():
             except ServiceError as exc:
                 error = exc.message
     return render_template("notices/verify.html", report=report, error=error), \
-        200 if error is None else 400
+        200 if error is None else 422

@@ -11,7 +11,8 @@ from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
 from ..services import pay_runs
 from ..services.access import require
 from ..services.errors import ServiceError
-from .common import attempt, month_arg, month_nav
+from .common import month_arg, month_nav, refused, run_form
+from .forms import EmptyForm
 from .ranking import XLSX
 
 bp = Blueprint("pay", __name__)
@@ -31,8 +32,10 @@ def sheet():
 @login_required
 def compute():
     month = month_arg()
-    run, error = attempt(lambda: pay_runs.compute_run(current_user, month))
-    flash(error.message if error else f"{month} 工资已完成第 {run.run_no} 次核算,共 {len(run.slips)} 人。")
+    run, error = run_form(EmptyForm(), lambda: pay_runs.compute_run(current_user, month))
+    if error:
+        return refused(sheet, error.message, error.status)
+    flash(f"{month} 工资已完成第 {run.run_no} 次核算,共 {len(run.slips)} 人。")
     return redirect(url_for("pay.sheet", month=month))
 
 

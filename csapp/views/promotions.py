@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from .. import clock
@@ -11,7 +11,9 @@ from ..models import ApplicationStatus
 from ..services import notices
 from ..services import promotion as service
 from ..services.access import require
-from .common import attempt, htmx_render
+from .common import attempt, htmx_render, refused, run_form
+from .forms import DecisionForm, EmptyForm, InterviewForm, first_error
+from .responses import is_htmx
 
 bp = Blueprint("promotions", __name__)
 
@@ -30,10 +32,9 @@ def mine():
 @bp.post("/me/promotion")
 @login_required
 def submit():
-    application, error = attempt(lambda: service.submit(current_user, clock.today()))
+    application, error = run_form(EmptyForm(), lambda: service.submit(current_user, clock.today()))
     if error:
-        flash(error.message)
-        return redirect(url_for("promotions.mine"))
+        return refused(mine, error.message, error.status)
     flash("晋升申请已提交,等待部门负责人面谈。")
     return redirect(url_for("promotions.detail", application_id=application.id))
 
@@ -41,8 +42,10 @@ def submit():
 @bp.post("/promotions/<int:application_id>/withdraw")
 @login_required
 def withdraw(application_id: int):
-    _, error = attempt(lambda: service.withdraw(current_user, application_id))
-    flash(error.message if error else "申请已撤回。")
+    _, error = run_form(EmptyForm(), lambda: service.withdraw(current_user, application_id))
+    if error:
+        return refused(detail, error.message, error.status, application_id=application_id)
+    flash("申请已撤回。")
     return redirect(url_for("promotions.detail", application_id=application_id))
 
 
@@ -73,34 +76,41 @@ def detail(application_id: int):
 @bp.post("/promotions/<int:application_id>/interview")
 @login_required
 def interview(application_id: int):
-    _, refusal = attempt(lambda: service.record_interview(
-        current_user, application_id, request.form.get("interview_on", ""), request.form.get("notes", ""),
-        request.form.get("interview_result", ""), request.form.get("written_test", ""),
-        request.form.get("process", "")))
-    error, field = (refusal.message, refusal.field) if refusal else (None, None)
+    form = InterviewForm()
+    refusal = None
+    if form.validate():
+        _, refusal = attempt(lambda: service.record_interview(
+            current_user, application_id, form.interview_on.data, form.notes.data or "", form.interview_result.data,
+            form.written_test.data, form.process_result.data or None))
+        error, field = (refusal.message, refusal.field) if refusal else (None, None)
+    else:
+        field = form[next(iter(form.errors))].name
+        error = first_error(form)
+    if not is_htmx():
+        if error:
+            return refused(detail, error, refusal.status if refusal else 422, application_id=application_id)
+        flash("面谈结果已保存。")
+        return redirect(url_for("promotions.detail", application_id=application_id))
     application = service.visible_application(current_user, application_id)
     context = _detail_context(application, error, field)
-    context["form"] = request.form if error else {}
-    if not request.headers.get("HX-Request"):
-        if error:
-            flash(error)
-        return redirect(url_for("promotions.detail", application_id=application_id))
-    return render_template("promotions/_workflow.html", **context)
+    context["form"] = {f.name: f._value() if hasattr(f, "_value") else f.data for f in form} if error else {}
+    context["saved"] = error is None
+    return render_template("promotions/_workflow.html", **context), (refusal.status if refusal else 422) if error else 200
 
 
 @bp.post("/promotions/<int:application_id>/decide")
 @login_required
 def decide(application_id: int):
-    approve = request.form.get("decision") == "approve"
-    _, error = attempt(lambda: service.decide(current_user, application_id, approve, request.form.get("reason", "")))
+    form = DecisionForm()
+    approve = form.decision.data == "approve"
+    _, error = run_form(form, lambda: service.decide(current_user, application_id, approve, form.reason.data))
     if error:
-        flash(error.message)
-    else:
-        flash("已批准晋升,新职级自申请当月 1 日起生效。" if approve else "已评定为不通过。")
-        if approve:
-            _, error = attempt(lambda: notices.issue_for_application(current_user, application_id))
-            if error:
-                flash(f"晋升通知书尚未签发:{error.message}")
+        return refused(detail, error.message, error.status, application_id=application_id)
+    flash("已批准晋升,新职级自申请当月 1 日起生效。" if approve else "已评定为不通过。")
+    if approve:
+        _, error = attempt(lambda: notices.issue_for_application(current_user, application_id))
+        if error:
+            flash(f"晋升通知书尚未签发:{error.message}")
     return redirect(url_for("promotions.detail", application_id=application_id))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -10,10 +10,10 @@ from ..extensions import db
 from ..models import Employee
 from ..services import reviewed
 from ..services.access import require
-from ..services.errors import ServiceError
 from ..services.kpi import month_bounds
 from ..services.month_lock import is_locked
-from .common import attempt, department_arg, htmx_render, month_arg, month_nav
+from .common import department_arg, htmx_render, month_arg, month_nav, run_form
+from .forms import ReviewScoreForm
 
 bp = Blueprint("reviews", __name__)
 
@@ -48,10 +48,10 @@ def save():
     require(current_user, "dept_head", "hr")
     department = department_arg()
     month = month_arg()
-    employee_id = request.form.get("employee_id", "")
-    if not employee_id.isdigit():
-        raise ServiceError("请求参数无效。")
-    _, refusal = attempt(lambda: reviewed.save_score(current_user, int(employee_id), month, request.form.get("item", ""),
-                                                     request.form.get("value", ""), request.form.get("reason", "")))
-    error = refusal.message if refusal else None
-    return render_template("reviews/_tables.html", error=error, **_context(department, month))
+    form = ReviewScoreForm()
+    _, refusal = run_form(form, lambda: reviewed.save_score(current_user, form.employee_id.data, month, form.item.data,
+                                                            form.value.data, form.reason.data or ""))
+    if refusal and refusal.status in (403, 404):
+        raise refusal
+    return render_template("reviews/_tables.html", error=refusal.message if refusal else None,
+                           **_context(department, month)), refusal.status if refusal else 200

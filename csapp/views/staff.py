@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -15,7 +15,8 @@ from ..services import allowances, serious_errors
 from ..services import promotion as service
 from ..services.access import employee_for, require
 from ..services.promotion_data import current_grade
-from .common import attempt
+from .common import refused, run_form
+from .forms import AllowanceForm, AppointForm, LateApplicationForm, SeriousErrorForm
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -44,20 +45,24 @@ def person(employee_id: int):
 @bp.post("/<int:employee_id>/appoint")
 @login_required
 def appoint(employee_id: int):
-    _, error = attempt(lambda: service.appoint(current_user, employee_id, request.form.get("grade", ""),
-                                               request.form.get("effective_on", ""), request.form.get("reason", "")))
-    flash(error.message if error else "任命已保存。")
+    form = AppointForm()
+    form.grade.choices = list(policy_for(clock.current_month()).grades)
+    _, error = run_form(form, lambda: service.appoint(current_user, employee_id, form.grade.data,
+                                                      form.effective_on.data, form.reason.data))
+    if error:
+        return refused(person, error.message, error.status, employee_id=employee_id)
+    flash("任命已保存。")
     return redirect(url_for("staff.person", employee_id=employee_id))
 
 
 @bp.post("/<int:employee_id>/late-application")
 @login_required
 def late_application(employee_id: int):
-    application, error = attempt(lambda: service.submit(current_user, clock.today(), request.form.get("late_reason", ""),
-                                                        employee_id=employee_id))
+    form = LateApplicationForm()
+    application, error = run_form(form, lambda: service.submit(current_user, clock.today(), form.late_reason.data,
+                                                               employee_id=employee_id))
     if error:
-        flash(error.message)
-        return redirect(url_for("staff.person", employee_id=employee_id))
+        return refused(person, error.message, error.status, employee_id=employee_id)
     flash("已接受逾期申请。")
     return redirect(url_for("promotions.detail", application_id=application.id))
 
@@ -65,17 +70,24 @@ def late_application(employee_id: int):
 @bp.post("/<int:employee_id>/allowance")
 @login_required
 def allowance(employee_id: int):
-    _, error = attempt(lambda: allowances.set_allowance(current_user, employee_id, request.form.get("kind", ""),
-                                                        request.form.get("amount", ""), clock.today()))
-    flash(error.message if error else "补贴已保存,下次核算工资时生效。")
+    form = AllowanceForm()
+    form.kind.choices = list(policy_for(clock.current_month()).pay.allowance_names)
+    _, error = run_form(form, lambda: allowances.set_allowance(current_user, employee_id, form.kind.data,
+                                                               form.amount.data, clock.today()))
+    if error:
+        return refused(person, error.message, error.status, employee_id=employee_id)
+    flash("补贴已保存,下次核算工资时生效。")
     return redirect(url_for("staff.person", employee_id=employee_id))
 
 
 @bp.post("/<int:employee_id>/serious-error")
 @login_required
 def serious_error(employee_id: int):
-    flagged = request.form.get("flagged") == "1"
-    _, error = attempt(lambda: serious_errors.set_serious_error(current_user, employee_id, flagged,
-                                                                request.form.get("reason", "")))
-    flash(error.message if error else ("已记录严重工作失误。" if flagged else "已解除严重工作失误。"))
+    form = SeriousErrorForm()
+    flagged = form.flagged.data == "1"
+    _, error = run_form(form, lambda: serious_errors.set_serious_error(current_user, employee_id, flagged,
+                                                                       form.reason.data))
+    if error:
+        return refused(person, error.message, error.status, employee_id=employee_id)
+    flash("已记录严重工作失误。" if flagged else "已解除严重工作失误。")
     return redirect(url_for("staff.person", employee_id=employee_id))
