@@ -161,7 +161,7 @@ def test_whole_promotion_flow(promotion_server, page):
     log_in(page, base, "agent")
     page.goto(f"{base}/me/promotion")
     text = page.inner_text("main")
-    assert "当前职级:二级 · 二星(agent.2)" in text and "已通过" in text
+    assert "当前职级:话务员 · 二星" in text and "已通过" in text
 
 
 @pytest.fixture()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal, InvalidOperation
 
 import pytest
@@ -19,19 +20,25 @@ def _number(text):
         return None
 
 
+def _first_number(text):
+    """The number inside one of our short Chinese texts: "≥ 93 分" → 93, "7 天" → 7."""
+    match = re.search(r"-?\d+(?:\.\d+)?", text or "")
+    return Decimal(match.group(0)) if match else None
+
+
 def assert_matches(actual, expected, path="$"):
     """Every key of *expected* is in *actual* with the same value.
 
     `required`/`actual` of a criterion are free human-readable texts (CONTRACT.md): where the
-    example holds a number ours must be that number rounded to 2 decimals; otherwise only the
-    pass/fail verdict is compared.
+    example holds a number ours must hold that number rounded to 2 decimals (with its unit and
+    comparison sign in Chinese, "≥ 93 分"); otherwise only the pass/fail verdict is compared.
     """
     if isinstance(expected, dict):
         assert isinstance(actual, dict), path
         for key, value in expected.items():
             assert key in actual, f"{path}.{key} missing"
             if key in ("required", "actual") and "passed" in expected:
-                exp_num, act_num = _number(value), _number(actual[key])
+                exp_num, act_num = _number(value), _first_number(actual[key])
                 if exp_num is not None and expected["passed"] is not None:
                     assert act_num is not None, f"{path}.{key}: {actual[key]!r} is not a number"
                     assert abs(act_num - exp_num) <= Decimal("0.005"), f"{path}.{key}: {actual[key]} vs {value}"

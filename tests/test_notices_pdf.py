@@ -93,7 +93,8 @@ def test_promotion_and_salary_change_notices(db_app, org, approved):
     promotion_notice, salary_notice = notices.issue_for_application(org["users"]["hr"], approved.id)
     text = pdf_text(stored(db_app, promotion_notice))
     assert "晋升通知书" in text and "张三" in text and "A001" in text
-    assert "一级·一星(agent.1)" in text and "二级·二星(agent.2)" in text and "2026年11月1日" in text
+    assert "话务员·一星" in text and "话务员·二星" in text and "2026年11月1日" in text
+    assert "agent." not in text
     assert promotion_notice.number in text and "签发人:人事部hr" in text and "电子签名" in text
     assert "绩效评分" in text and "笔试" in text  # the criteria met
     text = pdf_text(stored(db_app, salary_notice))

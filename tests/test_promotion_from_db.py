@@ -54,7 +54,7 @@ def test_agent_one_star_with_too_much_leave(db_app):
     assert result["cycle"] == expected["cycle"]
     assert verdicts(result) == verdicts(expected)
     actual = {c["key"]: c["actual"] for c in result["criteria"]}
-    assert (actual["kpi"], actual["qa"], actual["leave"], actual["production"]) == ("92", "94", "7", "3")
+    assert (actual["kpi"], actual["qa"], actual["leave"], actual["production"]) == ("92 分", "94 分", "7 天", "3 个月")
 
 
 def test_supervisor_application_from_an_agent(db_app):
@@ -86,4 +86,4 @@ def test_supervisor_application_from_an_agent(db_app):
     assert verdicts(result) == verdicts(expected)
     actual = {c["key"]: c["actual"] for c in result["criteria"]}
     assert (actual["connection"], actual["dept_quality"], actual["work_errors"], actual["kpi"]) == \
-        ("87.46", "91", "2", "93")
+        ("87.46%", "91 分", "2 次", "93 分")

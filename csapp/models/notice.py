@@ -8,11 +8,12 @@ from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..policy.names import NOTICE_KIND_NAMES
 from .monthly import _now
 from .org import Employee
 from .users import User
 
-NOTICE_KINDS = {"promotion": "晋升通知书", "salary_change": "调薪通知单", "pay": "工资通知单"}
+NOTICE_KINDS = NOTICE_KIND_NAMES
 
 
 class IssuedNotice(db.Model):

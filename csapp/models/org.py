@@ -9,10 +9,9 @@ from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
+from ..policy.names import EMPLOYMENT_NAMES, TRACK_NAMES
 from ..extensions import db
 
-TRACK_NAMES = {"agent": "话务员", "spec": "成长档案专员", "sup": "客服主管", "mgr": "客服经理"}
-EMPLOYMENT_NAMES = {"regular": "正式", "intern": "实习"}
 
 
 class Department(db.Model):

@@ -11,6 +11,7 @@ from sqlalchemy import Date, Enum, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..extensions import db
+from ..policy.names import APPLICATION_STATUS_NAMES
 from .monthly import _now
 from .org import Employee
 from .users import User
@@ -25,16 +26,13 @@ class ApplicationStatus(enum.Enum):
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self]
+        return APPLICATION_STATUS_NAMES[self.value]
 
     @property
     def is_open(self) -> bool:
         return self in (ApplicationStatus.SUBMITTED, ApplicationStatus.INTERVIEWED)
 
 
-STATUS_LABELS = {ApplicationStatus.SUBMITTED: "待面谈", ApplicationStatus.INTERVIEWED: "待评定",
-                 ApplicationStatus.APPROVED: "已通过", ApplicationStatus.REJECTED: "未通过",
-                 ApplicationStatus.WITHDRAWN: "已撤回"}
 
 
 class IllegalTransition(Exception):

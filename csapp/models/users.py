@@ -9,9 +9,10 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..policy.names import ROLE_NAMES
 from .org import Employee
 
-ROLES = {"agent": "坐席/专员", "supervisor": "主管", "dept_head": "部门负责人", "hr": "人事", "admin": "管理员"}
+ROLES = ROLE_NAMES
 
 
 class User(UserMixin, db.Model):

@@ -7,6 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Mapping, Sequence
 
+from .names import EMPLOYMENT_NAMES
 from .numbers import exact, fmt, fmt2, mean
 from .parameters import KPI_ITEMS, KpiItem, Policy
 
@@ -21,8 +22,6 @@ COUNTED_ITEMS: dict[str, tuple[str, str]] = {
     "discipline": ("discipline", "现场纪律/卫生问题"),
     "cooperation": ("cooperation", "工作配合度/执行力问题"),
 }
-EMPLOYMENT_NAMES = {"regular": "正式员工", "intern": "实习员工"}
-STAR_NAMES = {"production": "产量明星", "qa": "质检明星"}
 
 
 @dataclass(frozen=True)
@@ -131,7 +130,7 @@ def _counted(item: KpiItem, what: str, count: int) -> tuple[Decimal, str]:
 
 def _call_length(item: KpiItem, employment: str, seconds: Decimal) -> tuple[Decimal, str]:
     limit = item.limit_seconds[employment]
-    who = EMPLOYMENT_NAMES[employment]
+    who = f"{EMPLOYMENT_NAMES[employment]}员工"
     if seconds <= limit:
         return item.weight, _with_score(item, item.weight, f"通话均长 {fmt(seconds)} 秒,未超过{who}上限 {fmt(limit)} 秒")
     deduction = item.per_second * (seconds - limit)

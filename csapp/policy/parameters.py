@@ -48,6 +48,8 @@ class Track(_Frozen):
 
 class Grade(_Frozen):
     name: str
+    title: str | None = None  # what people read (话务员 · 一星); default: name
+    unrated_title: str | None = None  # for a regularised person still on this grade (话务员(未定星))
     base: Decimal = Field(ge=0)
     performance: Decimal = Field(ge=0)
     commission_per_book: Decimal = Field(default=Decimal(0), ge=0)
@@ -220,8 +222,9 @@ class Policy(_Frozen):
         return None
 
     def grade_label(self, grade: str) -> str:
-        """Return ``一级 · 一星 (agent.1)``-style label."""
-        return f"{self.grades[grade].name}({grade})"
+        """Return the name people read, e.g. ``话务员 · 一星`` (never the code)."""
+        info = self.grades[grade]
+        return info.title or info.name
 
 
 def parse_policy(text: str, source: str = "policy") -> Policy:

@@ -9,6 +9,7 @@ from fractions import Fraction
 from typing import Mapping
 
 from .months import first_day, month_of, months_before
+from . import names
 from .numbers import exact, fmt, mean
 from .parameters import Criterion, Policy
 
@@ -89,9 +90,10 @@ def _tenure(app: Application, policy: Policy, cycle: list[str]) -> CriterionResu
     if kind == "grade":
         passed = person.grade_since <= start
         text = (f"自 {person.grade_since} 起任{from_label},要求不晚于周期首日 {start}:{_verdict(passed)}")
-        return CriterionResult("tenure", GATE_NAMES["tenure"], passed, f"<= {start}", str(person.grade_since), text)
+        return CriterionResult("tenure", GATE_NAMES["tenure"], passed, names.not_later_than(start),
+                               str(person.grade_since), text)
     if person.regularized_on is None:
-        return CriterionResult("tenure", GATE_NAMES["tenure"], False, f"<= {start}", "未转正",
+        return CriterionResult("tenure", GATE_NAMES["tenure"], False, names.not_later_than(start), "未转正",
                                f"尚未转正,晋升时间从转正起算,要求不晚于 {start} 转正:不满足")
     passed = person.regularized_on <= start
     text = f"{person.regularized_on} 转正,要求不晚于周期首日 {start}"
@@ -100,22 +102,22 @@ def _tenure(app: Application, policy: Policy, cycle: list[str]) -> CriterionResu
         holds = person.grade_since <= month_start
         text += f";申请当月 {month_start} 须已任{from_label}(自 {person.grade_since} 起)"
         passed = passed and holds
-    return CriterionResult("tenure", GATE_NAMES["tenure"], passed, f"<= {start}", str(person.regularized_on),
+    return CriterionResult("tenure", GATE_NAMES["tenure"], passed, names.not_later_than(start), str(person.regularized_on),
                            f"{text}:{_verdict(passed)}")
 
 
 def _window(app: Application, policy: Policy) -> CriterionResult:
     first, last = policy.promotion.window_first_day, policy.promotion.window_last_day
     day = app.applied_on.day
-    required = f"day {first}-{last}"
+    required = names.window_days(first, last)
     if first <= day <= last:
-        return CriterionResult("window", GATE_NAMES["window"], True, required, str(day),
+        return CriterionResult("window", GATE_NAMES["window"], True, required, f"{day} 日",
                                f"于 {app.applied_on} 申请,在每月 {first}–{last} 日的申请窗口内:满足")
     if app.window_exception and app.window_exception.strip():
-        return CriterionResult("window", GATE_NAMES["window"], True, required, str(day),
+        return CriterionResult("window", GATE_NAMES["window"], True, required, f"{day} 日",
                                f"于 {app.applied_on} 申请,不在窗口内,人事已接受逾期申请:"
                                f"{app.window_exception.strip()}")
-    return CriterionResult("window", GATE_NAMES["window"], False, required, str(day),
+    return CriterionResult("window", GATE_NAMES["window"], False, required, f"{day} 日",
                            f"于 {app.applied_on} 申请,不在每月 {first}–{last} 日的申请窗口内:不满足")
 
 
@@ -127,14 +129,14 @@ def _data(app: Application, cycle: list[str], needs_dept: bool) -> CriterionResu
     missing = [m for m in cycle if m not in app.months]
     missing_dept = [m for m in cycle if needs_dept and m not in app.dept_months]
     if not missing and not missing_dept:
-        return CriterionResult("data", GATE_NAMES["data"], True, "all months", "ok",
+        return CriterionResult("data", GATE_NAMES["data"], True, "各月数据齐全", "齐全",
                                f"考核周期 {cycle[0]} 至 {cycle[-1]} 每月均有数据:满足")
     parts = []
     if missing:
         parts.append(f"个人数据缺少 {'、'.join(missing)}")
     if missing_dept:
         parts.append(f"部门数据缺少 {'、'.join(missing_dept)}")
-    return CriterionResult("data", GATE_NAMES["data"], False, "all months", "missing " + ",".join(missing + missing_dept),
+    return CriterionResult("data", GATE_NAMES["data"], False, "各月数据齐全", "缺 " + "、".join(missing + missing_dept),
                            f"考核周期 {cycle[0]} 至 {cycle[-1]}:{';'.join(parts)}:不满足")
 
 
@@ -146,14 +148,15 @@ def _leave(app: Application, policy: Policy, cycle: list[str]) -> CriterionResul
     days = _total(app, cycle, "leave_days") - _total(app, cycle, "annual_leave_days")
     limit = policy.promotion.leave_gate_days
     passed = days < exact(limit)
-    return CriterionResult("leave", GATE_NAMES["leave"], passed, f"< {fmt(limit)}", fmt(days),
+    return CriterionResult("leave", GATE_NAMES["leave"], passed, names.less_than(limit, "天"), names.amount(days, "天"),
                            f"周期内累计假期 {fmt(days)} 天(不含年假),{fmt(limit)} 天及以上不参与晋升评定:{_verdict(passed)}")
 
 
 def _service_complaint(app: Application, cycle: list[str]) -> CriterionResult:
     count = _total(app, cycle, "service_complaints")
     passed = count == 0
-    return CriterionResult("service_complaint", GATE_NAMES["service_complaint"], passed, "0", fmt(count),
+    return CriterionResult("service_complaint", GATE_NAMES["service_complaint"], passed, "0 例",
+                           names.amount(count, "例"),
                            f"周期内有理由服务投诉 {fmt(count)} 例,有 1 例及以上不能参与晋升:{_verdict(passed)}")
 
 
@@ -197,7 +200,8 @@ def _production(app: Application, crit: Criterion, cycle: list[str], threshold: 
         text += (f";周期平均产量 {fmt(own_mean)},部门月均产量平均 {fmt(dept_mean)},"
                  f"{'达到' if by_mean else '未达到'}部门均产(方案备注 3)")
     passed = by_count or by_mean
-    return CriterionResult(crit.key, crit.name, passed, fmt(threshold), str(count), f"{text}:{_verdict(passed)}")
+    return CriterionResult(crit.key, crit.name, passed, names.at_least(threshold, "个月"), names.amount(count, "个月"),
+                           f"{text}:{_verdict(passed)}")
 
 
 def _input(app: Application, crit: Criterion, target: str) -> CriterionResult:
@@ -212,14 +216,14 @@ def _input(app: Application, crit: Criterion, target: str) -> CriterionResult:
                                f"{crit.name}结果 {actual}:{_verdict(value)}")
     threshold = crit.thresholds[target]
     if value is None:
-        return CriterionResult(crit.key, crit.name, None, fmt(threshold), "待定",
+        return CriterionResult(crit.key, crit.name, None, names.at_least(threshold, "分"), "待定",
                                f"{crit.name}尚无成绩,要求 ≥ {fmt(threshold)} 分:待定")
     passed = _compare(crit.op, exact(value), threshold)
-    return CriterionResult(crit.key, crit.name, passed, fmt(threshold), fmt(value),
+    return CriterionResult(crit.key, crit.name, passed, names.at_least(threshold, "分"), names.amount(value, "分"),
                            f"{crit.name} {fmt(value)} 分,要求 ≥ {fmt(threshold)} 分:{_verdict(passed)}")
 
 
-def _criterion(app: Application, crit: Criterion, cycle: list[str]) -> CriterionResult:
+def _criterion(app: Application, crit: Criterion, cycle: list[str], track: str) -> CriterionResult:
     if crit.measure == "input":
         return _input(app, crit, app.target)
     threshold = crit.thresholds[app.target]
@@ -228,7 +232,9 @@ def _criterion(app: Application, crit: Criterion, cycle: list[str]) -> Criterion
     value, text = _measure(app, crit, cycle)
     passed = _compare(crit.op, value, threshold)
     sign = "≥" if crit.op == ">=" else "≤"
-    return CriterionResult(crit.key, crit.name, passed, fmt(threshold), fmt(value),
+    unit = names.unit_of(crit.key, track)
+    required = names.at_least(threshold, unit) if crit.op == ">=" else names.at_most(threshold, unit)
+    return CriterionResult(crit.key, crit.name, passed, required, names.amount(value, unit),
                            f"{crit.name}:{text},要求 {sign} {fmt(threshold)}:{_verdict(passed)}")
 
 
@@ -261,7 +267,7 @@ def evaluate(app: Application, policy: Policy) -> Eligibility:
                 results.append(_service_complaint(app, cycle))
             elif gate == "serious_error":
                 results.append(_serious_error(app))
-        results.extend(_criterion(app, crit, cycle) for crit in rules.criteria)
+        results.extend(_criterion(app, crit, cycle, track) for crit in rules.criteria)
     outcomes = [r.passed for r in results]
     status = "ineligible" if False in outcomes else "pending" if None in outcomes else "eligible"
     return Eligibility(app.target, status, tuple(cycle), month_of(app.applied_on), tuple(results), policy.version)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import io
 
-from ..policy.kpi import STAR_NAMES, competition_ranks
+from ..policy.kpi import competition_ranks
+from ..policy.names import STAR_NAMES
 from ..policy.numbers import round2
 from ..policy.parameters import KPI_ITEMS
 from .kpi import DepartmentKpi

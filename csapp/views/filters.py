@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Flask
 
 from .. import clock
-from ..policy.kpi import STAR_NAMES
+from ..policy import names
+from ..policy.names import STAR_NAMES
+from ..policy.parameters import policy_for
 from ..policy.numbers import fmt, fmt2, money
 
 
@@ -18,3 +20,12 @@ def register_filters(app: Flask) -> None:
                             "local_seconds")
     app.add_template_filter(lambda v: "" if v is None else clock.local(v).strftime("%Y-%m-%d"), "local_date")
     app.jinja_env.globals["star_names"] = STAR_NAMES
+    app.jinja_env.globals["names"] = names
+    app.jinja_env.globals["grade_name"] = _grade_name
+    app.add_template_filter(names.audit_action_name, "action_name")
+
+
+def _grade_name(code: str | None, employee=None, month: str | None = None) -> str:
+    """A grade as people read it; with the employee, agent.p says 未定星 once they are regularised."""
+    regularized = bool(employee is not None and employee.regularized_on is not None)
+    return names.grade_name(policy_for(month or clock.current_month()), code, regularized)

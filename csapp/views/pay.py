@@ -7,6 +7,8 @@ import io
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from ..policy import names
+from ..policy.parameters import policy_for
 from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
 from ..services import pay_runs
 from ..services.access import require
@@ -52,8 +54,10 @@ def export():
     sheet = book.active
     sheet.title = "工资表"
     sheet.append(["工号", "姓名", "部门", "职级", "绩效总分", *[PAY_LINE_NAMES[k] for k in PAY_LINES], "应发合计"])
+    policy = policy_for(month)
     for slip in run.slips:
-        sheet.append([slip.employee.code, slip.employee.name, slip.employee.department.name, slip.grade,
+        grade = names.grade_name(policy, slip.grade, slip.employee.regularized_on is not None)
+        sheet.append([slip.employee.code, slip.employee.name, slip.employee.department.name, grade,
                       slip.kpi_score, *[getattr(slip, k) for k in PAY_LINES], slip.gross])
     notes = book.create_sheet("说明")
     notes.append(["工号", "姓名", "项目", "说明"])
