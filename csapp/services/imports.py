@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 
 from ..db import writes
 from ..extensions import db
+from ..policy.parameters import policy_for
 from ..models import AgentMonth, DissatisfiedCase, Employee, QaSample, User
 from . import audit
 from .access import department_for, require
@@ -197,7 +198,7 @@ def _save_row(user: User, employee: Employee, month: str, values: dict, scores: 
             known.add(recording)
 
 
-def template_workbook(agents: list[Employee]) -> bytes:
+def template_workbook(agents: list[Employee], month: str) -> bytes:
     """Return the import template (Chinese headers; the agents' 工号 and 姓名 filled in)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -211,11 +212,12 @@ def template_workbook(agents: list[Employee]) -> bytes:
     for agent in agents:
         sheet.append([agent.code, agent.name])
     sheet.column_dimensions["A"].width = 12
+    policy = policy_for(month)
     notes = book.create_sheet("填写说明")
     notes.append(["列", "说明"])
     notes.append([CODE, "必填,员工工号"])
     for label, column in METRIC_COLUMNS.items():
-        notes.append([label, column.hint or "非负整数"])
+        notes.append([label, column.hint_for(policy) or "非负整数"])
     notes.append(["质检1–质检5", "当月抽检的录音分数 0–100;填写后替换本月已登记的样本"])
     notes.append([CASES, "不满意录音的编号,多个用分号隔开;导入后在“质检抽样”里复核是否有理由"])
     buffer = io.BytesIO()

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..models import Employee
+from ..policy.parameters import policy_for
 from ..services import grid as grid_service
 from ..services import month_lock
 from ..services.access import require
@@ -37,6 +38,7 @@ def grid_context(sheet_key: str, department, month: str) -> dict:
     return {"sheet": sheet, "sheets": grid_service.SHEETS, "department": department, "people": people,
             "records": records, "kpi": kpi, "dept_month": dept_month, "locked": bool(dept_month and dept_month.locked_at),
             "dept_columns": grid_service.DEPARTMENT_COLUMNS, "can_correct": current_user.has("hr"),
+            "policy": policy_for(month),
             **month_nav(month)}
 
 

@@ -51,6 +51,6 @@ def template():
     require(current_user, "supervisor", "hr")
     department = department_arg()
     month = month_arg()
-    data = import_service.template_workbook(department_agents(department.id, month))
+    data = import_service.template_workbook(department_agents(department.id, month), month)
     return Response(data, mimetype=XLSX,
                     headers={"Content-Disposition": f"attachment; filename=import-template-{month}.xlsx"})
