@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -31,24 +32,51 @@ def pki_dir(tmp_path_factory):
     return folder
 
 
-@pytest.fixture()
-def db_app(tmp_path, pki_dir):
-    """An app with a fresh SQLite database holding a small organisation (see factories.build_org)."""
-    from csapp.extensions import db
-    from factories import build_org
-
+def _test_app(database: Path, pki_dir: Path, **config):
+    """An app on a database file, as the tests use it (no CSRF, PDFs rendered in-process)."""
     application = create_app({"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False,
-                              "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}",
-                              "PKI_DIR": str(pki_dir), "RENDER_WORKERS": 0})
+                              "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "PKI_DIR": str(pki_dir),
+                              "RENDER_WORKERS": 0, **config})
+
     # The fixture keeps an app context pushed, which Flask reuses for every test request; drop the
     # user Flask-Login cached in `g` so that each request loads its own client's user.
     @application.before_request
     def _forget_cached_user() -> None:
         g.pop("_login_user", None)
 
+    return application
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory, pki_dir):
+    """The schema and the small organisation, built once; every test gets its own copy of the file."""
+    from csapp.extensions import db
+    from factories import build_org, org_ids
+
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    application = _test_app(path, pki_dir)
     with application.app_context():
         db.create_all()
-        application.org = build_org()
+        ids = org_ids(build_org())
+        db.session.remove()
+        with db.engine.connect() as connection:  # everything into the main file before it is copied
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.engine.dispose()
+    return path, ids
+
+
+@pytest.fixture()
+def db_app(tmp_path, template_database, pki_dir):
+    """An app with its own SQLite database file holding a small organisation (see factories.build_org)."""
+    from csapp.extensions import db
+    from factories import load_org
+
+    template, ids = template_database
+    database = tmp_path / "test.sqlite"
+    shutil.copyfile(template, database)
+    application = _test_app(database, pki_dir)
+    with application.app_context():
+        application.org = load_org(ids)
         yield application
         db.session.remove()
         db.engine.dispose()

@@ -85,3 +85,20 @@ def fill_cycle(org: dict) -> None:
         metrics(a1, month, production=1200, qa=(98, 96))
         metrics(a2, month, production=1000, qa=(90,))
     db.session.commit()
+
+
+def org_ids(org: dict) -> dict:
+    """The ids of an organisation built by build_org, to find it again in a copy of its database."""
+    return {"main": org["main"].id, "other": org["other"].id, "agents": [a.id for a in org["agents"]],
+            "head": org["head"].id, "sup": org["sup"].id, "spec": org["spec"].id, "far_agent": org["far_agent"].id,
+            "users": {key: login.id for key, login in org["users"].items()}}
+
+
+def load_org(ids: dict) -> dict:
+    """The organisation of build_org, loaded by its ids in the current session."""
+    get = db.session.get
+    return {"main": get(Department, ids["main"]), "other": get(Department, ids["other"]),
+            "agents": [get(Employee, i) for i in ids["agents"]], "head": get(Employee, ids["head"]),
+            "sup": get(Employee, ids["sup"]), "spec": get(Employee, ids["spec"]),
+            "far_agent": get(Employee, ids["far_agent"]),
+            "users": {key: get(User, i) for key, i in ids["users"].items()}}
