@@ -14,8 +14,12 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create the Flask app: instance-relative config, templates and static at the repo root."""
-    app = Flask(__name__, instance_relative_config=True,
-                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(
         SECRET_KEY="dev-only-change-me",
@@ -36,9 +40,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
 
-    from .extensions import csrf, db, login_manager, migrate_cli
     from . import db as transactions  # noqa: F401  (SQLite: snapshot reads, BEGIN IMMEDIATE writes)
     from . import models  # noqa: F401  (register the tables)
+    from .extensions import csrf, db, login_manager, migrate_cli
 
     db.init_app(app)
     app.cli.add_command(migrate_cli)

@@ -10,7 +10,8 @@ connection and an explicit ``BEGIN`` from the engine's ``begin`` event. A write 
 from __future__ import annotations
 
 import contextlib
-from typing import Iterator, TypeVar
+from collections.abc import Iterator
+from typing import TypeVar
 
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
@@ -97,6 +98,7 @@ def writes(function):
     def wrapper(*args, **kwargs):
         with write_transaction():
             return function(*args, **kwargs)
+
     return wrapper
 
 
@@ -107,6 +109,7 @@ def in_write_transaction() -> bool:
 def conflict_for(exc: Exception):
     """The Chinese 409 for a unique rule broken or a row changed by someone else meanwhile."""
     from .services.errors import Conflict
+
     if isinstance(exc, StaleDataError):
         return Conflict("这条记录刚被他人修改,您的修改未保存。请刷新页面,核对后重试。")
     return Conflict("同样的记录刚刚已由他人保存,您的操作未生效。请刷新页面后查看。")

@@ -11,9 +11,13 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-NAMING = {"ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
-          "ck": "ck_%(table_name)s_%(constraint_name)s",
-          "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s", "pk": "pk_%(table_name)s"}
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
 
 
 class Base(DeclarativeBase):
@@ -29,6 +33,7 @@ def init_migrate(app: Flask) -> None:
     """Set up Flask-Migrate (Alembic) on the app; only migration commands and tests need it."""
     if "migrate" not in app.extensions:
         from flask_migrate import Migrate
+
         Migrate(app, db, directory=app.config["MIGRATIONS_DIR"], render_as_batch=True)
 
 
@@ -37,6 +42,7 @@ class LazyMigrateGroup(click.Group):
 
     def _group(self, ctx: click.Context) -> click.Group:
         from flask_migrate.cli import db as group
+
         init_migrate(ctx.ensure_object(ScriptInfo).load_app())
         return group
 

@@ -27,6 +27,7 @@ def app():
 def pki_dir(tmp_path_factory):
     """The organisation's signing keys, created once for the test session."""
     from csapp.notices.pki import create_pki
+
     folder = tmp_path_factory.mktemp("pki")
     create_pki(folder, "测试客服中心", "测试客服中心 人事部")
     return folder
@@ -34,9 +35,17 @@ def pki_dir(tmp_path_factory):
 
 def _test_app(database: Path, pki_dir: Path, **config):
     """An app on a database file, as the tests use it (no CSRF, PDFs rendered in-process)."""
-    application = create_app({"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False,
-                              "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "PKI_DIR": str(pki_dir),
-                              "RENDER_WORKERS": 0, **config})
+    application = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "WTF_CSRF_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "PKI_DIR": str(pki_dir),
+            "RENDER_WORKERS": 0,
+            **config,
+        }
+    )
 
     # The fixture keeps an app context pushed, which Flask reuses for every test request; drop the
     # user Flask-Login cached in `g` so that each request loads its own client's user.
@@ -50,8 +59,9 @@ def _test_app(database: Path, pki_dir: Path, **config):
 @pytest.fixture(scope="session")
 def template_database(tmp_path_factory, pki_dir):
     """The schema and the small organisation, built once; every test gets its own copy of the file."""
-    from csapp.extensions import db
     from factories import build_org, org_ids
+
+    from csapp.extensions import db
 
     path = tmp_path_factory.mktemp("template") / "template.sqlite"
     application = _test_app(path, pki_dir)
@@ -68,8 +78,9 @@ def template_database(tmp_path_factory, pki_dir):
 @pytest.fixture()
 def db_app(tmp_path, template_database, pki_dir):
     """An app with its own SQLite database file holding a small organisation (see factories.build_org)."""
-    from csapp.extensions import db
     from factories import load_org
+
+    from csapp.extensions import db
 
     template, ids = template_database
     database = tmp_path / "test.sqlite"
@@ -97,25 +108,40 @@ def login(db_app):
         response = client.post("/login", data={"username": username, "password": PASSWORD})
         assert response.status_code == 303, response.data.decode()[:500]
         return client
+
     return client_for
 
 
 @pytest.fixture()
 def rules(app):
     """Run `flask rules KIND -` on a document; return (exit code, stdout, stderr)."""
+
     def run(kind: str, document, *args: str):
         text = document if isinstance(document, str) else json.dumps(document)
         result = app.test_cli_runner().invoke(args=["rules", kind, "-", *args], input=text)
         return result.exit_code, result.stdout, result.stderr
+
     return run
 
 
 def agent_doc(id="A1", **overrides):
     """An agent entry of a score document with no deductions."""
-    doc = {"id": id, "employment": "regular", "production": 1000, "qa_scores": [95],
-           "dissatisfied": 0, "feedback_unprocessed": 0, "im_unprocessed": 0, "avg_call_seconds": 100,
-           "plan_missed": 0, "knowledge_errors": 0, "operation_errors": 0, "discipline": 0,
-           "cooperation": 0, "incidents": {}}
+    doc = {
+        "id": id,
+        "employment": "regular",
+        "production": 1000,
+        "qa_scores": [95],
+        "dissatisfied": 0,
+        "feedback_unprocessed": 0,
+        "im_unprocessed": 0,
+        "avg_call_seconds": 100,
+        "plan_missed": 0,
+        "knowledge_errors": 0,
+        "operation_errors": 0,
+        "discipline": 0,
+        "cooperation": 0,
+        "incidents": {},
+    }
     doc.update(overrides)
     return doc
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 def in_processes(target: Callable[..., Any], args_list: list[tuple], timeout: float = 120) -> list[Any]:

@@ -57,8 +57,10 @@ def test_access_matrix(db_app, login, org, role, route, statuses):
 
 
 POSTS = [
-    ("/entry/cell?month=2026-10", {"sheet": "metrics", "employee_id": "{a1}", "field": "production",
-                                   "value": "5", "version": "1"}),
+    (
+        "/entry/cell?month=2026-10",
+        {"sheet": "metrics", "employee_id": "{a1}", "field": "production", "value": "5", "version": "1"},
+    ),
     ("/events/incidents?month=2026-10", {"person": "{a1}", "kind": "work_error", "occurred_on": "2026-10-03"}),
     ("/entry/lock?month=2026-10", {}),
     ("/pay?month=2026-10", {}),
@@ -75,8 +77,13 @@ def test_agents_cannot_write(db_app, login, org, route, data):
 
 
 def test_other_departments_supervisor_cannot_write_here(db_app, login, org):
-    form = {"sheet": "metrics", "employee_id": str(org["agents"][0].id), "field": "production", "value": "5",
-            "version": "1"}
+    form = {
+        "sheet": "metrics",
+        "employee_id": str(org["agents"][0].id),
+        "field": "production",
+        "value": "5",
+        "version": "1",
+    }
     assert login("farsup").post(f"/entry/cell?dept={org['main'].id}&month=2026-10", data=form).status_code == 403
 
 

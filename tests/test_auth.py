@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from factories import PASSWORD
 from sqlalchemy import select
 
 from csapp import create_app
 from csapp.extensions import db
 from csapp.models import User
-from factories import PASSWORD
 
 
 def test_login_logout(db_app, login):
@@ -44,22 +44,28 @@ def test_repeated_failures_are_slowed_down(db_app):
 
 def test_change_password(db_app, login):
     client = login("agent")
-    response = client.post("/password", data={"current_password": "bad", "new_password": "new-password-1",
-                                              "repeat_password": "new-password-1"})
+    response = client.post(
+        "/password",
+        data={"current_password": "bad", "new_password": "new-password-1", "repeat_password": "new-password-1"},
+    )
     assert "当前密码不正确" in response.data.decode()
-    response = client.post("/password", data={"current_password": PASSWORD, "new_password": "short",
-                                              "repeat_password": "short"})
+    response = client.post(
+        "/password", data={"current_password": PASSWORD, "new_password": "short", "repeat_password": "short"}
+    )
     assert "至少 8 位" in response.data.decode()
-    response = client.post("/password", data={"current_password": PASSWORD, "new_password": "new-password-1",
-                                              "repeat_password": "new-password-1"})
+    response = client.post(
+        "/password",
+        data={"current_password": PASSWORD, "new_password": "new-password-1", "repeat_password": "new-password-1"},
+    )
     assert response.status_code == 303
     fresh = db_app.test_client()
     assert fresh.post("/login", data={"username": "agent", "password": "new-password-1"}).status_code == 303
 
 
 def test_open_redirect_is_refused(db_app):
-    response = db_app.test_client().post("/login?next=https://evil.example/", data={"username": "agent",
-                                                                                    "password": PASSWORD})
+    response = db_app.test_client().post(
+        "/login?next=https://evil.example/", data={"username": "agent", "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -68,13 +74,16 @@ def test_state_changes_need_the_csrf_token(tmp_path):
     with app.app_context():
         db.create_all()
         from factories import build_org
+
         build_org()
         client = app.test_client()
         assert client.post("/login", data={"username": "sup", "password": PASSWORD}).status_code == 400
         page = client.get("/login").data.decode()
         token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-        assert client.post("/login", data={"username": "sup", "password": PASSWORD,
-                                           "csrf_token": token}).status_code == 303
+        assert (
+            client.post("/login", data={"username": "sup", "password": PASSWORD, "csrf_token": token}).status_code
+            == 303
+        )
         htmx = client.post("/entry/cell", data={"month": "2026-10"}, headers={"HX-Request": "true"})
         assert htmx.status_code == 400 and "页面已过期" in htmx.data.decode()
         db.session.remove()
@@ -83,14 +92,22 @@ def test_state_changes_need_the_csrf_token(tmp_path):
 
 def test_admin_creates_a_user_and_sets_roles(db_app, login, org):
     client = login("admin")
-    response = client.post("/admin/users", data={"username": "newsup", "display_name": "新主管",
-                                                 "password": "long-enough-1", "employee": "",
-                                                 "roles": ["supervisor"]})
+    response = client.post(
+        "/admin/users",
+        data={
+            "username": "newsup",
+            "display_name": "新主管",
+            "password": "long-enough-1",
+            "employee": "",
+            "roles": ["supervisor"],
+        },
+    )
     assert response.status_code == 303
     created = db.session.scalar(select(User).where(User.username == "newsup"))
     assert created.roles == {"supervisor"}
-    response = client.post("/admin/users", data={"username": "newsup", "password": "long-enough-1",
-                                                 "employee": "", "roles": ["agent"]})
+    response = client.post(
+        "/admin/users", data={"username": "newsup", "password": "long-enough-1", "employee": "", "roles": ["agent"]}
+    )
     assert "已被使用" in response.data.decode()
     client.post(f"/admin/users/{created.id}/roles", data={"roles": ["supervisor", "hr"]})
     db.session.expire_all()

@@ -7,13 +7,13 @@ import time
 import zipfile
 
 import pytest
+from factories import MONTH
 
 from csapp.extensions import db
 from csapp.models import BatchJob, IssuedNotice
 from csapp.notices.signing import verify_pdf
 from csapp.services import batches, notices, pay_runs
 from csapp.services.errors import ServiceError
-from factories import MONTH
 
 
 def wait(job_id: int, seconds: float = 60) -> BatchJob:

@@ -6,16 +6,15 @@ import re
 import threading
 
 import pytest
+from factories import MONTH, PASSWORD, build_org
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from csapp import create_app
 from csapp.extensions import db
-from factories import MONTH, PASSWORD, build_org
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update"]
+ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 
 
 @pytest.fixture()
@@ -43,6 +42,7 @@ def browser():
     signing (asyncio.run) in the other modules' tests must not see it.
     """
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
@@ -63,14 +63,19 @@ def page(browser):
     page = context.new_page()
     page.expected_statuses = set()
     problems: list[str] = []
-    page.add_init_script("document.addEventListener('securitypolicyviolation', e => "
-                         "console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI))")
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => "
+        "console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI))"
+    )
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     yield page
     context.close()
-    unexpected = [text for text in problems if not ((match := RESOURCE_STATUS.match(text))
-                                                    and int(match.group(1)) in page.expected_statuses)]
+    unexpected = [
+        text
+        for text in problems
+        if not ((match := RESOURCE_STATUS.match(text)) and int(match.group(1)) in page.expected_statuses)
+    ]
     assert unexpected == [], unexpected
 
 
@@ -115,8 +120,14 @@ def test_a_bad_value_shows_a_chinese_error_next_to_the_cell(live_server, page):
 @pytest.fixture()
 def promotion_server(tmp_path):
     from factories import fill_cycle
-    app = create_app({"SECRET_KEY": "browser", "TODAY": "2026-11-03",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}"})
+
+    app = create_app(
+        {
+            "SECRET_KEY": "browser",
+            "TODAY": "2026-11-03",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}",
+        }
+    )
     with app.app_context():
         db.create_all()
         fill_cycle(build_org())
@@ -166,10 +177,17 @@ def test_whole_promotion_flow(promotion_server, page):
 
 @pytest.fixture()
 def batch_server(tmp_path, pki_dir):
-    app = create_app({"SECRET_KEY": "browser", "PKI_DIR": str(pki_dir), "RENDER_WORKERS": 2,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'n.sqlite'}"})
+    app = create_app(
+        {
+            "SECRET_KEY": "browser",
+            "PKI_DIR": str(pki_dir),
+            "RENDER_WORKERS": 2,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'n.sqlite'}",
+        }
+    )
     with app.app_context():
         from csapp.services import pay_runs
+
         db.create_all()
         org = build_org()
         slips = len(pay_runs.compute_run(org["users"]["hr"], MONTH).slips)
@@ -184,6 +202,7 @@ def batch_server(tmp_path, pki_dir):
 
 def test_hr_prints_a_months_pay_notices_as_one_zip(batch_server, page, tmp_path):
     import zipfile
+
     base, slips = batch_server
     log_in(page, base, "hr")
     page.goto(f"{base}/notices?month={MONTH}")

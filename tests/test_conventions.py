@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
 from factories import MONTH
 
@@ -41,9 +40,17 @@ def test_a_refusal_for_htmx_goes_to_the_flash_region_escaped(db_app, login):
 
 
 def test_a_field_refusal_stays_in_its_cell_with_its_status(db_app, login, org):
-    response = login("sup").post(f"/entry/cell?dept={org['main'].id}&month={MONTH}", headers={"HX-Request": "true"},
-                                 data={"sheet": "metrics", "employee_id": org["agents"][0].id,
-                                       "field": "production", "value": "abc", "version": ""})
+    response = login("sup").post(
+        f"/entry/cell?dept={org['main'].id}&month={MONTH}",
+        headers={"HX-Request": "true"},
+        data={
+            "sheet": "metrics",
+            "employee_id": org["agents"][0].id,
+            "field": "production",
+            "value": "abc",
+            "version": "",
+        },
+    )
     assert response.status_code == 422
     assert "HX-Retarget" not in response.headers  # the cell is the target already
     assert "须填数字" in response.data.decode()
@@ -51,8 +58,10 @@ def test_a_field_refusal_stays_in_its_cell_with_its_status(db_app, login, org):
 
 def test_an_anonymous_htmx_request_is_sent_to_the_login_page_and_back(db_app):
     client = db_app.test_client()
-    response = client.post("/entry/cell?month=2026-10", headers={"HX-Request": "true",
-                                                                  "HX-Current-URL": "http://localhost/entry?month=2026-10"})
+    response = client.post(
+        "/entry/cell?month=2026-10",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://localhost/entry?month=2026-10"},
+    )
     assert response.status_code == 401
     assert response.headers["HX-Redirect"] == "/login?next=/entry?month%3D2026-10"
     foreign = client.get("/entry", headers={"HX-Request": "true", "HX-Current-URL": "https://evil.example/x"})
@@ -130,9 +139,10 @@ def test_a_server_error_is_logged_with_its_traceback_and_shown_in_chinese(db_app
 
 
 def test_an_expired_csrf_token_is_a_chinese_message_in_place(tmp_path):
+    from factories import PASSWORD, build_org
+
     from csapp import create_app
     from csapp.extensions import db
-    from factories import PASSWORD, build_org
 
     app = create_app({"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/c.db"})
     with app.app_context():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from factories import MONTH
 from sqlalchemy import select
 
 from csapp.extensions import db
@@ -12,7 +13,6 @@ from csapp.models import AgentMonth, Attendance, AuditEntry
 from csapp.services import grid, month_lock
 from csapp.services.errors import Conflict, Forbidden, MonthLocked, ServiceError
 from csapp.services.kpi import department_kpi
-from factories import MONTH
 
 
 def record(person, month=MONTH):
@@ -46,10 +46,16 @@ def test_a_new_record_is_created_for_an_empty_cell(org):
     assert row.leave_sick == Decimal("1.5") and row.version == 1
 
 
-@pytest.mark.parametrize("field, text, message", [
-    ("production", "abc", "须填数字"), ("production", "-3", "不能为负数"), ("production", "1.5", "须填整数"),
-    ("avg_call_seconds", "99999", "不能超过"), ("avg_call_seconds", "100.123", "最多两位小数"),
-])
+@pytest.mark.parametrize(
+    "field, text, message",
+    [
+        ("production", "abc", "须填数字"),
+        ("production", "-3", "不能为负数"),
+        ("production", "1.5", "须填整数"),
+        ("avg_call_seconds", "99999", "不能超过"),
+        ("avg_call_seconds", "100.123", "最多两位小数"),
+    ],
+)
 def test_bad_values_are_refused_and_change_nothing(org, field, text, message):
     sup, a1 = org["users"]["supervisor"], org["agents"][0]
     old = getattr(record(a1), field)
@@ -86,8 +92,9 @@ def test_other_departments_and_agents_cannot_save(org):
     with pytest.raises(Forbidden):
         grid.save_cell(org["users"]["agent"], "metrics", org["main"].id, MONTH, a1.id, "production", "1", 1)
     with pytest.raises(ServiceError, match="不在本部门"):
-        grid.save_cell(org["users"]["supervisor"], "metrics", org["main"].id, MONTH, org["far_agent"].id,
-                       "production", "1", 0)
+        grid.save_cell(
+            org["users"]["supervisor"], "metrics", org["main"].id, MONTH, org["far_agent"].id, "production", "1", 0
+        )
 
 
 def test_locked_month_needs_hr_and_a_reason_and_keeps_a_correction(org):
@@ -100,8 +107,9 @@ def test_locked_month_needs_hr_and_a_reason_and_keeps_a_correction(org):
         grid.save_cell(hr, "metrics", org["main"].id, MONTH, a1.id, "production", "1", record(a1).version)
     db.session.rollback()
     assert record(a1).production == 1200
-    grid.save_cell(hr, "metrics", org["main"].id, MONTH, a1.id, "production", "1210", record(a1).version,
-                   reason="呼叫系统数据更正")
+    grid.save_cell(
+        hr, "metrics", org["main"].id, MONTH, a1.id, "production", "1210", record(a1).version, reason="呼叫系统数据更正"
+    )
     correction = audits("metrics.update")[-1]
     assert correction.is_correction and correction.reason == "呼叫系统数据更正"
     assert (correction.old_value, correction.new_value, correction.user_id) == ("1200", "1210", hr.id)

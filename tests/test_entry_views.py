@@ -10,16 +10,25 @@ def test_grid_page_and_partial_vary_on_hx_request(db_app, login):
     page = client.get(f"/entry?month={MONTH}")
     assert page.status_code == 200 and "HX-Request" in page.headers["Vary"]
     html = page.data.decode()
-    assert "<h1>成绩录入 · 客服部 · 2026-10</h1>" in html and 'hx-headers=' in html
+    assert "<h1>成绩录入 · 客服部 · 2026-10</h1>" in html and "hx-headers=" in html
     partial = client.get(f"/entry?month={MONTH}", headers={"HX-Request": "true"}).data.decode()
     assert "<html" not in partial and 'id="grid-area"' in partial
 
 
 def test_saving_a_cell_returns_the_cell_and_updated_totals(db_app, login, org):
     a2 = org["agents"][1]
-    response = login("sup").post("/entry/cell", data={
-        "sheet": "metrics", "month": MONTH, "employee_id": a2.id, "field": "production", "value": "1500",
-        "version": "1"}, headers={"HX-Request": "true"})
+    response = login("sup").post(
+        "/entry/cell",
+        data={
+            "sheet": "metrics",
+            "month": MONTH,
+            "employee_id": a2.id,
+            "field": "production",
+            "value": "1500",
+            "version": "1",
+        },
+        headers={"HX-Request": "true"},
+    )
     html = response.data.decode()
     assert response.status_code == 200
     assert f'id="cell-{a2.id}-production"' in html and 'value="1500"' in html
@@ -30,9 +39,21 @@ def test_saving_a_cell_returns_the_cell_and_updated_totals(db_app, login, org):
 
 def test_a_bad_value_shows_an_inline_error_and_keeps_what_was_typed(db_app, login, org):
     a1 = org["agents"][0]
-    html = login("sup").post("/entry/cell", data={
-        "sheet": "metrics", "month": MONTH, "employee_id": a1.id, "field": "im_unprocessed", "value": "两个",
-        "version": "1"}).data.decode()
+    html = (
+        login("sup")
+        .post(
+            "/entry/cell",
+            data={
+                "sheet": "metrics",
+                "month": MONTH,
+                "employee_id": a1.id,
+                "field": "im_unprocessed",
+                "value": "两个",
+                "version": "1",
+            },
+        )
+        .data.decode()
+    )
     assert "“未处理环信”须填数字,不能是“两个”。" in html and 'value="两个"' in html and 'aria-invalid="true"' in html
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-
 from decimal import Decimal
 
 import pytest
+from factories import MONTH
 from sqlalchemy import func, select
 
 from csapp.extensions import db
@@ -14,7 +14,6 @@ from csapp.models import AuditEntry, Incident
 from csapp.services import events, month_lock
 from csapp.services.errors import Forbidden, MonthLocked, ServiceError
 from csapp.services.kpi import department_kpi
-from factories import MONTH
 
 
 def count(model):
@@ -34,9 +33,13 @@ def test_incident_counts_in_the_total_and_can_be_removed(org):
     assert actions[-2:] == ["incident.add", "incident.remove"]
 
 
-@pytest.mark.parametrize("kind, day, message", [
-    ("nonsense", dt.date(2026, 10, 12), "事件类型"), ("work_error", dt.date(2999, 1, 1), "晚于今天"),
-])
+@pytest.mark.parametrize(
+    "kind, day, message",
+    [
+        ("nonsense", dt.date(2026, 10, 12), "事件类型"),
+        ("work_error", dt.date(2999, 1, 1), "晚于今天"),
+    ],
+)
 def test_bad_incidents_are_refused(org, kind, day, message):
     with pytest.raises(ServiceError, match=message):
         events.add_incident(org["users"]["supervisor"], org["agents"][0].id, kind, day, "")
@@ -44,13 +47,21 @@ def test_bad_incidents_are_refused(org, kind, day, message):
     assert count(Incident) == 0
 
 
-@pytest.mark.parametrize("kind, day, message, status", [
-    ("nonsense", "2026-10-12", "请从列表中选择", 422), ("work_error", "2026-13-01", "年-月-日", 422),
-    ("work_error", "", "请填写日期", 422), ("work_error", "2999-01-01", "晚于今天", 422),
-])
+@pytest.mark.parametrize(
+    "kind, day, message, status",
+    [
+        ("nonsense", "2026-10-12", "请从列表中选择", 422),
+        ("work_error", "2026-13-01", "年-月-日", 422),
+        ("work_error", "", "请填写日期", 422),
+        ("work_error", "2999-01-01", "晚于今天", 422),
+    ],
+)
 def test_bad_incidents_typed_in_the_form_are_refused_in_place(org, login, kind, day, message, status):
-    response = login("sup").post(f"/events/incidents?dept={org['main'].id}&month={MONTH}", headers={"HX-Request": "1"},
-                                 data={"person": org["agents"][0].id, "kind": kind, "occurred_on": day, "note": "x"})
+    response = login("sup").post(
+        f"/events/incidents?dept={org['main'].id}&month={MONTH}",
+        headers={"HX-Request": "1"},
+        data={"person": org["agents"][0].id, "kind": kind, "occurred_on": day, "note": "x"},
+    )
     assert response.status_code == status
     page = response.data.decode()
     assert message in page and 'id="incident-panel"' in page

@@ -7,7 +7,6 @@ import re
 from decimal import Decimal, InvalidOperation
 
 import pytest
-
 from conftest import EXAMPLES
 
 CASES = sorted(p.name[: -len(".in.json")] for p in EXAMPLES.glob("*.in.json"))
@@ -49,9 +48,11 @@ def assert_matches(actual, expected, path="$"):
         for index, (a, e) in enumerate(zip(actual, expected)):
             assert_matches(a, e, f"{path}[{index}]")
     else:
-        assert actual == expected and type(actual) is type(expected) or (
-            isinstance(expected, float) and isinstance(actual, (int, float)) and actual == expected), \
-            f"{path}: {actual!r} != {expected!r}"
+        assert (
+            actual == expected
+            and type(actual) is type(expected)
+            or (isinstance(expected, float) and isinstance(actual, (int, float)) and actual == expected)
+        ), f"{path}: {actual!r} != {expected!r}"
 
 
 def test_examples_are_there():

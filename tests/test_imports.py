@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 
 import pytest
+from factories import MONTH
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from csapp.extensions import db
 from csapp.models import AgentMonth, AuditEntry, DissatisfiedCase, QaSample
 from csapp.services.imports import HEADERS, import_metrics
-from factories import MONTH
 
 GOOD_ROWS = [
     ["A001", "张三", "1500", "1", "0", "110.5", "0", "0", "0", "0", "0", "95", "96", "97", "98", "99", "R-9;R-10"],
@@ -36,14 +36,26 @@ def xlsx_bytes(rows, header=HEADERS):
 
 
 def snapshot():
-    rows = db.session.execute(select(AgentMonth.employee_id, AgentMonth.production, AgentMonth.im_unprocessed)
-                              .order_by(AgentMonth.employee_id)).all()
-    return rows, db.session.scalar(select(func.count()).select_from(QaSample)), \
-        db.session.scalar(select(func.count()).select_from(DissatisfiedCase))
+    rows = db.session.execute(
+        select(AgentMonth.employee_id, AgentMonth.production, AgentMonth.im_unprocessed).order_by(
+            AgentMonth.employee_id
+        )
+    ).all()
+    return (
+        rows,
+        db.session.scalar(select(func.count()).select_from(QaSample)),
+        db.session.scalar(select(func.count()).select_from(DissatisfiedCase)),
+    )
 
 
-@pytest.mark.parametrize("name, data", [("m.csv", csv_bytes(GOOD_ROWS)), ("m.xlsx", xlsx_bytes(GOOD_ROWS)),
-                                        ("gbk.csv", csv_bytes(GOOD_ROWS, encoding="gb18030"))])
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("m.csv", csv_bytes(GOOD_ROWS)),
+        ("m.xlsx", xlsx_bytes(GOOD_ROWS)),
+        ("gbk.csv", csv_bytes(GOOD_ROWS, encoding="gb18030")),
+    ],
+)
 def test_a_valid_file_saves_every_row(org, name, data):
     sup, (a1, _, _) = org["users"]["supervisor"], org["agents"]
     result = import_metrics(sup, org["main"].id, MONTH, name, data)
@@ -85,6 +97,7 @@ def test_any_bad_row_saves_nothing(org, label, data, row, column):
 
 def test_not_a_spreadsheet_is_refused(org):
     from csapp.services.errors import ServiceError
+
     with pytest.raises(ServiceError, match="xlsx 或 .csv"):
         import_metrics(org["users"]["supervisor"], org["main"].id, MONTH, "m.pdf", b"%PDF")
     with pytest.raises(ServiceError, match="无法读取"):

@@ -17,8 +17,14 @@ from csapp.services.errors import ServiceError
 
 @pytest.fixture()
 def migrated(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "t", "WTF_CSRF_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite'}"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "WTF_CSRF_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite'}",
+        }
+    )
     with app.app_context():
         init_migrate(app)
         upgrade()
@@ -35,6 +41,7 @@ def test_migrations_match_the_models(migrated):
 
 def test_demo_department(migrated):
     import datetime as dt
+
     summary = create_demo(today=dt.date(2026, 11, 26))
     assert summary["months"] == ("2025-11", "2026-10")
     agents = db.session.scalars(select(Employee).where(Employee.track == "agent")).all()
@@ -52,8 +59,13 @@ def test_demo_department(migrated):
         create_demo()
     client = migrated.test_client()
     assert client.post("/login", data={"username": "sup1", "password": DEMO_PASSWORD}).status_code == 303
-    for url in ["/entry?month=2026-10", "/ranking?month=2026-10", "/events/incidents?month=2026-10",
-                "/entry?sheet=attendance&month=2026-10", "/policy"]:
+    for url in [
+        "/entry?month=2026-10",
+        "/ranking?month=2026-10",
+        "/events/incidents?month=2026-10",
+        "/entry?sheet=attendance&month=2026-10",
+        "/policy",
+    ]:
         assert client.get(url).status_code == 200, url
     html = client.get("/ranking?month=2026-10").data.decode()
     assert html.count("<tr>") >= 25

@@ -18,10 +18,18 @@ from csapp.services.grid import DEPARTMENT_COLUMNS, SHEETS
 POLICY = shipped_policies()[-1]
 
 
-@pytest.mark.parametrize("grade, regularized, expected", [
-    ("agent.p", False, "话务员(试用期)"), ("agent.p", True, "话务员(未定星)"), ("agent.1", True, "话务员 · 一星"),
-    ("agent.3", None, "话务员 · 三星"), ("spec.p", True, "见习专员"), ("mgr.2", None, "经理"), (None, None, "—"),
-])
+@pytest.mark.parametrize(
+    "grade, regularized, expected",
+    [
+        ("agent.p", False, "话务员(试用期)"),
+        ("agent.p", True, "话务员(未定星)"),
+        ("agent.1", True, "话务员 · 一星"),
+        ("agent.3", None, "话务员 · 三星"),
+        ("spec.p", True, "见习专员"),
+        ("mgr.2", None, "经理"),
+        (None, None, "—"),
+    ],
+)
 def test_grade_names(grade, regularized, expected):
     assert names.grade_name(POLICY, grade, regularized) == expected
 
@@ -38,7 +46,9 @@ def test_requirements_read_in_chinese():
 
 def test_every_audit_action_the_services_write_has_a_name():
     import re
+
     from conftest import REPO
+
     written = set()
     for path in (REPO / "csapp" / "services").glob("*.py"):
         written |= set(re.findall(r'audit\.record\([^,]+, "([a-z_]+\.[a-z_]+)"', path.read_text(encoding="utf-8")))
@@ -66,7 +76,8 @@ def test_screen_hints_come_from_the_policy_data():
     items = dict(POLICY.kpi.items)
     items["feedback"] = items["feedback"].model_copy(update={"per_count": Decimal("1.5")})
     items["call_length"] = items["call_length"].model_copy(
-        update={"limit_seconds": {"regular": Decimal(100), "intern": Decimal(150)}})
+        update={"limit_seconds": {"regular": Decimal(100), "intern": Decimal(150)}}
+    )
     changed = POLICY.model_copy(update={"kpi": POLICY.kpi.model_copy(update={"items": items})})
     assert feedback.hint_for(changed) == "用户反馈未处理的例数,每例 −1.5 分"
     assert calls.hint_for(changed) == "正式员工上限 100 秒,实习 150 秒"
@@ -102,17 +113,32 @@ def test_stored_times_are_shown_in_beijing_time():
 
 def test_a_notice_made_in_training_mode_says_so_and_carries_the_training_day(db_app):
     from flask import render_template
+
     db_app.config["TODAY"] = "2026-03-02"
     try:
         with db_app.test_request_context():
-            html = render_template("pdf/_base.html", number="GZ2026-00001", issued_on=clock.issue_date(),
-                                   signed_at=clock.now_local(), organisation="客服中心", signatory_title="人事部",
-                                   signatory_name="林晓", signer_name="客服中心")
+            html = render_template(
+                "pdf/_base.html",
+                number="GZ2026-00001",
+                issued_on=clock.issue_date(),
+                signed_at=clock.now_local(),
+                organisation="客服中心",
+                signatory_title="人事部",
+                signatory_name="林晓",
+                signer_name="客服中心",
+            )
         assert "培训用样张" in html and "2026年03月02日" in html
     finally:
         db_app.config["TODAY"] = None
     with db_app.test_request_context():
-        html = render_template("pdf/_base.html", number="GZ2026-00001", issued_on=clock.issue_date(),
-                               signed_at=clock.now_local(), organisation="客服中心", signatory_title="人事部",
-                               signatory_name="林晓", signer_name="客服中心")
+        html = render_template(
+            "pdf/_base.html",
+            number="GZ2026-00001",
+            issued_on=clock.issue_date(),
+            signed_at=clock.now_local(),
+            organisation="客服中心",
+            signatory_title="人事部",
+            signatory_name="林晓",
+            signer_name="客服中心",
+        )
     assert "培训用样张" not in html

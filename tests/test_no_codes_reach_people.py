@@ -25,12 +25,22 @@ PATTERNS = {
     "all months": re.compile(r"all months"),
     "day 1-5": re.compile(r"day \d"),
     "snake_case": re.compile(r"\b[a-z]+_[a-z_]+\b"),
-    "english word": re.compile(r"\b(ok|missing|pending|eligible|ineligible|regular|intern|queued|running|done|"
-                               r"failed|pass|fail|true|false|None)\b"),
+    "english word": re.compile(
+        r"\b(ok|missing|pending|eligible|ineligible|regular|intern|queued|running|done|"
+        r"failed|pass|fail|true|false|None)\b"
+    ),
 }
 # Text that may hold Latin letters on purpose: file names, e-mail-like logins, the policy version id.
-ALLOWED = [re.compile(p) for p in (r"\b[\w-]+\.(pdf|xlsx|zip|csv|py|p12|pem)\b", r"flask --app csapp [^\n]*",
-                                    r"instance/[\w/.-]+", r"[A-Z_]{3,}", r"https?://\S+")]
+ALLOWED = [
+    re.compile(p)
+    for p in (
+        r"\b[\w-]+\.(pdf|xlsx|zip|csv|py|p12|pem)\b",
+        r"flask --app csapp [^\n]*",
+        r"instance/[\w/.-]+",
+        r"[A-Z_]{3,}",
+        r"https?://\S+",
+    )
+]
 
 
 class _Text(HTMLParser):
@@ -68,18 +78,29 @@ def machine_text(text: str) -> list[str]:
         text = pattern.sub(" ", text)
     found = []
     for name, pattern in PATTERNS.items():
-        found += [f"{name}: {m.group(0)!r} in …{text[max(0, m.start() - 40):m.end() + 40]!r}…"
-                  for m in pattern.finditer(text)]
+        found += [
+            f"{name}: {m.group(0)!r} in …{text[max(0, m.start() - 40) : m.end() + 40]!r}…"
+            for m in pattern.finditer(text)
+        ]
     return found
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory, pki_dir):
     from csapp.services.demo import create_demo
+
     folder = tmp_path_factory.mktemp("demo")
-    app = create_app({"TESTING": True, "SECRET_KEY": "t", "WTF_CSRF_ENABLED": False, "TODAY": DEMO_DAY,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'demo.sqlite'}", "PKI_DIR": str(pki_dir),
-                      "RENDER_WORKERS": 0})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "WTF_CSRF_ENABLED": False,
+            "TODAY": DEMO_DAY,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'demo.sqlite'}",
+            "PKI_DIR": str(pki_dir),
+            "RENDER_WORKERS": 0,
+        }
+    )
     with app.app_context():
         db.create_all()
         create_demo(today=dt.date.fromisoformat(DEMO_DAY))
@@ -91,14 +112,18 @@ def demo(tmp_path_factory, pki_dir):
 
 def _client(app, username: str):
     from csapp.services.demo import DEMO_PASSWORD
+
     client = app.test_client()
     assert client.post("/login", data={"username": username, "password": DEMO_PASSWORD}).status_code == 303
     return client
 
 
 def _links(html: str) -> list[str]:
-    return [href for href in re.findall(r'href="(/[^"#]*)"', html)
-            if not href.startswith("/static") and not href.endswith((".pdf", ".xlsx", ".zip"))]
+    return [
+        href
+        for href in re.findall(r'href="(/[^"#]*)"', html)
+        if not href.startswith("/static") and not href.endswith((".pdf", ".xlsx", ".zip"))
+    ]
 
 
 def _crawl(client, start: list[str], limit: int = 60) -> dict[str, str]:
@@ -121,13 +146,24 @@ def _crawl(client, start: list[str], limit: int = 60) -> dict[str, str]:
     return seen
 
 
-ROLES = {"agent01": ["/me/scores", "/me/pay", "/me/promotion", "/me/notices", "/policy", "/verify", "/password"],
-         "spec01": ["/me/scores", "/me/pay", "/me/promotion"],
-         "sup1": ["/", "/entry", "/entry?sheet=attendance", "/entry?sheet=specialist", "/entry?sheet=leader",
-                  "/events/incidents", "/events/qa", "/ranking", "/import"],
-         "manager": ["/promotions/interviews", "/reviews", "/me/scores", "/me/promotion"],
-         "hr": ["/promotions/decisions", "/pay", "/notices", "/staff", "/audit", "/entry"],
-         "admin": ["/admin/users", "/admin/settings"]}
+ROLES = {
+    "agent01": ["/me/scores", "/me/pay", "/me/promotion", "/me/notices", "/policy", "/verify", "/password"],
+    "spec01": ["/me/scores", "/me/pay", "/me/promotion"],
+    "sup1": [
+        "/",
+        "/entry",
+        "/entry?sheet=attendance",
+        "/entry?sheet=specialist",
+        "/entry?sheet=leader",
+        "/events/incidents",
+        "/events/qa",
+        "/ranking",
+        "/import",
+    ],
+    "manager": ["/promotions/interviews", "/reviews", "/me/scores", "/me/promotion"],
+    "hr": ["/promotions/decisions", "/pay", "/notices", "/staff", "/audit", "/entry"],
+    "admin": ["/admin/users", "/admin/settings"],
+}
 
 
 @pytest.mark.parametrize("username", list(ROLES))
@@ -141,22 +177,29 @@ def test_every_page_of_every_role_reads_in_chinese(demo, username):
 
 def test_the_exports_read_in_chinese(demo):
     from openpyxl import load_workbook
+
     client = _client(demo, "hr")
     month = "2026-10"
     for url in (f"/ranking.xlsx?month={month}", f"/pay.xlsx?month={month}", f"/import/template.xlsx?month={month}"):
         response = client.get(url)
         assert response.status_code == 200, url
         book = load_workbook(io.BytesIO(response.data), read_only=True)
-        text = "\n".join(str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
-                         for cell in row if cell is not None)
+        text = "\n".join(
+            str(cell)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+            if cell is not None
+        )
         assert machine_text(text) == [], url
 
 
 def test_the_notices_read_in_chinese(demo):
     from pypdf import PdfReader
 
-    from csapp.models import PaySlip, PayRun, PromotionApplication, User
+    from csapp.models import PayRun, PaySlip, PromotionApplication, User
     from csapp.services import notices, promotion
+
     with demo.app_context():
         hr = db.session.scalar(select(User).where(User.username == "hr"))
         run = db.session.scalar(select(PayRun).where(PayRun.month == "2026-10", PayRun.current.is_(True)))
@@ -165,10 +208,15 @@ def test_the_notices_read_in_chinese(demo):
         application = db.session.scalar(select(PromotionApplication).limit(1))
         manager = db.session.scalar(select(User).where(User.username == "manager"))
         from decimal import Decimal
-        promotion.record_interview(manager, application.id, dt.date.fromisoformat(DEMO_DAY), "好", "pass",
-                                   Decimal("99"), None)
-        decided = promotion.decide(hr, application.id, True, "同意") if \
-            promotion.evaluate_application(application).status == "eligible" else None
+
+        promotion.record_interview(
+            manager, application.id, dt.date.fromisoformat(DEMO_DAY), "好", "pass", Decimal("99"), None
+        )
+        decided = (
+            promotion.decide(hr, application.id, True, "同意")
+            if promotion.evaluate_application(application).status == "eligible"
+            else None
+        )
         if decided:
             texts += notices.issue_for_application(hr, application.id)
         for notice in texts:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import datetime as dt
 import io
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from factories import employee, fill_cycle, metrics
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
@@ -18,7 +18,6 @@ from csapp.notices.pki import create_pki
 from csapp.notices.render import FACES, FONT_DIR, MissingGlyph, render_pdf
 from csapp.notices.signing import load_signer, sign_pdf, verify_pdf
 from csapp.services import notices, pay_runs, promotion
-from factories import employee, fill_cycle, metrics
 
 RARE = "堃喆珺瑄昇龑堉䶮"
 
@@ -36,10 +35,14 @@ def pdf_fonts(data: bytes) -> set[str]:
     for page in PdfReader(io.BytesIO(data)).pages:
         for font in page["/Resources"].get("/Font", {}).values():
             font = font.get_object()
-            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"] if "/DescendantFonts" in font \
+            descriptor = (
+                font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                if "/DescendantFonts" in font
                 else font.get("/FontDescriptor")
-            assert descriptor is not None and any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), \
+            )
+            assert descriptor is not None and any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), (
                 f"font {font['/BaseFont']} is not embedded"
+            )
             fonts.add(str(font["/BaseFont"]).split("+")[-1])
     return fonts
 
@@ -84,7 +87,9 @@ def approved(org):
     fill_cycle(org)
     hr = org["users"]["hr"]
     application = promotion.submit(org["users"]["agent"], dt.date(2026, 11, 3))
-    promotion.record_interview(org["users"]["dept_head"], application.id, dt.date(2026, 11, 4), "好", "pass", Decimal("96"), None)
+    promotion.record_interview(
+        org["users"]["dept_head"], application.id, dt.date(2026, 11, 4), "好", "pass", Decimal("96"), None
+    )
     promotion.decide(hr, application.id, True, "条件全部满足")
     return application
 
@@ -133,8 +138,9 @@ def test_sign_and_verify_strictly(db_app, org, approved, pki_dir, tmp_path):
     flipped[position] ^= 0x01
     assert not verify_pdf(bytes(flipped), ca).valid
 
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
     writer.root["/Lang"] = generic.TextStringObject("en")
     writer.update_root()
@@ -168,11 +174,17 @@ def test_verify_command_exit_codes(db_app, org, approved, tmp_path):
 def test_verify_page_and_own_notices(db_app, org, approved, login):
     notice = notices.issue_for_application(org["users"]["hr"], approved.id)[0]
     data = stored(db_app, notice)
-    page = login("agent2").post("/verify", data={"file": (io.BytesIO(data), "n.pdf")},
-                                content_type="multipart/form-data").data.decode()
+    page = (
+        login("agent2")
+        .post("/verify", data={"file": (io.BytesIO(data), "n.pdf")}, content_type="multipart/form-data")
+        .data.decode()
+    )
     assert "✔ 真实有效" in page and notice.number in page
-    page = login("agent2").post("/verify", data={"file": (io.BytesIO(data[:-200]), "n.pdf")},
-                                content_type="multipart/form-data").data.decode()
+    page = (
+        login("agent2")
+        .post("/verify", data={"file": (io.BytesIO(data[:-200]), "n.pdf")}, content_type="multipart/form-data")
+        .data.decode()
+    )
     assert "✘ 未通过验证" in page
     agent = login("agent")
     assert notice.number in agent.get("/me/notices").data.decode()

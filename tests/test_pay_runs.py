@@ -6,13 +6,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from factories import MONTH, fill_cycle, metrics
 from sqlalchemy import select
 
 from csapp.extensions import db
 from csapp.models import AgentMonth, Attendance, PayRun, PersonAllowance, SpecialistMonth
 from csapp.services import grid, pay_runs, promotion
 from csapp.services.errors import Forbidden
-from factories import MONTH, fill_cycle, metrics
 
 
 def slip_of(run, person):
@@ -58,7 +58,9 @@ def test_approved_promotion_stales_the_run_and_a_recompute_uses_the_new_grade(or
     first = pay_runs.compute_run(hr, "2026-11")
     assert slip_of(first, a1).grade == "agent.1" and slip_of(first, a1).base == Decimal("3000.00")
     application = promotion.submit(org["users"]["agent"], dt.date(2026, 11, 3))
-    promotion.record_interview(org["users"]["dept_head"], application.id, dt.date(2026, 11, 4), "", "pass", Decimal("95"), None)
+    promotion.record_interview(
+        org["users"]["dept_head"], application.id, dt.date(2026, 11, 4), "", "pass", Decimal("95"), None
+    )
     promotion.decide(hr, application.id, True, "满足")
     db.session.refresh(first)
     assert first.stale and "agent.1 → agent.2" in first.stale_reason

@@ -6,21 +6,24 @@ import datetime as dt
 import json
 from decimal import Decimal
 
+from conftest import EXAMPLES
+from factories import employee, metrics
+
 from csapp.contract.promotion import promotion_out
 from csapp.extensions import db
 from csapp.models import Attendance, Department, DepartmentMonth, Incident
 from csapp.policy.parameters import policy_for
 from csapp.policy.promotion import evaluate
 from csapp.services.promotion_data import build_application
-from conftest import EXAMPLES
-from factories import employee, metrics
 
 KPI_BASE = 80  # every item but 400电话接通率 at its weight (lone agent: no rank bonus or penalty)
 
 
 def load(name):
-    return (json.loads((EXAMPLES / f"{name}.in.json").read_text(encoding="utf-8")),
-            json.loads((EXAMPLES / f"{name}.out.json").read_text(encoding="utf-8")))
+    return (
+        json.loads((EXAMPLES / f"{name}.in.json").read_text(encoding="utf-8")),
+        json.loads((EXAMPLES / f"{name}.out.json").read_text(encoding="utf-8")),
+    )
 
 
 def verdicts(result):
@@ -37,9 +40,15 @@ def test_agent_one_star_with_too_much_leave(db_app):
     document, expected = load("promotion-agent1-leave")
     department = Department(name="一组")
     p = document["person"]
-    person = employee(department, "X03", "申请人", grade="agent.p", hired=dt.date(2026, 3, 10),
-                      regularized=dt.date.fromisoformat(p["regularized_on"]),
-                      grade_since=dt.date.fromisoformat(p["grade_since"]))
+    person = employee(
+        department,
+        "X03",
+        "申请人",
+        grade="agent.p",
+        hired=dt.date(2026, 3, 10),
+        regularized=dt.date.fromisoformat(p["regularized_on"]),
+        grade_since=dt.date.fromisoformat(p["grade_since"]),
+    )
     other = employee(department, "X04", "同事", grade="agent.1")
     for month in document["months"]:
         m = month["month"]
@@ -61,9 +70,15 @@ def test_supervisor_application_from_an_agent(db_app):
     document, expected = load("promotion-sup1-pending")
     department = Department(name="二组")
     p = document["person"]
-    person = employee(department, "X09", "三星坐席", grade="agent.3", hired=dt.date(2022, 10, 1),
-                      regularized=dt.date.fromisoformat(p["regularized_on"]),
-                      grade_since=dt.date.fromisoformat(p["grade_since"]))
+    person = employee(
+        department,
+        "X09",
+        "三星坐席",
+        grade="agent.3",
+        hired=dt.date(2022, 10, 1),
+        regularized=dt.date.fromisoformat(p["regularized_on"]),
+        grade_since=dt.date.fromisoformat(p["grade_since"]),
+    )
     dept = {d["month"]: d for d in document["dept_months"]}
     for month in document["months"]:
         m, d = month["month"], dept[month["month"]]
@@ -72,9 +87,16 @@ def test_supervisor_application_from_an_agent(db_app):
         # reach the example's KPI total exactly: +2 per excellent recording, −1 per missed plan
         deficit = Decimal(month["kpi"]) - KPI_BASE - connection + 2 * month["work_errors"]
         bonus = int((deficit + 1) // 2) if deficit > 0 else 0
-        db.session.add(DepartmentMonth(department=department, month=m, connection_rate=rate,
-                                       service_level=Decimal(d["service_level"]), headcount=d["headcount"],
-                                       leavers=d["leavers"]))
+        db.session.add(
+            DepartmentMonth(
+                department=department,
+                month=m,
+                connection_rate=rate,
+                service_level=Decimal(d["service_level"]),
+                headcount=d["headcount"],
+                leavers=d["leavers"],
+            )
+        )
         metrics(person, m, production=1500, qa=(d["qa_avg"],), plan_missed=int(2 * bonus - deficit))
         day = dt.date.fromisoformat(f"{m}-10")
         for _ in range(bonus):
@@ -85,5 +107,9 @@ def test_supervisor_application_from_an_agent(db_app):
     result = evaluate_from_db(person, document["target"], document["applied_on"])
     assert verdicts(result) == verdicts(expected)
     actual = {c["key"]: c["actual"] for c in result["criteria"]}
-    assert (actual["connection"], actual["dept_quality"], actual["work_errors"], actual["kpi"]) == \
-        ("87.46%", "91 分", "2 次", "93 分")
+    assert (actual["connection"], actual["dept_quality"], actual["work_errors"], actual["kpi"]) == (
+        "87.46%",
+        "91 分",
+        "2 次",
+        "93 分",
+    )

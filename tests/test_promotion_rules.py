@@ -8,18 +8,51 @@ import pytest
 
 from csapp.policy.months import add_months, months_before
 
-AGENT_MONTH = {"kpi": 99, "production": 1500, "dept_avg_production": 1400, "qa_avg": 99, "stars": 1,
-               "justified_dissatisfied": 0, "work_errors": 0, "refused": 0, "service_complaints": 0,
-               "leave_days": 0, "annual_leave_days": 0}
-SPEC_MONTH = {"kpi": 99.5, "audit_errors": 0, "delivery_data_errors": 0, "shipping_errors": 0,
-              "leave_days": 0, "annual_leave_days": 0}
+AGENT_MONTH = {
+    "kpi": 99,
+    "production": 1500,
+    "dept_avg_production": 1400,
+    "qa_avg": 99,
+    "stars": 1,
+    "justified_dissatisfied": 0,
+    "work_errors": 0,
+    "refused": 0,
+    "service_complaints": 0,
+    "leave_days": 0,
+    "annual_leave_days": 0,
+}
+SPEC_MONTH = {
+    "kpi": 99.5,
+    "audit_errors": 0,
+    "delivery_data_errors": 0,
+    "shipping_errors": 0,
+    "leave_days": 0,
+    "annual_leave_days": 0,
+}
 SUP_MONTH = {"kpi": 99, "coordination": 0, "work_errors": 0}
-DEPT_MONTH = {"connection_rate": 96, "qa_avg": 96, "service_level": 96, "service_complaints": 0,
-              "headcount": 40, "leavers": 0}
+DEPT_MONTH = {
+    "connection_rate": 96,
+    "qa_avg": 96,
+    "service_level": 96,
+    "service_complaints": 0,
+    "headcount": 40,
+    "leavers": 0,
+}
 TEMPLATES = {"agent": AGENT_MONTH, "spec": SPEC_MONTH, "sup": SUP_MONTH, "mgr": SUP_MONTH}
-FROM = {"agent.1": "agent.p", "agent.2": "agent.1", "agent.3": "agent.2", "spec.1": "spec.p",
-        "spec.2": "spec.1", "spec.3": "spec.2", "sup.1": "agent.3", "sup.2": "sup.1", "sup.3": "sup.2",
-        "mgr.1": "sup.3", "mgr.2": "mgr.1", "mgr.3": "mgr.2"}
+FROM = {
+    "agent.1": "agent.p",
+    "agent.2": "agent.1",
+    "agent.3": "agent.2",
+    "spec.1": "spec.p",
+    "spec.2": "spec.1",
+    "spec.3": "spec.2",
+    "sup.1": "agent.3",
+    "sup.2": "sup.1",
+    "sup.3": "sup.2",
+    "mgr.1": "sup.3",
+    "mgr.2": "mgr.1",
+    "mgr.3": "mgr.2",
+}
 PERIOD = {"agent.1": 3, "agent.2": 6, "agent.3": 6, "spec.1": 6, "spec.2": 12, "spec.3": 18}
 
 
@@ -29,12 +62,20 @@ def application(target="agent.2", applied_on="2026-11-03", months=None, per_mont
     period = PERIOD.get(target, 12)
     cycle = months_before(applied_on[:7], period)
     rows = [{"month": m, **TEMPLATES[track], **(per_month or {}).get(m, {})} for m in cycle]
-    doc = {"applied_on": applied_on,
-           "person": {"id": "X1", "grade": FROM[target], "grade_since": "2020-01-01",
-                      "regularized_on": "2020-01-01", "serious_error": False},
-           "target": target, "months": rows if months is None else months,
-           "dept_months": [{"month": m, **DEPT_MONTH} for m in cycle] if track in ("sup", "mgr") else [],
-           "interview": "pass"}
+    doc = {
+        "applied_on": applied_on,
+        "person": {
+            "id": "X1",
+            "grade": FROM[target],
+            "grade_since": "2020-01-01",
+            "regularized_on": "2020-01-01",
+            "serious_error": False,
+        },
+        "target": target,
+        "months": rows if months is None else months,
+        "dept_months": [{"month": m, **DEPT_MONTH} for m in cycle] if track in ("sup", "mgr") else [],
+        "interview": "pass",
+    }
     if track == "agent":
         doc["written_test"] = 100
     if track == "mgr":
@@ -96,8 +137,9 @@ def test_specialist_tenure_is_cumulative_since_regularisation(rules):
     assert passed["tenure"] is True
     _, passed = evaluate(rules, application("spec.2", regularized_on="2025-11-02", grade_since="2026-09-01"))
     assert passed["tenure"] is False
-    _, passed = evaluate(rules, application("spec.2", applied_on="2026-11-03", regularized_on="2020-01-01",
-                                            grade_since="2026-11-02"))
+    _, passed = evaluate(
+        rules, application("spec.2", applied_on="2026-11-03", regularized_on="2020-01-01", grade_since="2026-11-02")
+    )
     assert passed["tenure"] is False
 
 

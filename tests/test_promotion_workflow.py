@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
-import datetime as dt
-
 import pytest
+from factories import fill_cycle
 from sqlalchemy import select
 
 from csapp.extensions import db
@@ -14,7 +14,6 @@ from csapp.models import ApplicationStatus, AuditEntry, GradeChange, PayRun, Pay
 from csapp.services import promotion
 from csapp.services.errors import Forbidden, ServiceError
 from csapp.services.promotion_data import current_grade
-from factories import fill_cycle
 
 APPLIED = dt.date(2026, 11, 3)
 
@@ -30,8 +29,9 @@ def submit(org, day=APPLIED):
 
 
 def interview(org, application, result="pass", test=Decimal("95")):
-    return promotion.record_interview(org["users"]["dept_head"], application.id, dt.date(2026, 11, 4), "沟通顺畅", result,
-                                      test, None)
+    return promotion.record_interview(
+        org["users"]["dept_head"], application.id, dt.date(2026, 11, 4), "沟通顺畅", result, test, None
+    )
 
 
 def test_submit_stores_a_snapshot_of_the_evaluation(ready):
@@ -82,13 +82,21 @@ def test_withdraw_only_by_the_applicant_and_only_before_the_interview(ready):
 def test_interview_rules(ready):
     application = submit(ready)
     with pytest.raises(Forbidden):  # a supervisor is not the department head
-        promotion.record_interview(ready["users"]["supervisor"], application.id, dt.date(2026, 11, 4), "", "pass", Decimal("95"), None)
+        promotion.record_interview(
+            ready["users"]["supervisor"], application.id, dt.date(2026, 11, 4), "", "pass", Decimal("95"), None
+        )
     with pytest.raises(ServiceError, match="笔试成绩"):
-        promotion.record_interview(ready["users"]["dept_head"], application.id, dt.date(2026, 11, 4), "", "pass", None, None)
+        promotion.record_interview(
+            ready["users"]["dept_head"], application.id, dt.date(2026, 11, 4), "", "pass", None, None
+        )
     with pytest.raises(ServiceError, match="面谈结果"):
-        promotion.record_interview(ready["users"]["dept_head"], application.id, dt.date(2026, 11, 4), "", "", Decimal("95"), None)
+        promotion.record_interview(
+            ready["users"]["dept_head"], application.id, dt.date(2026, 11, 4), "", "", Decimal("95"), None
+        )
     with pytest.raises(ServiceError, match="面谈日期"):
-        promotion.record_interview(ready["users"]["dept_head"], application.id, dt.date(2026, 10, 1), "", "pass", Decimal("95"), None)
+        promotion.record_interview(
+            ready["users"]["dept_head"], application.id, dt.date(2026, 10, 1), "", "pass", Decimal("95"), None
+        )
     db.session.rollback()
     assert db.session.get(PromotionApplication, application.id).status == ApplicationStatus.SUBMITTED
     interview(ready, application)
@@ -110,8 +118,19 @@ def test_decision_needs_hr_a_reason_and_an_interviewed_application(ready):
 def test_approval_puts_the_grade_in_force_from_the_first_of_the_month_and_stales_pay(ready):
     hr, a1 = ready["users"]["hr"], ready["agents"][0]
     run = PayRun(month="2026-11", run_no=1, policy_version="default-1")
-    run.slips.append(PaySlip(employee_id=a1.id, grade="agent.1", base=3000, performance=500, commission=0,
-                             attendance_bonus=200, allowances=0, gross=3700, explanations_json="{}"))
+    run.slips.append(
+        PaySlip(
+            employee_id=a1.id,
+            grade="agent.1",
+            base=3000,
+            performance=500,
+            commission=0,
+            attendance_bonus=200,
+            allowances=0,
+            gross=3700,
+            explanations_json="{}",
+        )
+    )
     db.session.add(run)
     db.session.commit()
     application = submit(ready)
@@ -168,12 +187,17 @@ def test_pages_for_each_role(ready, login):
     assert "待面谈" in page and "我的晋升" in page
     head = login("head")
     assert "待面谈 (1)" in head.get("/promotions/interviews").data.decode()
-    html = head.post(f"/promotions/{application.id}/interview", headers={"HX-Request": "true"},
-                     data={"interview_on": "2026-11-04", "interview_result": "pass", "written_test": "abc",
-                           "notes": "x"}).data.decode()
+    html = head.post(
+        f"/promotions/{application.id}/interview",
+        headers={"HX-Request": "true"},
+        data={"interview_on": "2026-11-04", "interview_result": "pass", "written_test": "abc", "notes": "x"},
+    ).data.decode()
     assert "“笔试成绩”须填数字" in html
-    head.post(f"/promotions/{application.id}/interview", headers={"HX-Request": "true"},
-              data={"interview_on": "2026-11-04", "interview_result": "pass", "written_test": "96", "notes": "x"})
+    head.post(
+        f"/promotions/{application.id}/interview",
+        headers={"HX-Request": "true"},
+        data={"interview_on": "2026-11-04", "interview_result": "pass", "written_test": "96", "notes": "x"},
+    )
     hr = login("hr")
     detail = hr.get(f"/promotions/{application.id}").data.decode()
     assert "待评定 (1)" in detail and "批准晋升" in detail and "提交时的评定" in detail
@@ -181,12 +205,13 @@ def test_pages_for_each_role(ready, login):
     response = hr.post(f"/promotions/{application.id}/decide", data={"decision": "approve", "reason": "满足"})
     assert response.status_code == 303, response.data.decode()[-600:]
     decided = hr.get(response.headers["Location"]).data.decode()
-    assert "已批准晋升" in decided, decided[decided.find("flash"):decided.find("flash") + 300]
+    assert "已批准晋升" in decided, decided[decided.find("flash") : decided.find("flash") + 300]
     assert "已通过" in login("agent").get("/me/promotion").data.decode()
 
 
 def test_serious_error_is_recorded_with_a_reason_and_only_hr_lifts_it(org):
     from csapp.services.serious_errors import set_serious_error
+
     head, hr, spec = org["users"]["dept_head"], org["users"]["hr"], org["spec"]
     with pytest.raises(ServiceError, match="原因"):
         set_serious_error(head, spec.id, True, "")

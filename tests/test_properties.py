@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csapp.policy.kpi import AgentMonth, score_department
-from csapp.policy.parameters import LEAVE_TYPES, shipped_policies
 from csapp.policy.numbers import round2
+from csapp.policy.parameters import LEAVE_TYPES, shipped_policies
 from csapp.policy.pay import PAY_LINES, PayInput, compute_pay
 
 POLICY = shipped_policies()[-1]
@@ -22,9 +22,15 @@ agents = st.builds(
     employment=st.sampled_from(["regular", "intern"]),
     production=st.integers(min_value=0, max_value=3000),
     qa_scores=st.lists(scores, min_size=1, max_size=6),
-    dissatisfied=counts, feedback_unprocessed=counts, im_unprocessed=counts,
+    dissatisfied=counts,
+    feedback_unprocessed=counts,
+    im_unprocessed=counts,
     avg_call_seconds=st.decimals(min_value=0, max_value=400, places=1),
-    plan_missed=counts, knowledge_errors=counts, operation_errors=counts, discipline=counts, cooperation=counts,
+    plan_missed=counts,
+    knowledge_errors=counts,
+    operation_errors=counts,
+    discipline=counts,
+    cooperation=counts,
     incidents=st.dictionaries(st.sampled_from(sorted(POLICY.kpi.incidents)), counts, max_size=4),
 )
 
@@ -37,20 +43,27 @@ def test_kpi_total_is_items_plus_incidents_and_items_never_negative(department, 
         assert all(item.score >= 0 for item in agent.items.values())
         assert agent.items_sum == sum(item.score for item in agent.items.values())
         assert agent.total == max(Decimal(0), agent.items_sum + agent.incident_points)
-        expected_points = sum(POLICY.kpi.incidents[k].points * n for k, n in
-                              next(a for a in department if a.id == agent.id).incidents.items())
+        expected_points = sum(
+            POLICY.kpi.incidents[k].points * n
+            for k, n in next(a for a in department if a.id == agent.id).incidents.items()
+        )
         assert agent.incident_points == expected_points
         assert agent.total >= 0
         assert all(item.explanation for item in agent.items.values())
 
 
 @settings(max_examples=300, deadline=None)
-@given(grade=st.sampled_from(sorted(POLICY.grades)), kpi=st.decimals(min_value=0, max_value=130, places=2),
-       late=st.integers(0, 3), absent=st.integers(0, 2),
-       leave=st.dictionaries(st.sampled_from(LEAVE_TYPES), st.integers(0, 24).map(lambda n: Decimal(n) / 2)),
-       books=st.integers(0, 2000),
-       allowances=st.dictionaries(st.sampled_from(["meal", "transport", "phone"]),
-                                  st.decimals(min_value=0, max_value=1000, places=2)))
+@given(
+    grade=st.sampled_from(sorted(POLICY.grades)),
+    kpi=st.decimals(min_value=0, max_value=130, places=2),
+    late=st.integers(0, 3),
+    absent=st.integers(0, 2),
+    leave=st.dictionaries(st.sampled_from(LEAVE_TYPES), st.integers(0, 24).map(lambda n: Decimal(n) / 2)),
+    books=st.integers(0, 2000),
+    allowances=st.dictionaries(
+        st.sampled_from(["meal", "transport", "phone"]), st.decimals(min_value=0, max_value=1000, places=2)
+    ),
+)
 def test_gross_is_the_sum_of_its_lines(grade, kpi, late, absent, leave, books, allowances):
     person = PayInput("P", grade, late, absent, kpi, leave, books, allowances)
     result = compute_pay(person, POLICY)
@@ -67,12 +80,18 @@ def _yuan(text: str) -> Decimal:
 
 
 @settings(max_examples=300, deadline=None)
-@given(grade=st.sampled_from(sorted(POLICY.grades)), kpi=st.decimals(min_value=0, max_value=130, places=3),
-       days=st.sampled_from([28, 29, 30, 31]), employed=st.integers(1, 31),
-       allowances=st.dictionaries(st.sampled_from(["meal", "transport", "phone"]),
-                                  st.decimals(min_value=0, max_value=1000, places=2)))
+@given(
+    grade=st.sampled_from(sorted(POLICY.grades)),
+    kpi=st.decimals(min_value=0, max_value=130, places=3),
+    days=st.sampled_from([28, 29, 30, 31]),
+    employed=st.integers(1, 31),
+    allowances=st.dictionaries(
+        st.sampled_from(["meal", "transport", "phone"]), st.decimals(min_value=0, max_value=1000, places=2)
+    ),
+)
 def test_every_explanation_ends_on_its_figure_and_its_arithmetic_holds(grade, kpi, days, employed, allowances):
     import re
+
     employed = min(employed, days)
     person = PayInput("P", grade, kpi_score=kpi, allowances=allowances, employed_days=employed)
     result = compute_pay(person, POLICY, days)
@@ -86,8 +105,10 @@ def test_every_explanation_ends_on_its_figure_and_its_arithmetic_holds(grade, kp
             whole, e, d, shown = _yuan(part[1]), int(part[2]), int(part[3]), _yuan(part[4])
             assert (e, d) == (employed, days)
             assert round2(whole * e / d) == shown == line.amount
-    perf = re.search(rf"({_AMOUNT}) × 绩效总分 ([\d.]+)(?:,超过 \d+ 按 (\d+) 计)? ÷ 100 = ({_AMOUNT})",
-                     result.lines["performance"].explanation)
+    perf = re.search(
+        rf"({_AMOUNT}) × 绩效总分 ([\d.]+)(?:,超过 \d+ 按 (\d+) 计)? ÷ 100 = ({_AMOUNT})",
+        result.lines["performance"].explanation,
+    )
     if perf:
         factor = Decimal(perf[3]) if perf[3] else Decimal(perf[2])
         assert round2(_yuan(perf[1]) * factor / 100) == _yuan(perf[4])

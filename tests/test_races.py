@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from race import claim_numbers, in_processes, in_threads
 from sqlalchemy import func, select, text
 
 from csapp.extensions import db
 from csapp.models import AgentMonth, IssuedNotice, NoticeCounter
-from race import claim_numbers, in_processes, in_threads
 
 
 def test_notice_numbers_claimed_by_four_processes_at_once_are_unique_and_gapless(db_app):
@@ -32,12 +32,20 @@ def test_the_counter_goes_on_from_the_registry_after_the_migration(tmp_path):
         init_migrate(app)
         upgrade(revision="6e87228368ec")
         db.session.execute(text("INSERT INTO department (id, name) VALUES (1, 'd')"))
-        db.session.execute(text("INSERT INTO employee (id, code, name, department_id, track, employment, hired_on, "
-                                "serious_error) VALUES (1, 'A1', 'a', 1, 'agent', 'regular', '2024-01-01', 0)"))
+        db.session.execute(
+            text(
+                "INSERT INTO employee (id, code, name, department_id, track, employment, hired_on, "
+                "serious_error) VALUES (1, 'A1', 'a', 1, 'agent', 'regular', '2024-01-01', 0)"
+            )
+        )
         for number, digest in (("GZ2026-00041", "a"), ("GZ2026-00007", "b"), ("JS2025-00003", "c")):
-            db.session.execute(text(
-                "INSERT INTO issued_notice (number, kind, employee_id, month, sha256, path, signer, signatory, "
-                "issued_at) VALUES (:n, 'pay', 1, '2026-01', :h, 'x', 's', 's', '2026-01-02')"), {"n": number, "h": digest})
+            db.session.execute(
+                text(
+                    "INSERT INTO issued_notice (number, kind, employee_id, month, sha256, path, signer, signatory, "
+                    "issued_at) VALUES (:n, 'pay', 1, '2026-01', :h, 'x', 's', 's', '2026-01-02')"
+                ),
+                {"n": number, "h": digest},
+            )
         db.session.commit()
         upgrade()
         assert claim_number("pay", 2026) == "GZ2026-00042"
@@ -60,14 +68,26 @@ def test_first_saves_of_one_new_row_by_two_users_at_once_both_land(db_app, org, 
     clients = [login("sup"), login("hr")]
 
     def save(client, field, value):
-        return lambda: client.post("/entry/cell", data={"sheet": "metrics", "dept": dept, "month": "2026-10",
-                                                        "employee_id": person, "field": field,
-                                                        "value": value, "version": ""})
+        return lambda: client.post(
+            "/entry/cell",
+            data={
+                "sheet": "metrics",
+                "dept": dept,
+                "month": "2026-10",
+                "employee_id": person,
+                "field": field,
+                "value": value,
+                "version": "",
+            },
+        )
 
     for attempt in range(3):  # several rounds: the race must hold every time, not once by luck
-        results = in_threads([save(clients[0], "production", str(700 + attempt)),
-                              save(clients[1], "plan_missed", str(attempt + 1))])
-        assert [getattr(r, "status_code", None) for r in results] == [200, 200], [getattr(r, "trace", r) for r in results]
+        results = in_threads(
+            [save(clients[0], "production", str(700 + attempt)), save(clients[1], "plan_missed", str(attempt + 1))]
+        )
+        assert [getattr(r, "status_code", None) for r in results] == [200, 200], [
+            getattr(r, "trace", r) for r in results
+        ]
         db.session.rollback()
         rows = db.session.scalars(select(AgentMonth).where(AgentMonth.employee_id == person)).all()
         assert len(rows) == 1
@@ -80,14 +100,17 @@ def test_a_unique_clash_becomes_a_chinese_409_not_a_500(db_app, org, login):
     """Two HR users lock the same month at once: one wins, the other is told in Chinese."""
     clients = [login("hr"), login("hr")]
     dept = org["main"].id
-    results = in_threads([lambda c=c: c.post(f"/entry/lock?dept={dept}&month=2026-09",
-                                             headers={"HX-Request": "true"}) for c in clients])
+    results = in_threads(
+        [lambda c=c: c.post(f"/entry/lock?dept={dept}&month=2026-09", headers={"HX-Request": "true"}) for c in clients]
+    )
     codes = sorted(r.status_code for r in results)
     assert 500 not in codes, [r.data.decode()[:300] for r in results]
     db.session.rollback()
     from csapp.models import DepartmentMonth
-    rows = db.session.scalars(select(DepartmentMonth).where(DepartmentMonth.department_id == dept,
-                                                            DepartmentMonth.month == "2026-09")).all()
+
+    rows = db.session.scalars(
+        select(DepartmentMonth).where(DepartmentMonth.department_id == dept, DepartmentMonth.month == "2026-09")
+    ).all()
     assert len(rows) == 1 and rows[0].locked_at is not None
     codes = sorted(r.status_code for r in results)
     assert codes[0] in (302, 303)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from factories import MONTH
 
 from csapp.services import reviewed
 from csapp.services.errors import Forbidden, ServiceError
-from factories import MONTH
 
 
 def test_the_months_score_is_the_mean_of_every_item(org):
@@ -40,14 +40,19 @@ def test_reviewed_scores_refusals(org):
 
 def test_reviews_page_saves_with_htmx(db_app, login, org):
     client = login("head")
-    html = client.post(f"/reviews?month={MONTH}", headers={"HX-Request": "true"},
-                       data={"employee_id": org["spec"].id, "item": "综合评分", "value": "96"}).data.decode()
+    html = client.post(
+        f"/reviews?month={MONTH}",
+        headers={"HX-Request": "true"},
+        data={"employee_id": org["spec"].id, "item": "综合评分", "value": "96"},
+    ).data.decode()
     assert 'id="review-tables"' in html and "96.00" in html
 
 
 def test_a_specialist_sees_the_reviewed_score_on_my_scores(db_app, login, org):
     from factories import user
+
     from csapp.extensions import db
+
     user("spec", ["agent"], org["spec"])
     db.session.commit()
     reviewed.save_score(org["users"]["dept_head"], org["spec"].id, MONTH, "综合评分", Decimal("97"))

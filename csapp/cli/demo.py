@@ -20,4 +20,6 @@ def demo_command(if_empty: bool) -> None:
         raise click.ClickException("the database already has data; demo not created") from exc
     first, last = summary["months"]
     click.echo(f"Demo department {summary['department']}: {summary['people']} people, months {first} to {last}.")
-    click.echo(f"Logins (password {summary['password']}): hr, admin, manager, sup1, sup2, agent01-agent30, spec01-spec04")
+    click.echo(
+        f"Logins (password {summary['password']}): hr, admin, manager, sup1, sup2, agent01-agent30, spec01-spec04"
+    )

@@ -29,8 +29,9 @@ def pki_init(organisation: str | None, signer_name: str | None, if_missing: bool
         raise click.ClickException(f"{paths.folder} already holds signing keys; remove them first to start over")
     organisation = organisation or current_app.config.get("ORGANISATION_NAME", "客服中心")
     passphrase = current_app.config.get("PKI_PASSPHRASE")
-    create_pki(paths.folder, organisation, signer_name or f"{organisation} 人事部",
-               passphrase.encode() if passphrase else None)
+    create_pki(
+        paths.folder, organisation, signer_name or f"{organisation} 人事部", passphrase.encode() if passphrase else None
+    )
     click.echo(f"Created the CA {paths.ca_cert} and the signing certificate {paths.signer_p12}.")
 
 
@@ -51,5 +52,7 @@ def pdf_verify(file: Path) -> None:
         click.echo(f"signed at: {result.signed_at}")
         click.echo(f"covers the whole file: {'yes' if result.covers_whole_file else 'no'}")
     click.echo(f"sha256: {result.sha256}")
-    click.echo(f"registry: {report.notice.number + ' ' + report.notice.kind_name if report.notice else 'not an issued notice'}")
+    click.echo(
+        f"registry: {report.notice.number + ' ' + report.notice.kind_name if report.notice else 'not an issued notice'}"
+    )
     sys.exit(0 if report.valid else 1)

@@ -57,8 +57,12 @@ def _run(source: click.File, policy_file: str | None, runner_name: str) -> None:
 def _command(name: str, runner: str, help_text: str) -> None:
     @rules_cli.command(name, help=help_text)
     @click.argument("source", type=click.File("r", encoding="utf-8"))
-    @click.option("--policy", "policy_file", type=click.Path(dir_okay=False),
-                  help="A policy TOML file to use instead of the shipped policy.")
+    @click.option(
+        "--policy",
+        "policy_file",
+        type=click.Path(dir_okay=False),
+        help="A policy TOML file to use instead of the shipped policy.",
+    )
     def command(source: click.File, policy_file: str | None) -> None:
         _run(source, policy_file, runner)
 

@@ -88,8 +88,10 @@ def first_error(exc: ValidationError) -> InputError:
 
 def parse_json(text: str) -> Any:
     """Parse a JSON document, numbers with fractions as Decimal."""
+
     def no_constants(name: str) -> None:
         raise InputError("", f"not valid JSON: {name} is not a number")
+
     try:
         return json.loads(text, parse_float=Decimal, parse_constant=no_constants)
     except json.JSONDecodeError as exc:

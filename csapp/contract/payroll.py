@@ -40,7 +40,6 @@ class PayrollIn(Strict):
     people: list[PersonIn] = Field(min_length=1)
 
 
-
 def run_payroll(data: Any, policy: Policy) -> dict:
     """Validate a payroll document, compute every person's pay, return the output document."""
     doc = validate(PayrollIn, data)
@@ -60,8 +59,11 @@ def run_payroll(data: Any, policy: Policy) -> dict:
         fields = person.model_dump()
         fields["kpi_score"] = person.kpi_score
         inputs.append(PayInput(**fields))
-    return {"month": doc.month, "policy_version": policy.version,
-            "people": [payroll_out(compute_pay(p, policy, days)) for p in inputs]}
+    return {
+        "month": doc.month,
+        "policy_version": policy.version,
+        "people": [payroll_out(compute_pay(p, policy, days)) for p in inputs],
+    }
 
 
 def payroll_out(result: PayResult) -> dict:

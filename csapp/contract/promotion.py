@@ -28,14 +28,36 @@ Date = Annotated[dt.date, BeforeValidator(_date)]
 
 # Every field a person's month may carry, and which of them each target track requires.
 MONTH_FIELDS: dict[str, Any] = {
-    "kpi": NonNeg, "production": Count, "dept_avg_production": NonNeg, "qa_avg": Percent,
-    "stars": Count, "justified_dissatisfied": Count, "work_errors": Count, "refused": Count,
-    "service_complaints": Count, "leave_days": HalfDays, "annual_leave_days": HalfDays,
-    "audit_errors": Count, "delivery_data_errors": Count, "shipping_errors": Count, "coordination": Count,
+    "kpi": NonNeg,
+    "production": Count,
+    "dept_avg_production": NonNeg,
+    "qa_avg": Percent,
+    "stars": Count,
+    "justified_dissatisfied": Count,
+    "work_errors": Count,
+    "refused": Count,
+    "service_complaints": Count,
+    "leave_days": HalfDays,
+    "annual_leave_days": HalfDays,
+    "audit_errors": Count,
+    "delivery_data_errors": Count,
+    "shipping_errors": Count,
+    "coordination": Count,
 }
 REQUIRED_BY_TRACK = {
-    "agent": ("kpi", "production", "dept_avg_production", "qa_avg", "stars", "justified_dissatisfied",
-              "work_errors", "refused", "service_complaints", "leave_days", "annual_leave_days"),
+    "agent": (
+        "kpi",
+        "production",
+        "dept_avg_production",
+        "qa_avg",
+        "stars",
+        "justified_dissatisfied",
+        "work_errors",
+        "refused",
+        "service_complaints",
+        "leave_days",
+        "annual_leave_days",
+    ),
     "spec": ("kpi", "audit_errors", "delivery_data_errors", "shipping_errors", "leave_days", "annual_leave_days"),
     "sup": ("kpi", "coordination", "work_errors"),
     "mgr": ("kpi", "work_errors"),
@@ -118,14 +140,20 @@ def parse_application(data: Any, policy: Policy) -> Application:
     for index, row in enumerate(months):
         if row.leave_days is not None and row.annual_leave_days is not None and row.annual_leave_days > row.leave_days:
             raise InputError(f"months[{index}].annual_leave_days", "must not be more than leave_days")
-    person = Person(doc.person.id, doc.person.grade, doc.person.grade_since, doc.person.regularized_on,
-                    doc.person.serious_error)
+    person = Person(
+        doc.person.id, doc.person.grade, doc.person.grade_since, doc.person.regularized_on, doc.person.serious_error
+    )
     return Application(
-        applied_on=doc.applied_on, person=person, target=doc.target,
+        applied_on=doc.applied_on,
+        person=person,
+        target=doc.target,
         months={m.month: {k: v for k, v in m.model_dump().items() if k != "month" and v is not None} for m in months},
         dept_months={d.month: {k: v for k, v in d.model_dump().items() if k != "month"} for d in doc.dept_months},
-        written_test=doc.written_test, interview=_verdict(doc.interview), process=_verdict(doc.process),
-        window_exception=doc.window_exception)
+        written_test=doc.written_test,
+        interview=_verdict(doc.interview),
+        process=_verdict(doc.process),
+        window_exception=doc.window_exception,
+    )
 
 
 def run_promotion(data: Any, policy: Policy) -> dict:

@@ -37,9 +37,8 @@ class ScoreIn(Strict):
     department: DepartmentIn
     agents: list[AgentIn] = Field(min_length=1)
 
-
     @model_validator(mode="after")
-    def _unique_ids(self) -> "ScoreIn":
+    def _unique_ids(self) -> ScoreIn:
         seen: set[str] = set()
         for agent in self.agents:
             if agent.id in seen:
@@ -70,21 +69,31 @@ def score_out(result: DepartmentScore) -> dict:
     return {
         "month": result.month,
         "policy_version": result.policy_version,
-        "department": out({"connection_rate": result.connection_rate,
-                           "avg_production": result.avg_production, "avg_qa": result.avg_qa}),
-        "agents": [{
-            "id": a.id,
-            "total": out(a.total),
-            "incident_points": out(a.incident_points),
-            "qa_avg": out(a.qa_avg),
-            "qa_rank": a.qa_rank,
-            "production_rank": a.production_rank,
-            "stars": list(a.stars),
-            "items": {k: out(i.score) for k, i in a.items.items()},
-            "explanations": {k: i.explanation for k, i in a.items.items()},
-            "incidents": [{"key": l.key, "count": l.count, "points": out(l.points), "explanation": l.explanation}
-                          for l in a.incidents],
-            "warnings": list(a.warnings),
-            "explanation": a.explanation,
-        } for a in result.agents],
+        "department": out(
+            {
+                "connection_rate": result.connection_rate,
+                "avg_production": result.avg_production,
+                "avg_qa": result.avg_qa,
+            }
+        ),
+        "agents": [
+            {
+                "id": a.id,
+                "total": out(a.total),
+                "incident_points": out(a.incident_points),
+                "qa_avg": out(a.qa_avg),
+                "qa_rank": a.qa_rank,
+                "production_rank": a.production_rank,
+                "stars": list(a.stars),
+                "items": {k: out(i.score) for k, i in a.items.items()},
+                "explanations": {k: i.explanation for k, i in a.items.items()},
+                "incidents": [
+                    {"key": line.key, "count": line.count, "points": out(line.points), "explanation": line.explanation}
+                    for line in a.incidents
+                ],
+                "warnings": list(a.warnings),
+                "explanation": a.explanation,
+            }
+            for a in result.agents
+        ],
     }

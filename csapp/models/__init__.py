@@ -3,14 +3,37 @@
 from .audit import AuditEntry
 from .events import DissatisfiedCase, Incident, QaSample, ReviewedScore
 from .monthly import AgentMonth, Attendance, DepartmentMonth, LeaderMonth, SpecialistMonth
-from .org import Department, Employee, GradeChange, PersonAllowance
 from .notice import NOTICE_KINDS, BatchJob, IssuedNotice, NoticeCounter
+from .org import Department, Employee, GradeChange, PersonAllowance
 from .pay import PayRun, PaySlip
 from .promotion import ApplicationStatus, IllegalTransition, PromotionApplication
 from .users import ROLES, User, UserRole
 
-__all__ = ["AuditEntry", "DissatisfiedCase", "Incident", "QaSample", "ReviewedScore", "AgentMonth",
-           "Attendance", "DepartmentMonth", "SpecialistMonth", "Department", "Employee", "GradeChange",
-           "ROLES", "User", "UserRole", "ApplicationStatus", "IllegalTransition", "PromotionApplication",
-           "LeaderMonth", "PayRun", "PaySlip", "NOTICE_KINDS", "BatchJob", "IssuedNotice", "NoticeCounter",
-           "PersonAllowance"]
+__all__ = [
+    "AuditEntry",
+    "DissatisfiedCase",
+    "Incident",
+    "QaSample",
+    "ReviewedScore",
+    "AgentMonth",
+    "Attendance",
+    "DepartmentMonth",
+    "SpecialistMonth",
+    "Department",
+    "Employee",
+    "GradeChange",
+    "ROLES",
+    "User",
+    "UserRole",
+    "ApplicationStatus",
+    "IllegalTransition",
+    "PromotionApplication",
+    "LeaderMonth",
+    "PayRun",
+    "PaySlip",
+    "NOTICE_KINDS",
+    "BatchJob",
+    "IssuedNotice",
+    "NoticeCounter",
+    "PersonAllowance",
+]

@@ -88,8 +88,10 @@ class Attendance(Versioned, db.Model):
 
     def leave_days(self) -> dict[str, Decimal]:
         """Return leave days by type key (RULES.md §2)."""
-        return {key: getattr(self, f"leave_{key}") for key in
-                ("annual", "sick", "personal", "bereavement", "maternity", "marriage", "other")}
+        return {
+            key: getattr(self, f"leave_{key}")
+            for key in ("annual", "sick", "personal", "bereavement", "maternity", "marriage", "other")
+        }
 
 
 class SpecialistMonth(Versioned, db.Model):

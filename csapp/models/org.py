@@ -9,16 +9,15 @@ from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
-from ..policy.names import EMPLOYMENT_NAMES, TRACK_NAMES
 from ..extensions import db
-
+from ..policy.names import EMPLOYMENT_NAMES, TRACK_NAMES
 
 
 class Department(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
 
-    employees: Mapped[list["Employee"]] = relationship(back_populates="department", order_by="Employee.code")
+    employees: Mapped[list[Employee]] = relationship(back_populates="department", order_by="Employee.code")
 
 
 class Employee(db.Model):
@@ -34,8 +33,7 @@ class Employee(db.Model):
     serious_error: Mapped[bool] = mapped_column(default=False)  # 严重工作失误 (specialists)
 
     department: Mapped[Department] = relationship(back_populates="employees")
-    grades: Mapped[list["GradeChange"]] = relationship(back_populates="employee",
-                                                       order_by="GradeChange.effective_on")
+    grades: Mapped[list[GradeChange]] = relationship(back_populates="employee", order_by="GradeChange.effective_on")
 
     @property
     def track_name(self) -> str:
@@ -45,7 +43,7 @@ class Employee(db.Model):
     def employment_name(self) -> str:
         return EMPLOYMENT_NAMES[self.employment]
 
-    def grade_change_on(self, day: dt.date) -> "GradeChange | None":
+    def grade_change_on(self, day: dt.date) -> GradeChange | None:
         """Return the grade entry in force on *day*."""
         current = None
         for change in self.grades:

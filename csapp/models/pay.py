@@ -31,8 +31,9 @@ class PayRun(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=_now)
 
     created_by: Mapped[User | None] = relationship()
-    slips: Mapped[list["PaySlip"]] = relationship(back_populates="run", order_by="PaySlip.id",
-                                                  cascade="all, delete-orphan")
+    slips: Mapped[list[PaySlip]] = relationship(
+        back_populates="run", order_by="PaySlip.id", cascade="all, delete-orphan"
+    )
 
 
 class PaySlip(db.Model):

@@ -18,11 +18,11 @@ from .users import User
 
 
 class ApplicationStatus(enum.Enum):
-    SUBMITTED = "submitted"      # 待面谈
+    SUBMITTED = "submitted"  # 待面谈
     INTERVIEWED = "interviewed"  # 待评定
-    APPROVED = "approved"        # 已通过
-    REJECTED = "rejected"        # 未通过
-    WITHDRAWN = "withdrawn"      # 已撤回
+    APPROVED = "approved"  # 已通过
+    REJECTED = "rejected"  # 未通过
+    WITHDRAWN = "withdrawn"  # 已撤回
 
     @property
     def label(self) -> str:
@@ -31,8 +31,6 @@ class ApplicationStatus(enum.Enum):
     @property
     def is_open(self) -> bool:
         return self in (ApplicationStatus.SUBMITTED, ApplicationStatus.INTERVIEWED)
-
-
 
 
 class IllegalTransition(Exception):
@@ -52,7 +50,9 @@ class PromotionApplication(db.Model):
     month: Mapped[str] = mapped_column(String(7), index=True)  # application month M: effective month
     status: Mapped[ApplicationStatus] = mapped_column(
         Enum(ApplicationStatus, native_enum=False, length=12, values_callable=lambda e: [m.value for m in e]),
-        default=ApplicationStatus.SUBMITTED, index=True)
+        default=ApplicationStatus.SUBMITTED,
+        index=True,
+    )
     policy_version: Mapped[str] = mapped_column(String(40))
     snapshot: Mapped[str] = mapped_column(Text)  # the evaluation at submit, JSON
     latest: Mapped[str | None] = mapped_column(Text)  # the evaluation after the interview, JSON
@@ -87,8 +87,15 @@ class PromotionApplication(db.Model):
         if self.status not in allowed:
             raise IllegalTransition(f"申请当前状态为“{self.status.label}”,不能{action}。")
 
-    def record_interview(self, interviewer: User, on: dt.date, notes: str, passed: bool,
-                         written_test: Decimal | None, process_passed: bool | None) -> None:
+    def record_interview(
+        self,
+        interviewer: User,
+        on: dt.date,
+        notes: str,
+        passed: bool,
+        written_test: Decimal | None,
+        process_passed: bool | None,
+    ) -> None:
         """Record (or correct, until HR decides) the interview: submitted/interviewed → interviewed."""
         self._require((ApplicationStatus.SUBMITTED, ApplicationStatus.INTERVIEWED), "记录面谈")
         self.interview_on, self.interview_notes, self.interview_passed = on, notes, passed

@@ -26,7 +26,7 @@ class User(UserMixin, db.Model):
     last_failed_at: Mapped[dt.datetime | None]
 
     employee: Mapped[Employee | None] = relationship()
-    role_rows: Mapped[list["UserRole"]] = relationship(cascade="all, delete-orphan", back_populates="user")
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", back_populates="user")
 
     @property
     def is_active(self) -> bool:  # Flask-Login

@@ -13,8 +13,11 @@ FONT_DIR = STATIC / "fonts"
 NOTICE_CSS = STATIC / "pdf" / "notice.css"
 FAMILY = "CSAppSans"
 FALLBACK = "CSAppSymbols"
-FACES = ((FAMILY, "NotoSansSC-Regular.ttf", "normal"), (FAMILY, "NotoSansSC-Bold.ttf", "bold"),
-         (FALLBACK, "DejaVuSans.ttf", "normal"))
+FACES = (
+    (FAMILY, "NotoSansSC-Regular.ttf", "normal"),
+    (FAMILY, "NotoSansSC-Bold.ttf", "bold"),
+    (FALLBACK, "DejaVuSans.ttf", "normal"),
+)
 _lock = threading.Lock()
 
 
@@ -24,8 +27,10 @@ class MissingGlyph(RuntimeError):
 
 def font_face_css() -> str:
     """Return the @font-face rules of the shipped fonts (one TrueType file per weight)."""
-    return "\n".join(f"@font-face {{ font-family: {family}; font-weight: {weight}; "
-                     f"src: url({(FONT_DIR / name).as_uri()}); }}" for family, name, weight in FACES)
+    return "\n".join(
+        f"@font-face {{ font-family: {family}; font-weight: {weight}; src: url({(FONT_DIR / name).as_uri()}); }}"
+        for family, name, weight in FACES
+    )
 
 
 @functools.cache

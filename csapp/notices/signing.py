@@ -15,6 +15,7 @@ FIELD_NAME = "CSAppSignature"
 @functools.lru_cache(maxsize=4)
 def _signer(p12_path: str, passphrase: bytes | None, mtime: float):
     from pyhanko.sign import signers
+
     signer = signers.SimpleSigner.load_pkcs12(p12_path, passphrase=passphrase)
     if signer is None:
         raise ValueError(f"cannot load the signing key {p12_path}")
@@ -37,9 +38,13 @@ def sign_pdf(pdf: bytes, signer, reason: str = "人事通知书", location: str 
     from pyhanko.sign import fields, signers
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, md_algorithm="sha256",
-                                        subfilter=fields.SigSeedSubFilter.PADES, reason=reason,
-                                        location=location or None)
+    meta = signers.PdfSignatureMetadata(
+        field_name=FIELD_NAME,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason,
+        location=location or None,
+    )
     output = io.BytesIO()
     signers.PdfSigner(meta, signer=signer).sign_pdf(writer, output=output)
     return output.getvalue()
@@ -73,6 +78,7 @@ def sha256(data: bytes) -> str:
 @functools.lru_cache(maxsize=4)
 def _trust_root(ca_path: str, mtime: float):
     from asn1crypto import pem, x509
+
     data = Path(ca_path).read_bytes()
     if pem.detect(data):
         _, _, data = pem.unarmor(data)
@@ -115,5 +121,14 @@ def verify_pdf(data: bytes, ca_cert: Path) -> Verification:
         problems.append("签名没有覆盖整个文件:签署后文件被追加或修改过")
     if len(signatures) > 1:
         problems.append("文件含有多个签名")
-    return Verification(not problems, True, status.intact, status.trusted, whole, signer, status.signer_reported_dt,
-                        digest, tuple(problems))
+    return Verification(
+        not problems,
+        True,
+        status.intact,
+        status.trusted,
+        whole,
+        signer,
+        status.signer_reported_dt,
+        digest,
+        tuple(problems),
+    )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Mapping, Sequence
 
 from .names import EMPLOYMENT_NAMES
 from .numbers import exact, fmt, fmt2, mean
@@ -114,8 +114,10 @@ def _connection(item: KpiItem, rate: Decimal) -> tuple[Decimal, str]:
         return item.weight, _with_score(item, item.weight, f"部门接通率 {fmt2(rate)}% 达到 {fmt(target)}%")
     deduction = item.per_point * (target - rate)
     score = max(Decimal(0), item.weight - deduction)
-    text = (f"部门接通率 {fmt2(rate)}% 低于 {fmt(target)}%,每低 1 个百分点扣 {fmt(item.per_point)} 分,"
-            f"扣 {fmt2(deduction)} 分")
+    text = (
+        f"部门接通率 {fmt2(rate)}% 低于 {fmt(target)}%,每低 1 个百分点扣 {fmt(item.per_point)} 分,"
+        f"扣 {fmt2(deduction)} 分"
+    )
     return score, _with_score(item, score, text)
 
 
@@ -132,16 +134,21 @@ def _call_length(item: KpiItem, employment: str, seconds: Decimal) -> tuple[Deci
     limit = item.limit_seconds[employment]
     who = f"{EMPLOYMENT_NAMES[employment]}员工"
     if seconds <= limit:
-        return item.weight, _with_score(item, item.weight, f"通话均长 {fmt(seconds)} 秒,未超过{who}上限 {fmt(limit)} 秒")
+        return item.weight, _with_score(
+            item, item.weight, f"通话均长 {fmt(seconds)} 秒,未超过{who}上限 {fmt(limit)} 秒"
+        )
     deduction = item.per_second * (seconds - limit)
     score = max(Decimal(0), item.weight - deduction)
-    text = (f"通话均长 {fmt(seconds)} 秒,超过{who}上限 {fmt(limit)} 秒 {fmt(seconds - limit)} 秒,"
-            f"每秒扣 {fmt(item.per_second)} 分,扣 {fmt2(deduction)} 分")
+    text = (
+        f"通话均长 {fmt(seconds)} 秒,超过{who}上限 {fmt(limit)} 秒 {fmt(seconds - limit)} 秒,"
+        f"每秒扣 {fmt(item.per_second)} 分,扣 {fmt2(deduction)} 分"
+    )
     return score, _with_score(item, score, text)
 
 
-def _qa(item: KpiItem, value: Fraction, rank: int, values: Sequence[Fraction], spread: bool,
-        average: Fraction) -> tuple[Decimal, str]:
+def _qa(
+    item: KpiItem, value: Fraction, rank: int, values: Sequence[Fraction], spread: bool, average: Fraction
+) -> tuple[Decimal, str]:
     parts = [f"本月质检平均 {fmt2(value)} 分"]
     if not spread:
         parts.append("部门内无可比较的差异(人数不足 2 人或全部相同),不计名次与平均分加减")
@@ -193,13 +200,21 @@ def _incidents(policy: Policy, counts: Mapping[str, int]) -> tuple[IncidentLine,
         if count:
             points = incident.points * count
             sign = "+" if points > 0 else ""
-            lines.append(IncidentLine(key, incident.name, count, points,
-                                      f"{incident.name} {count} 次 × {fmt(incident.points)} 分 = {sign}{fmt2(points)} 分"))
+            lines.append(
+                IncidentLine(
+                    key,
+                    incident.name,
+                    count,
+                    points,
+                    f"{incident.name} {count} 次 × {fmt(incident.points)} 分 = {sign}{fmt2(points)} 分",
+                )
+            )
     return tuple(lines)
 
 
-def score_department(month: str, connection_rate: Decimal, agents: Sequence[AgentMonth],
-                     policy: Policy) -> DepartmentScore:
+def score_department(
+    month: str, connection_rate: Decimal, agents: Sequence[AgentMonth], policy: Policy
+) -> DepartmentScore:
     """Score every agent of one department for one month."""
     items = policy.kpi.items
     qa_values = [mean(a.qa_scores) for a in agents]
@@ -218,8 +233,9 @@ def score_department(month: str, connection_rate: Decimal, agents: Sequence[Agen
         for key, (attr, what) in COUNTED_ITEMS.items():
             scored[key] = _counted(items[key], what, getattr(agent, attr))
         scored["qa"] = _qa(items["qa"], qa_values[index], qa_ranks[index], qa_values, qa_spread, avg_qa)
-        scored["volume"] = _volume(items["volume"], agent.production, production_ranks[index],
-                                   volume_spread, avg_production)
+        scored["volume"] = _volume(
+            items["volume"], agent.production, production_ranks[index], volume_spread, avg_production
+        )
         scored["call_length"] = _call_length(items["call_length"], agent.employment, agent.avg_call_seconds)
         item_scores = {key: ItemScore(key, items[key].name, items[key].weight, *scored[key]) for key in KPI_ITEMS}
         incident_lines = _incidents(policy, agent.incidents)
@@ -227,17 +243,37 @@ def score_department(month: str, connection_rate: Decimal, agents: Sequence[Agen
         items_sum = sum((s.score for s in item_scores.values()), Decimal(0))
         raw_total = items_sum + incident_points
         total = max(Decimal(0), raw_total)
-        stars = tuple(name for name, spread, rank in (("production", volume_spread, production_ranks[index]),
-                                                      ("qa", qa_spread, qa_ranks[index]))
-                      if spread and rank == 1)
+        stars = tuple(
+            name
+            for name, spread, rank in (
+                ("production", volume_spread, production_ranks[index]),
+                ("qa", qa_spread, qa_ranks[index]),
+            )
+            if spread and rank == 1
+        )
         warnings = []
         if len(agent.qa_scores) < policy.kpi.qa_expected_samples:
-            warnings.append(f"质检样本仅 {len(agent.qa_scores)} 条(应为 {policy.kpi.qa_expected_samples} 条),"
-                            "仍按已有样本平均")
+            warnings.append(
+                f"质检样本仅 {len(agent.qa_scores)} 条(应为 {policy.kpi.qa_expected_samples} 条),仍按已有样本平均"
+            )
         explanation = f"12 项合计 {fmt2(items_sum)} 分,管理指标项 {fmt2(incident_points)} 分"
-        explanation += (f",合计 {fmt2(raw_total)} 分,低于 0 按 0 分计" if raw_total < 0
-                        else f",本月总分 {fmt2(total)} 分")
-        results.append(AgentScore(agent.id, total, items_sum, incident_points, qa_values[index], qa_ranks[index],
-                                  production_ranks[index], stars, item_scores, incident_lines,
-                                  tuple(warnings), explanation))
+        explanation += (
+            f",合计 {fmt2(raw_total)} 分,低于 0 按 0 分计" if raw_total < 0 else f",本月总分 {fmt2(total)} 分"
+        )
+        results.append(
+            AgentScore(
+                agent.id,
+                total,
+                items_sum,
+                incident_points,
+                qa_values[index],
+                qa_ranks[index],
+                production_ranks[index],
+                stars,
+                item_scores,
+                incident_lines,
+                tuple(warnings),
+                explanation,
+            )
+        )
     return DepartmentScore(month, connection_rate, avg_production, avg_qa, tuple(results), policy.version)

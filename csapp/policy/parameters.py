@@ -6,9 +6,7 @@ import functools
 import tomllib
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
-
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -17,8 +15,20 @@ from .months import is_month
 DATA_DIR = Path(__file__).parent / "data"
 
 TRACKS = ("agent", "spec", "sup", "mgr")
-KPI_ITEMS = ("connection", "feedback", "qa", "satisfaction", "volume", "im",
-             "call_length", "plan", "knowledge", "operations", "discipline", "cooperation")
+KPI_ITEMS = (
+    "connection",
+    "feedback",
+    "qa",
+    "satisfaction",
+    "volume",
+    "im",
+    "call_length",
+    "plan",
+    "knowledge",
+    "operations",
+    "discipline",
+    "cooperation",
+)
 LEAVE_TYPES = ("annual", "sick", "personal", "bereavement", "maternity", "marriage", "other")
 GATES = ("tenure", "window", "data", "leave", "service_complaint", "serious_error")
 
@@ -101,7 +111,7 @@ class Kpi(_Frozen):
     incidents: dict[str, Incident]
 
     @model_validator(mode="after")
-    def _all_items(self) -> "Kpi":
+    def _all_items(self) -> Kpi:
         if set(self.items) != set(KPI_ITEMS):
             raise ValueError(f"kpi.items must be exactly {list(KPI_ITEMS)}")
         needs = {
@@ -175,7 +185,7 @@ class Policy(_Frozen):
     decisions: dict[str, str]
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Policy":
+    def _consistent(self) -> Policy:
         if set(self.tracks) != set(TRACKS):
             raise ValueError(f"tracks must be exactly {list(TRACKS)}")
         laddered = [g for t in self.tracks.values() for g in t.ladder]

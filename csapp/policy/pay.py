@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Mapping
 
 from .numbers import fmt, fmt2, money, round2
 from .parameters import Policy
 
 PAY_LINES = ("base", "performance", "commission", "attendance_bonus", "allowances")
-PAY_LINE_NAMES = {"base": "基本工资", "performance": "绩效工资", "commission": "佣金",
-                  "attendance_bonus": "全勤奖", "allowances": "补贴", "gross": "应发合计"}
+PAY_LINE_NAMES = {
+    "base": "基本工资",
+    "performance": "绩效工资",
+    "commission": "佣金",
+    "attendance_bonus": "全勤奖",
+    "allowances": "补贴",
+    "gross": "应发合计",
+}
 
 
 @dataclass(frozen=True)
@@ -64,8 +70,7 @@ def _performance(policy: Policy, person: PayInput, counted_leave: Decimal) -> tu
         return None, f"{policy.grade_label(person.grade)}无绩效工资标准,绩效工资 0"
     limit = policy.pay.performance_zero_leave_days
     if counted_leave >= limit:
-        return None, (f"本月计入的假期共 {fmt(counted_leave)} 天(不含年假),达到 {fmt(limit)} 天,"
-                            "不享受绩效工资")
+        return None, (f"本月计入的假期共 {fmt(counted_leave)} 天(不含年假),达到 {fmt(limit)} 天,不享受绩效工资")
     if person.kpi_score is None:
         return None, "本月绩效总分尚未完成,绩效工资暂按 0 计;补齐数据后请重新核算"
     kpi = round2(person.kpi_score)  # D4: the factor uses the score as shown, 2 decimals

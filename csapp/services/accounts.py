@@ -10,8 +10,8 @@ from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import clock
-from ..extensions import db
 from ..db import write_transaction, writes
+from ..extensions import db
 from ..models import ROLES, Employee, User, UserRole
 from . import audit
 from .access import require
@@ -45,8 +45,11 @@ def authenticate(username: str, password: str) -> User:
         raise ServiceError(f"登录失败次数过多,请 {wait} 秒后再试。")
     if not check_password_hash(user.password_hash, password or ""):
         with write_transaction():  # one statement: parallel failures all count
-            db.session.execute(update(User).where(User.id == user.id)
-                               .values(failed_logins=User.failed_logins + 1, last_failed_at=_now()))
+            db.session.execute(
+                update(User)
+                .where(User.id == user.id)
+                .values(failed_logins=User.failed_logins + 1, last_failed_at=_now())
+            )
         raise ServiceError("用户名或密码不正确。")
     if not user.active:
         raise ServiceError("此账号已停用,请联系管理员。")
@@ -70,13 +73,18 @@ def change_password(user: User, current: str, new: str, repeat: str) -> None:
     if new != repeat:
         raise ServiceError("两次输入的新密码不一致。", "repeat_password")
     user.password_hash = generate_password_hash(new)
-    audit.record(user, "user.password", "user", user.id, subject=user.username, field="password",
-                 old="***", new="***")
+    audit.record(user, "user.password", "user", user.id, subject=user.username, field="password", old="***", new="***")
 
 
 @writes
-def create_user(actor: User | None, username: str, display_name: str, password: str, roles: list[str],
-                employee: Employee | None = None) -> User:
+def create_user(
+    actor: User | None,
+    username: str,
+    display_name: str,
+    password: str,
+    roles: list[str],
+    employee: Employee | None = None,
+) -> User:
     """Create a login with roles (admin only; `actor` None for set-up commands)."""
     if actor is not None:
         require(actor, "admin")
@@ -89,13 +97,18 @@ def create_user(actor: User | None, username: str, display_name: str, password: 
     unknown = set(roles) - set(ROLES)
     if unknown or not roles:
         raise ServiceError("请至少选择一个有效的角色。", "roles")
-    user = User(username=username, display_name=(display_name or username).strip(),
-                password_hash=generate_password_hash(password), employee=employee)
+    user = User(
+        username=username,
+        display_name=(display_name or username).strip(),
+        password_hash=generate_password_hash(password),
+        employee=employee,
+    )
     user.role_rows = [UserRole(role=r) for r in sorted(set(roles))]
     db.session.add(user)
     db.session.flush()
-    audit.record(actor, "user.create", "user", user.id, subject=username, field="roles",
-                 new=",".join(sorted(set(roles))))
+    audit.record(
+        actor, "user.create", "user", user.id, subject=username, field="roles", new=",".join(sorted(set(roles)))
+    )
     return user
 
 
@@ -116,8 +129,9 @@ def set_roles(actor: User, user_id: int, roles: list[str]) -> User:
         user.role_rows.remove(row)
     db.session.flush()
     user.role_rows.extend(UserRole(role=r) for r in roles if r not in user.roles)
-    audit.record(actor, "user.roles", "user", user.id, subject=user.username, field="roles", old=old,
-                 new=",".join(roles))
+    audit.record(
+        actor, "user.roles", "user", user.id, subject=user.username, field="roles", old=old, new=",".join(roles)
+    )
     return user
 
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from ..extensions import db
 from ..db import writes
+from ..extensions import db
 from ..models import PersonAllowance, User
 from ..policy.months import month_of
 from ..policy.parameters import policy_for
@@ -28,8 +28,9 @@ def set_allowance(user: User, employee_id: int, kind: str, amount: Decimal | Non
     if kind not in names:
         raise ServiceError("请选择补贴类型。", "kind")
     value = check_value(AMOUNT, amount)
-    row = db.session.scalar(select(PersonAllowance).where(PersonAllowance.employee_id == employee.id,
-                                                          PersonAllowance.kind == kind))
+    row = db.session.scalar(
+        select(PersonAllowance).where(PersonAllowance.employee_id == employee.id, PersonAllowance.kind == kind)
+    )
     old = row.amount if row else None
     if not value:
         if row:
@@ -40,6 +41,14 @@ def set_allowance(user: User, employee_id: int, kind: str, amount: Decimal | Non
     else:
         row = PersonAllowance(employee_id=employee.id, kind=kind, amount=value)
         db.session.add(row)
-    audit.record(user, "allowance.update", "person_allowance", row.id if row else None,
-                 subject=f"{employee.code} {employee.name}", field=kind, old=old, new=value)
+    audit.record(
+        user,
+        "allowance.update",
+        "person_allowance",
+        row.id if row else None,
+        subject=f"{employee.code} {employee.name}",
+        field=kind,
+        old=old,
+        new=value,
+    )
     return row

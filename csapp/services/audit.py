@@ -14,19 +14,48 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def record(user: User | None, action: str, entity: str, entity_id: int | None, *, subject: str = "",
-           month: str | None = None, field: str = "", old: Any = None, new: Any = None, reason: str = "",
-           correction: bool = False) -> AuditEntry:
+def record(
+    user: User | None,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    *,
+    subject: str = "",
+    month: str | None = None,
+    field: str = "",
+    old: Any = None,
+    new: Any = None,
+    reason: str = "",
+    correction: bool = False,
+) -> AuditEntry:
     """Add an audit row to the current transaction (the caller commits)."""
-    entry = AuditEntry(user_id=user.id if user else None, action=action, entity=entity, entity_id=entity_id,
-                       subject=subject, month=month, field=field, old_value=_text(old), new_value=_text(new),
-                       reason=reason, is_correction=correction)
+    entry = AuditEntry(
+        user_id=user.id if user else None,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        subject=subject,
+        month=month,
+        field=field,
+        old_value=_text(old),
+        new_value=_text(new),
+        reason=reason,
+        is_correction=correction,
+    )
     db.session.add(entry)
     return entry
 
 
-def search(*, action: str = "", month: str = "", user_id: int | None = None, text: str = "",
-           corrections_only: bool = False, limit: int = 200, offset: int = 0) -> list[AuditEntry]:
+def search(
+    *,
+    action: str = "",
+    month: str = "",
+    user_id: int | None = None,
+    text: str = "",
+    corrections_only: bool = False,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[AuditEntry]:
     """Return audit rows, newest first, filtered."""
     query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     if action:

@@ -12,14 +12,23 @@ from flask import Flask, current_app
 from sqlalchemy import select
 
 from .. import clock
-from ..extensions import db
 from ..db import writes
+from ..extensions import db
 from ..models import ApplicationStatus, BatchJob, PromotionApplication, User
 from . import audit, render_pool
 from .access import require
 from .errors import NotFound, ServiceError
-from .notices import (NoticeSpec, signer_file, application_specs, claim_number, existing, finish, pay_spec,
-                      prepare, signer_common_name)
+from .notices import (
+    NoticeSpec,
+    application_specs,
+    claim_number,
+    existing,
+    finish,
+    pay_spec,
+    prepare,
+    signer_common_name,
+    signer_file,
+)
 from .pay_runs import current_run
 
 KINDS = {"pay": "工资通知单", "promotion": "晋升与调薪通知"}
@@ -34,9 +43,11 @@ def _specs(kind: str, month: str) -> list[NoticeSpec]:
             raise ServiceError(f"{month} 的工资核算已过期({run.stale_reason}),请先重新计算。")
         return [pay_spec(slip) for slip in run.slips]
     if kind == "promotion":
-        approved = db.session.scalars(select(PromotionApplication).where(
-            PromotionApplication.month == month, PromotionApplication.status == ApplicationStatus.APPROVED)
-            .order_by(PromotionApplication.id))
+        approved = db.session.scalars(
+            select(PromotionApplication)
+            .where(PromotionApplication.month == month, PromotionApplication.status == ApplicationStatus.APPROVED)
+            .order_by(PromotionApplication.id)
+        )
         return [spec for application in approved for spec in application_specs(application)]
     raise ServiceError("未知的批量类型。")
 
@@ -59,8 +70,9 @@ def _create_job(user: User, kind: str, month: str) -> BatchJob:
     job = BatchJob(kind=kind, month=month, total=len(specs), created_by_id=user.id)
     db.session.add(job)
     db.session.flush()
-    audit.record(user, "notice.batch", "batch_job", job.id, subject=KINDS[kind], month=month, field="total",
-                 new=len(specs))
+    audit.record(
+        user, "notice.batch", "batch_job", job.id, subject=KINDS[kind], month=month, field="total", new=len(specs)
+    )
     return job
 
 

@@ -11,16 +11,64 @@ from werkzeug.security import generate_password_hash
 
 from .. import clock
 from ..extensions import db
-from ..models import (AgentMonth, Attendance, Department, DepartmentMonth, DissatisfiedCase, Employee, GradeChange,
-                      Incident, LeaderMonth, QaSample, ReviewedScore, SpecialistMonth, User, UserRole)
+from ..models import (
+    AgentMonth,
+    Attendance,
+    Department,
+    DepartmentMonth,
+    DissatisfiedCase,
+    Employee,
+    GradeChange,
+    Incident,
+    LeaderMonth,
+    QaSample,
+    ReviewedScore,
+    SpecialistMonth,
+    User,
+    UserRole,
+)
 from ..policy.months import add_months, first_day, month_of
 from ..policy.parameters import policy_for
 from .errors import ServiceError
 
 DEMO_PASSWORD = "demo1234"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
-GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英",
-         "霞", "平", "刚", "桂英", "婷", "雪", "琳", "晨", "宇", "欣怡", "子涵", "梓萱", "浩然", "珺", "喆", "堃"]
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "洋",
+    "艳",
+    "勇",
+    "军",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀英",
+    "霞",
+    "平",
+    "刚",
+    "桂英",
+    "婷",
+    "雪",
+    "琳",
+    "晨",
+    "宇",
+    "欣怡",
+    "子涵",
+    "梓萱",
+    "浩然",
+    "珺",
+    "喆",
+    "堃",
+]
 
 
 def _name(rng: random.Random, used: set[str]) -> str:
@@ -52,22 +100,39 @@ def create_demo(today: dt.date | None = None, seed: int = 7) -> dict:
     department = Department(name="客服部")
     db.session.add(department)
 
-    def person(code: str, track: str, grade: str, hired: dt.date, regular: dt.date | None,
-               employment: str = "regular", grade_since: dt.date | None = None) -> Employee:
-        employee = Employee(code=code, name=_name(rng, used), department=department, track=track,
-                            employment=employment, hired_on=hired, regularized_on=regular)
+    def person(
+        code: str,
+        track: str,
+        grade: str,
+        hired: dt.date,
+        regular: dt.date | None,
+        employment: str = "regular",
+        grade_since: dt.date | None = None,
+    ) -> Employee:
+        employee = Employee(
+            code=code,
+            name=_name(rng, used),
+            department=department,
+            track=track,
+            employment=employment,
+            hired_on=hired,
+            regularized_on=regular,
+        )
         ladder = policy_for(month_of(hired)).tracks[track].ladder
         first = "agent.p" if track == "agent" else ladder[0]
         employee.grades.append(GradeChange(grade=first, effective_on=hired, kind="hire", reason="入职"))
         if grade != first:
-            employee.grades.append(GradeChange(grade=grade, effective_on=grade_since or hired, kind="appointment",
-                                               reason="历史职级"))
+            employee.grades.append(
+                GradeChange(grade=grade, effective_on=grade_since or hired, kind="appointment", reason="历史职级")
+            )
         db.session.add(employee)
         return employee
 
     manager = person("M001", "mgr", "mgr.2", dt.date(2018, 3, 1), dt.date(2018, 6, 1))
-    supervisors = [person("S001", "sup", "sup.1", dt.date(2020, 5, 1), dt.date(2020, 8, 1)),
-                   person("S002", "sup", "sup.2", dt.date(2019, 9, 1), dt.date(2019, 12, 1))]
+    supervisors = [
+        person("S001", "sup", "sup.1", dt.date(2020, 5, 1), dt.date(2020, 8, 1)),
+        person("S002", "sup", "sup.2", dt.date(2019, 9, 1), dt.date(2019, 12, 1)),
+    ]
     agents: list[tuple[Employee, float]] = []
     for index in range(1, 31):
         skill = rng.uniform(0.0, 1.0)
@@ -81,9 +146,10 @@ def create_demo(today: dt.date | None = None, seed: int = 7) -> dict:
             since = max(regular, start - dt.timedelta(days=rng.randint(0, 400))).replace(day=1)
             emp = person(f"A{index:03d}", "agent", grade, hired, regular, grade_since=since)
         agents.append((emp, skill))
-    specialists = [person(f"P{i:03d}", "spec", g, dt.date(2023, 2, 1), dt.date(2023, 5, 1),
-                          grade_since=dt.date(2024, 1, 1))
-                   for i, g in enumerate(["spec.p", "spec.1", "spec.1", "spec.2"], start=1)]
+    specialists = [
+        person(f"P{i:03d}", "spec", g, dt.date(2023, 2, 1), dt.date(2023, 5, 1), grade_since=dt.date(2024, 1, 1))
+        for i, g in enumerate(["spec.p", "spec.1", "spec.1", "spec.2"], start=1)
+    ]
     db.session.flush()
 
     hr = _user("hr", "人事 林晓", ["hr"], None, password_hash)
@@ -104,71 +170,135 @@ def create_demo(today: dt.date | None = None, seed: int = 7) -> dict:
     for month in months:
         month_start = first_day(month)
         locked = month != last
-        db.session.add(DepartmentMonth(
-            department=department, month=month, connection_rate=Decimal(rng.randint(9050, 9850)) / 100,
-            service_level=Decimal(rng.randint(8800, 9700)) / 100, headcount=len(everyone),
-            leavers=1 if rng.random() < 0.15 else 0,
-            locked_at=dt.datetime.combine(first_day(add_months(month, 1)) + dt.timedelta(days=3), dt.time(18))
-            if locked else None, locked_by_id=hr.id if locked else None))
+        db.session.add(
+            DepartmentMonth(
+                department=department,
+                month=month,
+                connection_rate=Decimal(rng.randint(9050, 9850)) / 100,
+                service_level=Decimal(rng.randint(8800, 9700)) / 100,
+                headcount=len(everyone),
+                leavers=1 if rng.random() < 0.15 else 0,
+                locked_at=dt.datetime.combine(first_day(add_months(month, 1)) + dt.timedelta(days=3), dt.time(18))
+                if locked
+                else None,
+                locked_by_id=hr.id if locked else None,
+            )
+        )
         for agent, skill in agents:
             if agent.hired_on > month_start.replace(day=28):
                 continue
             intern = agent.employment == "intern"
-            db.session.add(AgentMonth(
-                employee=agent, month=month, production=int(rng.gauss(1250 + 350 * skill, 90)),
-                feedback_unprocessed=int(rng.random() < 0.15), im_unprocessed=int(rng.random() < 0.2),
-                avg_call_seconds=Decimal(rng.randint(950 if not intern else 1400, 1250 if not intern else 1850)) / 10,
-                plan_missed=int(rng.random() < 0.1), knowledge_errors=int(rng.random() < 0.1),
-                operation_errors=int(rng.random() < 0.08), discipline=int(rng.random() < 0.1),
-                cooperation=int(rng.random() < 0.05), updated_by_id=supervisor_user.id))
+            db.session.add(
+                AgentMonth(
+                    employee=agent,
+                    month=month,
+                    production=int(rng.gauss(1250 + 350 * skill, 90)),
+                    feedback_unprocessed=int(rng.random() < 0.15),
+                    im_unprocessed=int(rng.random() < 0.2),
+                    avg_call_seconds=Decimal(rng.randint(950 if not intern else 1400, 1250 if not intern else 1850))
+                    / 10,
+                    plan_missed=int(rng.random() < 0.1),
+                    knowledge_errors=int(rng.random() < 0.1),
+                    operation_errors=int(rng.random() < 0.08),
+                    discipline=int(rng.random() < 0.1),
+                    cooperation=int(rng.random() < 0.05),
+                    updated_by_id=supervisor_user.id,
+                )
+            )
             for n in range(5):
                 score = min(100, max(70, round(rng.gauss(90 + 8 * skill, 3))))
-                db.session.add(QaSample(employee=agent, month=month, score=Decimal(score),
-                                        recording_id=f"R{month.replace('-', '')}{agent.code}{n + 1}",
-                                        reviewer_id=supervisor_user.id))
+                db.session.add(
+                    QaSample(
+                        employee=agent,
+                        month=month,
+                        score=Decimal(score),
+                        recording_id=f"R{month.replace('-', '')}{agent.code}{n + 1}",
+                        reviewer_id=supervisor_user.id,
+                    )
+                )
             if rng.random() < 0.12:
-                db.session.add(DissatisfiedCase(employee=agent, month=month, recording_id=f"D{month}{agent.code}",
-                                                justified=rng.random() < 0.5, note="用户评价不满意"))
+                db.session.add(
+                    DissatisfiedCase(
+                        employee=agent,
+                        month=month,
+                        recording_id=f"D{month}{agent.code}",
+                        justified=rng.random() < 0.5,
+                        note="用户评价不满意",
+                    )
+                )
             if rng.random() < 0.25:
                 kind = rng.choice(incident_keys)
-                db.session.add(Incident(employee=agent, month=month, kind=kind,
-                                        occurred_on=month_start + dt.timedelta(days=rng.randint(0, 26)),
-                                        note=policy.kpi.incidents[kind].name, recorded_by_id=supervisor_user.id))
+                db.session.add(
+                    Incident(
+                        employee=agent,
+                        month=month,
+                        kind=kind,
+                        occurred_on=month_start + dt.timedelta(days=rng.randint(0, 26)),
+                        note=policy.kpi.incidents[kind].name,
+                        recorded_by_id=supervisor_user.id,
+                    )
+                )
         for member in everyone:
             if member.hired_on > month_start.replace(day=28):
                 continue
             leave = rng.random()
-            db.session.add(Attendance(
-                employee=member, month=month, late=int(rng.random() < 0.1), absent=int(rng.random() < 0.02),
-                leave_annual=Decimal(rng.choice([0, 0, 0, 1, 2])) if leave < 0.3 else Decimal(0),
-                leave_sick=Decimal(rng.choice([0.5, 1, 2])) if 0.3 <= leave < 0.4 else Decimal(0),
-                leave_personal=Decimal(rng.choice([0.5, 1])) if 0.4 <= leave < 0.48 else Decimal(0)))
+            db.session.add(
+                Attendance(
+                    employee=member,
+                    month=month,
+                    late=int(rng.random() < 0.1),
+                    absent=int(rng.random() < 0.02),
+                    leave_annual=Decimal(rng.choice([0, 0, 0, 1, 2])) if leave < 0.3 else Decimal(0),
+                    leave_sick=Decimal(rng.choice([0.5, 1, 2])) if 0.3 <= leave < 0.4 else Decimal(0),
+                    leave_personal=Decimal(rng.choice([0.5, 1])) if 0.4 <= leave < 0.48 else Decimal(0),
+                )
+            )
         for spec in specialists:
-            db.session.add(SpecialistMonth(employee=spec, month=month, books_delivered=rng.randint(300, 620),
-                                           audit_errors=int(rng.random() < 0.1),
-                                           delivery_data_errors=int(rng.random() < 0.05),
-                                           shipping_errors=int(rng.random() < 0.05)))
+            db.session.add(
+                SpecialistMonth(
+                    employee=spec,
+                    month=month,
+                    books_delivered=rng.randint(300, 620),
+                    audit_errors=int(rng.random() < 0.1),
+                    delivery_data_errors=int(rng.random() < 0.05),
+                    shipping_errors=int(rng.random() < 0.05),
+                )
+            )
         for leader in [manager, *supervisors]:
-            db.session.add(LeaderMonth(employee=leader, month=month, work_errors=int(rng.random() < 0.05),
-                                       coordination_complaints=0))
+            db.session.add(
+                LeaderMonth(
+                    employee=leader, month=month, work_errors=int(rng.random() < 0.05), coordination_complaints=0
+                )
+            )
         for member in [manager, *supervisors, *specialists]:
             for item in policy.reviewed_scores[member.track].items:
-                db.session.add(ReviewedScore(employee=member, month=month, item=item,
-                                             score=Decimal(rng.randint(88, 100)), reviewer_id=hr.id))
+                db.session.add(
+                    ReviewedScore(
+                        employee=member, month=month, item=item, score=Decimal(rng.randint(88, 100)), reviewer_id=hr.id
+                    )
+                )
     db.session.commit()
     _demo_application(agents, first_day(month_of(today)) + dt.timedelta(days=2))
     from .pay_runs import compute_run  # last month's pay, as HR would have run it
+
     compute_run(hr, last)
-    return {"department": department.name, "months": (months[0], months[-1]), "people": len(everyone),
-            "password": DEMO_PASSWORD}
+    return {
+        "department": department.name,
+        "months": (months[0], months[-1]),
+        "people": len(everyone),
+        "password": DEMO_PASSWORD,
+    }
 
 
 def _demo_application(agents: list[tuple[Employee, float]], applied_on: dt.date) -> None:
     """Let the strongest regular agent below 三星 apply this month, so 待面谈 has an entry."""
     from .promotion import submit  # the demo goes through the same workflow as everyone
 
-    candidates = [(skill, agent) for agent, skill in agents
-                  if agent.employment == "regular" and agent.grades[-1].grade in ("agent.1", "agent.2")]
+    candidates = [
+        (skill, agent)
+        for agent, skill in agents
+        if agent.employment == "regular" and agent.grades[-1].grade in ("agent.1", "agent.2")
+    ]
     if candidates:
         agent = max(candidates, key=lambda c: c[0])[1]
         user = db.session.scalar(select(User).where(User.employee_id == agent.id))

@@ -6,8 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 from .. import clock
-from ..extensions import db
 from ..db import writes
+from ..extensions import db
 from ..models import DissatisfiedCase, Employee, Incident, QaSample, User
 from ..policy.months import month_of
 from ..policy.parameters import policy_for
@@ -33,8 +33,7 @@ def _subject(employee: Employee) -> str:
 
 
 @writes
-def add_incident(user: User, employee_id: int, kind: str, day: dt.date, note: str,
-                 reason: str = "") -> Incident:
+def add_incident(user: User, employee_id: int, kind: str, day: dt.date, note: str, reason: str = "") -> Incident:
     """Record one management incident on its date."""
     employee = _agent(user, employee_id)
     if day > clock.today():
@@ -44,13 +43,28 @@ def add_incident(user: User, employee_id: int, kind: str, day: dt.date, note: st
     if kind not in incidents:
         raise ServiceError("请选择事件类型。", "kind")
     correction = guard(user, employee.department_id, month, reason)
-    incident = Incident(employee_id=employee.id, month=month, occurred_on=day, kind=kind,
-                        note=(note or "").strip(), recorded_by_id=user.id)
+    incident = Incident(
+        employee_id=employee.id,
+        month=month,
+        occurred_on=day,
+        kind=kind,
+        note=(note or "").strip(),
+        recorded_by_id=user.id,
+    )
     db.session.add(incident)
     db.session.flush()
-    audit.record(user, "incident.add", "incident", incident.id, subject=_subject(employee), month=month,
-                 field=kind, new=f"{incidents[kind].name} {day} {incident.note}".strip(),
-                 reason=reason.strip(), correction=correction)
+    audit.record(
+        user,
+        "incident.add",
+        "incident",
+        incident.id,
+        subject=_subject(employee),
+        month=month,
+        field=kind,
+        new=f"{incidents[kind].name} {day} {incident.note}".strip(),
+        reason=reason.strip(),
+        correction=correction,
+    )
     return incident
 
 
@@ -63,28 +77,52 @@ def remove_incident(user: User, incident_id: int, reason: str = "") -> None:
     employee = _agent(user, incident.employee_id)
     correction = guard(user, employee.department_id, incident.month, reason)
     name = policy_for(incident.month).kpi.incidents[incident.kind].name
-    audit.record(user, "incident.remove", "incident", incident.id, subject=_subject(employee),
-                 month=incident.month, field=incident.kind, old=f"{name} {incident.occurred_on} {incident.note}".strip(),
-                 reason=reason.strip(), correction=correction)
+    audit.record(
+        user,
+        "incident.remove",
+        "incident",
+        incident.id,
+        subject=_subject(employee),
+        month=incident.month,
+        field=incident.kind,
+        old=f"{name} {incident.occurred_on} {incident.note}".strip(),
+        reason=reason.strip(),
+        correction=correction,
+    )
     db.session.delete(incident)
 
 
 @writes
-def add_sample(user: User, employee_id: int, month: str, score: Decimal | None, recording_id: str,
-               reason: str = "") -> QaSample:
+def add_sample(
+    user: User, employee_id: int, month: str, score: Decimal | None, recording_id: str, reason: str = ""
+) -> QaSample:
     """Record one QA sample score of an agent's month."""
     employee = _agent(user, employee_id)
     value = check_value(QA_SCORE, score)
     if value is None:
         raise ServiceError("请填写质检分数。", "score")
     correction = guard(user, employee.department_id, month, reason)
-    sample = QaSample(employee_id=employee.id, month=month, score=value,
-                      recording_id=(recording_id or "").strip(), reviewer_id=user.id)
+    sample = QaSample(
+        employee_id=employee.id,
+        month=month,
+        score=value,
+        recording_id=(recording_id or "").strip(),
+        reviewer_id=user.id,
+    )
     db.session.add(sample)
     db.session.flush()
-    audit.record(user, "qa.add", "qa_sample", sample.id, subject=_subject(employee), month=month,
-                 field="score", new=f"{value} {sample.recording_id}".strip(), reason=reason.strip(),
-                 correction=correction)
+    audit.record(
+        user,
+        "qa.add",
+        "qa_sample",
+        sample.id,
+        subject=_subject(employee),
+        month=month,
+        field="score",
+        new=f"{value} {sample.recording_id}".strip(),
+        reason=reason.strip(),
+        correction=correction,
+    )
     return sample
 
 
@@ -95,24 +133,45 @@ def remove_sample(user: User, sample_id: int, reason: str = "") -> None:
         raise NotFound("这条记录不存在或已删除。")
     employee = _agent(user, sample.employee_id)
     correction = guard(user, employee.department_id, sample.month, reason)
-    audit.record(user, "qa.remove", "qa_sample", sample.id, subject=_subject(employee), month=sample.month,
-                 field="score", old=f"{sample.score} {sample.recording_id}".strip(), reason=reason.strip(),
-                 correction=correction)
+    audit.record(
+        user,
+        "qa.remove",
+        "qa_sample",
+        sample.id,
+        subject=_subject(employee),
+        month=sample.month,
+        field="score",
+        old=f"{sample.score} {sample.recording_id}".strip(),
+        reason=reason.strip(),
+        correction=correction,
+    )
     db.session.delete(sample)
 
 
 @writes
-def add_case(user: User, employee_id: int, month: str, recording_id: str, note: str = "",
-             reason: str = "") -> DissatisfiedCase:
+def add_case(
+    user: User, employee_id: int, month: str, recording_id: str, note: str = "", reason: str = ""
+) -> DissatisfiedCase:
     """Record one dissatisfied rating (reviewed later: justified or not)."""
     employee = _agent(user, employee_id)
     correction = guard(user, employee.department_id, month, reason)
-    case = DissatisfiedCase(employee_id=employee.id, month=month, recording_id=(recording_id or "").strip(),
-                            note=(note or "").strip())
+    case = DissatisfiedCase(
+        employee_id=employee.id, month=month, recording_id=(recording_id or "").strip(), note=(note or "").strip()
+    )
     db.session.add(case)
     db.session.flush()
-    audit.record(user, "case.add", "dissatisfied_case", case.id, subject=_subject(employee), month=month,
-                 field="recording_id", new=case.recording_id, reason=reason.strip(), correction=correction)
+    audit.record(
+        user,
+        "case.add",
+        "dissatisfied_case",
+        case.id,
+        subject=_subject(employee),
+        month=month,
+        field="recording_id",
+        new=case.recording_id,
+        reason=reason.strip(),
+        correction=correction,
+    )
     return case
 
 
@@ -127,9 +186,19 @@ def review_case(user: User, case_id: int, justified: bool | None, reason: str = 
     names = {True: "有理由", False: "无理由", None: "未复核"}
     old = case.justified
     case.justified = justified
-    audit.record(user, "case.review", "dissatisfied_case", case.id, subject=_subject(employee), month=case.month,
-                 field="justified", old=names[old], new=names[justified], reason=reason.strip(),
-                 correction=correction)
+    audit.record(
+        user,
+        "case.review",
+        "dissatisfied_case",
+        case.id,
+        subject=_subject(employee),
+        month=case.month,
+        field="justified",
+        old=names[old],
+        new=names[justified],
+        reason=reason.strip(),
+        correction=correction,
+    )
     return case
 
 
@@ -140,6 +209,16 @@ def remove_case(user: User, case_id: int, reason: str = "") -> None:
         raise NotFound("这条记录不存在或已删除。")
     employee = _agent(user, case.employee_id)
     correction = guard(user, employee.department_id, case.month, reason)
-    audit.record(user, "case.remove", "dissatisfied_case", case.id, subject=_subject(employee), month=case.month,
-                 field="recording_id", old=case.recording_id, reason=reason.strip(), correction=correction)
+    audit.record(
+        user,
+        "case.remove",
+        "dissatisfied_case",
+        case.id,
+        subject=_subject(employee),
+        month=case.month,
+        field="recording_id",
+        old=case.recording_id,
+        reason=reason.strip(),
+        correction=correction,
+    )
     db.session.delete(case)

@@ -20,17 +20,38 @@ def kpi_workbook(kpi: DepartmentKpi, department_name: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "排名"
-    header = ["排名", "工号", "姓名", *[items[k].name for k in KPI_ITEMS], "管理指标项", "总分",
-              "质检平均", "质检名次", "产量名次", "明星"]
+    header = [
+        "排名",
+        "工号",
+        "姓名",
+        *[items[k].name for k in KPI_ITEMS],
+        "管理指标项",
+        "总分",
+        "质检平均",
+        "质检名次",
+        "产量名次",
+        "明星",
+    ]
     sheet.append([f"{department_name} {kpi.month} 绩效结果(政策版本 {kpi.policy.version})"])
     sheet.append(header)
     rows = sorted(kpi.scored_rows, key=lambda r: (-r.score.total, r.employee.code))
     ranks = competition_ranks([r.score.total for r in rows])
     for rank, row in zip(ranks, rows):
         s = row.score
-        sheet.append([rank, row.employee.code, row.employee.name, *[round2(s.items[k].score) for k in KPI_ITEMS],
-                      round2(s.incident_points), round2(s.total), round2(s.qa_avg), s.qa_rank, s.production_rank,
-                      "、".join(STAR_NAMES[x] for x in s.stars)])
+        sheet.append(
+            [
+                rank,
+                row.employee.code,
+                row.employee.name,
+                *[round2(s.items[k].score) for k in KPI_ITEMS],
+                round2(s.incident_points),
+                round2(s.total),
+                round2(s.qa_avg),
+                s.qa_rank,
+                s.production_rank,
+                "、".join(STAR_NAMES[x] for x in s.stars),
+            ]
+        )
     for cells in sheet.iter_rows(min_row=3):
         for cell in cells:
             if isinstance(cell.value, (int, float)) or cell.data_type == "n":

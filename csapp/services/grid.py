@@ -8,10 +8,10 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..extensions import db
-from ..policy.numbers import fmt
 from ..db import insert_or_select, writes
+from ..extensions import db
 from ..models import AgentMonth, Attendance, DepartmentMonth, Employee, LeaderMonth, SpecialistMonth, User
+from ..policy.numbers import fmt
 from . import audit
 from .access import department_for, require
 from .errors import Conflict, ServiceError
@@ -35,10 +35,13 @@ class Column:
         item = policy.kpi.items[self.item] if self.item else None
         limits = item.limit_seconds if item and item.limit_seconds else {}
         spec = next((g for g in policy.grades.values() if g.commission_per_book), None)
-        return self.hint.format(per_count=fmt(item.per_count) if item and item.per_count else "",
-                                limit_regular=fmt(limits.get("regular", 0)), limit_intern=fmt(limits.get("intern", 0)),
-                                commission=fmt(spec.commission_per_book) if spec else "",
-                                seconds=policy.promotion.service_level_seconds)
+        return self.hint.format(
+            per_count=fmt(item.per_count) if item and item.per_count else "",
+            limit_regular=fmt(limits.get("regular", 0)),
+            limit_intern=fmt(limits.get("intern", 0)),
+            commission=fmt(spec.commission_per_book) if spec else "",
+            seconds=policy.promotion.service_level_seconds,
+        )
 
 
 @dataclass(frozen=True)
@@ -57,43 +60,99 @@ class Sheet:
 
 
 SHEETS = {
-    "metrics": Sheet("metrics", "绩效数据", AgentMonth, ("agent",), (
-        Column("production", "接线量", "int", "本月接听的电话数"),
-        Column("feedback_unprocessed", "未处理反馈", "int", "用户反馈未处理的例数,每例 −{per_count} 分", item="feedback"),
-        Column("im_unprocessed", "未处理环信", "int", "下班时未处理的环信消息,每条 −{per_count} 分", item="im"),
-        Column("avg_call_seconds", "通话均长(秒)", "decimal", "正式员工上限 {limit_regular} 秒,实习 {limit_intern} 秒",
-               Decimal(3600), item="call_length"),
-        Column("plan_missed", "计划未达标", "int", "未达标的部门计划指标,每项 −{per_count} 分", item="plan"),
-        Column("knowledge_errors", "业务知识差错", "int", "解答错误或不专业,每次 −{per_count} 分;属于管理指标项的请在事件登记",
-               item="knowledge"),
-        Column("operation_errors", "操作失误", "int", "操作办理失误,每次 −{per_count} 分;属于“工作差错”的请在事件登记",
-               item="operations"),
-        Column("discipline", "纪律/卫生", "int", "现场纪律、办公环境卫生,每次 −{per_count} 分;辖区卫生问题请在事件登记",
-               item="discipline"),
-        Column("cooperation", "配合度", "int", "工作配合度/执行力,每次 −{per_count} 分;不执行工作安排请在事件登记",
-               item="cooperation"),
-    )),
-    "attendance": Sheet("attendance", "考勤", Attendance, ("agent", "spec", "sup", "mgr"), (
-        Column("late", "迟到", "int", "次数"),
-        Column("absent", "旷工", "int", "次数"),
-        Column("leave_annual", "年假", "half", "天,可填半天"),
-        Column("leave_sick", "病假", "half", "天"),
-        Column("leave_personal", "事假", "half", "天"),
-        Column("leave_bereavement", "丧假", "half", "天"),
-        Column("leave_maternity", "产假", "half", "天"),
-        Column("leave_marriage", "婚假", "half", "天"),
-        Column("leave_other", "其他假", "half", "天"),
-    )),
-    "specialist": Sheet("specialist", "专员数据", SpecialistMonth, ("spec",), (
-        Column("books_delivered", "交付本数", "int", "佣金 = 本数 × {commission} 元"),
-        Column("audit_errors", "审核差错", "int", "次数"),
-        Column("delivery_data_errors", "数据交付失误", "int", "次数"),
-        Column("shipping_errors", "配送失误", "int", "次数"),
-    )),
-    "leader": Sheet("leader", "主管/经理数据", LeaderMonth, ("sup", "mgr"), (
-        Column("work_errors", "工作差错", "int", "次数,晋升条件“工作差错”按此统计"),
-        Column("coordination_complaints", "部门协调投诉", "int", "主管:部门协调方面的投诉次数"),
-    )),
+    "metrics": Sheet(
+        "metrics",
+        "绩效数据",
+        AgentMonth,
+        ("agent",),
+        (
+            Column("production", "接线量", "int", "本月接听的电话数"),
+            Column(
+                "feedback_unprocessed",
+                "未处理反馈",
+                "int",
+                "用户反馈未处理的例数,每例 −{per_count} 分",
+                item="feedback",
+            ),
+            Column("im_unprocessed", "未处理环信", "int", "下班时未处理的环信消息,每条 −{per_count} 分", item="im"),
+            Column(
+                "avg_call_seconds",
+                "通话均长(秒)",
+                "decimal",
+                "正式员工上限 {limit_regular} 秒,实习 {limit_intern} 秒",
+                Decimal(3600),
+                item="call_length",
+            ),
+            Column("plan_missed", "计划未达标", "int", "未达标的部门计划指标,每项 −{per_count} 分", item="plan"),
+            Column(
+                "knowledge_errors",
+                "业务知识差错",
+                "int",
+                "解答错误或不专业,每次 −{per_count} 分;属于管理指标项的请在事件登记",
+                item="knowledge",
+            ),
+            Column(
+                "operation_errors",
+                "操作失误",
+                "int",
+                "操作办理失误,每次 −{per_count} 分;属于“工作差错”的请在事件登记",
+                item="operations",
+            ),
+            Column(
+                "discipline",
+                "纪律/卫生",
+                "int",
+                "现场纪律、办公环境卫生,每次 −{per_count} 分;辖区卫生问题请在事件登记",
+                item="discipline",
+            ),
+            Column(
+                "cooperation",
+                "配合度",
+                "int",
+                "工作配合度/执行力,每次 −{per_count} 分;不执行工作安排请在事件登记",
+                item="cooperation",
+            ),
+        ),
+    ),
+    "attendance": Sheet(
+        "attendance",
+        "考勤",
+        Attendance,
+        ("agent", "spec", "sup", "mgr"),
+        (
+            Column("late", "迟到", "int", "次数"),
+            Column("absent", "旷工", "int", "次数"),
+            Column("leave_annual", "年假", "half", "天,可填半天"),
+            Column("leave_sick", "病假", "half", "天"),
+            Column("leave_personal", "事假", "half", "天"),
+            Column("leave_bereavement", "丧假", "half", "天"),
+            Column("leave_maternity", "产假", "half", "天"),
+            Column("leave_marriage", "婚假", "half", "天"),
+            Column("leave_other", "其他假", "half", "天"),
+        ),
+    ),
+    "specialist": Sheet(
+        "specialist",
+        "专员数据",
+        SpecialistMonth,
+        ("spec",),
+        (
+            Column("books_delivered", "交付本数", "int", "佣金 = 本数 × {commission} 元"),
+            Column("audit_errors", "审核差错", "int", "次数"),
+            Column("delivery_data_errors", "数据交付失误", "int", "次数"),
+            Column("shipping_errors", "配送失误", "int", "次数"),
+        ),
+    ),
+    "leader": Sheet(
+        "leader",
+        "主管/经理数据",
+        LeaderMonth,
+        ("sup", "mgr"),
+        (
+            Column("work_errors", "工作差错", "int", "次数,晋升条件“工作差错”按此统计"),
+            Column("coordination_complaints", "部门协调投诉", "int", "主管:部门协调方面的投诉次数"),
+        ),
+    ),
 }
 
 DEPARTMENT_COLUMNS = (
@@ -140,16 +199,22 @@ def check_value(column: Column, number: Decimal | None) -> int | Decimal | None:
 def sheet_people(sheet: Sheet, department_id: int, month: str) -> list[Employee]:
     """Return the people a sheet lists for a department and month."""
     start, end = month_bounds(month)
-    employees = db.session.scalars(select(Employee).where(Employee.department_id == department_id,
-                                                          Employee.track.in_(sheet.tracks))
-                                   .order_by(Employee.code))
+    employees = db.session.scalars(
+        select(Employee)
+        .where(Employee.department_id == department_id, Employee.track.in_(sheet.tracks))
+        .order_by(Employee.code)
+    )
     return [e for e in employees if e.employed_in(start, end)]
 
 
 def sheet_records(sheet: Sheet, employees: list[Employee], month: str) -> dict[int, object]:
     ids = [e.id for e in employees]
-    return {r.employee_id: r for r in db.session.scalars(
-        select(sheet.model).where(sheet.model.employee_id.in_(ids), sheet.model.month == month))}
+    return {
+        r.employee_id: r
+        for r in db.session.scalars(
+            select(sheet.model).where(sheet.model.employee_id.in_(ids), sheet.model.month == month)
+        )
+    }
 
 
 def _display(value) -> str:
@@ -162,8 +227,11 @@ def _check_version(record, version: int | None, label: str, field: str) -> None:
     if version is not None and version != have:
         who = record.updated_by_id and db.session.get(User, record.updated_by_id)
         name = who.display_name if who else "他人"
-        raise Conflict(f"“{label}”已被{name}修改,当前值为 {_display(current) or '空'};您的修改未保存,请核对后重新填写。",
-                       current=current, field=field)
+        raise Conflict(
+            f"“{label}”已被{name}修改,当前值为 {_display(current) or '空'};您的修改未保存,请核对后重新填写。",
+            current=current,
+            field=field,
+        )
 
 
 def _flush_or_conflict(column: Column) -> None:
@@ -176,8 +244,17 @@ def _flush_or_conflict(column: Column) -> None:
 
 
 @writes
-def save_cell(user: User, sheet_key: str, department_id: int, month: str, employee_id: int, field: str,
-              text: str, version: int | None, reason: str = ""):
+def save_cell(
+    user: User,
+    sheet_key: str,
+    department_id: int,
+    month: str,
+    employee_id: int,
+    field: str,
+    text: str,
+    version: int | None,
+    reason: str = "",
+):
     """Save one cell of a sheet; refuse a stale version, a locked month or a bad value."""
     require(user, "supervisor", "hr")
     sheet = SHEETS.get(sheet_key)
@@ -190,31 +267,44 @@ def save_cell(user: User, sheet_key: str, department_id: int, month: str, employ
         raise ServiceError("此人不在本部门本月的名单中。")
     value = parse_cell(column, text)
     correction = guard(user, department.id, month, reason)
-    record = db.session.scalar(select(sheet.model).where(sheet.model.employee_id == employee.id,
-                                                         sheet.model.month == month))
+    record = db.session.scalar(
+        select(sheet.model).where(sheet.model.employee_id == employee.id, sheet.model.month == month)
+    )
     _check_version(record, version, column.label, field)
     nullable = sheet.model.__table__.c[field].nullable
     if value is None and not nullable:
         value = 0
     inserted = False
     if record is None:  # the row's first save: inserted with this value (savepoint, re-select on a clash)
-        record, inserted = insert_or_select(db.session, sheet.model, {field: value, "updated_by_id": user.id},
-                                            employee_id=employee.id, month=month)
+        record, inserted = insert_or_select(
+            db.session, sheet.model, {field: value, "updated_by_id": user.id}, employee_id=employee.id, month=month
+        )
     old = None if inserted else getattr(record, field)
     if old == value and not inserted:
         return record
     setattr(record, field, value)
     record.updated_by_id = user.id
     _flush_or_conflict(column)
-    audit.record(user, f"{sheet.key}.update", sheet.model.__tablename__, record.id,
-                 subject=f"{employee.code} {employee.name}", month=month, field=field, old=old, new=value,
-                 reason=reason.strip(), correction=correction)
+    audit.record(
+        user,
+        f"{sheet.key}.update",
+        sheet.model.__tablename__,
+        record.id,
+        subject=f"{employee.code} {employee.name}",
+        month=month,
+        field=field,
+        old=old,
+        new=value,
+        reason=reason.strip(),
+        correction=correction,
+    )
     return record
 
 
 @writes
-def save_department_field(user: User, department_id: int, month: str, field: str, text: str,
-                          version: int | None, reason: str = "") -> DepartmentMonth:
+def save_department_field(
+    user: User, department_id: int, month: str, field: str, text: str, version: int | None, reason: str = ""
+) -> DepartmentMonth:
     """Save one department-month figure (connection rate, service level, headcount, leavers)."""
     require(user, "supervisor", "hr")
     department = department_for(user, department_id)
@@ -230,6 +320,17 @@ def save_department_field(user: User, department_id: int, month: str, field: str
     setattr(record, field, value)
     record.updated_by_id = user.id
     _flush_or_conflict(column)
-    audit.record(user, "department_month.update", "department_month", record.id, subject=department.name,
-                 month=month, field=field, old=old, new=value, reason=reason.strip(), correction=correction)
+    audit.record(
+        user,
+        "department_month.update",
+        "department_month",
+        record.id,
+        subject=department.name,
+        month=month,
+        field=field,
+        old=old,
+        new=value,
+        reason=reason.strip(),
+        correction=correction,
+    )
     return record

@@ -11,8 +11,8 @@ from sqlalchemy import delete, select
 
 from ..db import writes
 from ..extensions import db
-from ..policy.parameters import policy_for
 from ..models import AgentMonth, DissatisfiedCase, Employee, QaSample, User
+from ..policy.parameters import policy_for
 from . import audit
 from .access import department_for, require
 from .errors import ServiceError
@@ -51,6 +51,7 @@ def read_table(filename: str, data: bytes) -> list[list[str]]:
     name = (filename or "").lower()
     if name.endswith(".xlsx"):
         from openpyxl import load_workbook
+
         try:
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception:  # openpyxl raises many kinds for a damaged file
@@ -157,15 +158,25 @@ def _save_rows(user: User, department, month: str, filename: str, parsed: list) 
         raise ServiceError(f"{month} 已锁定,不能导入;如需更正请联系人事。")
     for employee, values, scores, recordings in parsed:
         _save_row(user, employee, month, values, scores, recordings)
-    audit.record(user, "import.metrics", "department", department.id, subject=department.name, month=month,
-                 field="rows", new=f"{filename}:{len(parsed)} 行")
+    audit.record(
+        user,
+        "import.metrics",
+        "department",
+        department.id,
+        subject=department.name,
+        month=month,
+        field="rows",
+        new=f"{filename}:{len(parsed)} 行",
+    )
 
 
-def _save_row(user: User, employee: Employee, month: str, values: dict, scores: list[Decimal],
-              recordings: list[str]) -> None:
+def _save_row(
+    user: User, employee: Employee, month: str, values: dict, scores: list[Decimal], recordings: list[str]
+) -> None:
     subject = f"{employee.code} {employee.name}"
-    record = db.session.scalar(select(AgentMonth).where(AgentMonth.employee_id == employee.id,
-                                                        AgentMonth.month == month))
+    record = db.session.scalar(
+        select(AgentMonth).where(AgentMonth.employee_id == employee.id, AgentMonth.month == month)
+    )
     if record is None:
         record = AgentMonth(employee_id=employee.id, month=month)
         db.session.add(record)
@@ -176,25 +187,58 @@ def _save_row(user: User, employee: Employee, month: str, values: dict, scores: 
         old = getattr(record, name)
         if old != value:
             setattr(record, name, value)
-            audit.record(user, "metrics.import", "agent_month", record.id, subject=subject, month=month,
-                         field=name, old=old, new=value)
+            audit.record(
+                user,
+                "metrics.import",
+                "agent_month",
+                record.id,
+                subject=subject,
+                month=month,
+                field=name,
+                old=old,
+                new=value,
+            )
     record.updated_by_id = user.id
     if scores:
-        old_scores = [s.score for s in db.session.scalars(select(QaSample).where(
-            QaSample.employee_id == employee.id, QaSample.month == month))]
+        old_scores = [
+            s.score
+            for s in db.session.scalars(
+                select(QaSample).where(QaSample.employee_id == employee.id, QaSample.month == month)
+            )
+        ]
         db.session.execute(delete(QaSample).where(QaSample.employee_id == employee.id, QaSample.month == month))
-        db.session.add_all(QaSample(employee_id=employee.id, month=month, score=s, reviewer_id=user.id)
-                           for s in scores)
-        audit.record(user, "qa.import", "qa_sample", None, subject=subject, month=month, field="scores",
-                     old=" ".join(map(str, old_scores)), new=" ".join(map(str, scores)))
-    known = set(db.session.scalars(select(DissatisfiedCase.recording_id).where(
-        DissatisfiedCase.employee_id == employee.id, DissatisfiedCase.month == month)))
+        db.session.add_all(QaSample(employee_id=employee.id, month=month, score=s, reviewer_id=user.id) for s in scores)
+        audit.record(
+            user,
+            "qa.import",
+            "qa_sample",
+            None,
+            subject=subject,
+            month=month,
+            field="scores",
+            old=" ".join(map(str, old_scores)),
+            new=" ".join(map(str, scores)),
+        )
+    known = set(
+        db.session.scalars(
+            select(DissatisfiedCase.recording_id).where(
+                DissatisfiedCase.employee_id == employee.id, DissatisfiedCase.month == month
+            )
+        )
+    )
     for recording in recordings:
         if recording not in known:
-            db.session.add(DissatisfiedCase(employee_id=employee.id, month=month, recording_id=recording,
-                                            note="导入"))
-            audit.record(user, "case.import", "dissatisfied_case", None, subject=subject, month=month,
-                         field="recording_id", new=recording)
+            db.session.add(DissatisfiedCase(employee_id=employee.id, month=month, recording_id=recording, note="导入"))
+            audit.record(
+                user,
+                "case.import",
+                "dissatisfied_case",
+                None,
+                subject=subject,
+                month=month,
+                field="recording_id",
+                new=recording,
+            )
             known.add(recording)
 
 

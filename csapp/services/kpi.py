@@ -78,15 +78,17 @@ class DepartmentKpi:
 def department_agents(department_id: int, month: str) -> list[Employee]:
     """Return the department's agents employed during *month*, by 工号."""
     start, end = month_bounds(month)
-    employees = db.session.scalars(select(Employee).where(Employee.department_id == department_id,
-                                                          Employee.track == "agent").order_by(Employee.code))
+    employees = db.session.scalars(
+        select(Employee)
+        .where(Employee.department_id == department_id, Employee.track == "agent")
+        .order_by(Employee.code)
+    )
     return [e for e in employees if e.employed_in(start, end)]
 
 
 def _by_employee(model, ids: list[int], month: str) -> dict[int, list]:
     grouped: dict[int, list] = defaultdict(list)
-    rows = db.session.scalars(select(model).where(model.employee_id.in_(ids), model.month == month)
-                              .order_by(model.id))
+    rows = db.session.scalars(select(model).where(model.employee_id.in_(ids), model.month == month).order_by(model.id))
     for row in rows:
         grouped[row.employee_id].append(row)
     return grouped
@@ -97,8 +99,12 @@ def department_kpi(department_id: int, month: str) -> DepartmentKpi:
     policy = policy_for(month)
     agents = department_agents(department_id, month)
     ids = [a.id for a in agents]
-    records = {r.employee_id: r for r in db.session.scalars(
-        select(AgentMonth).where(AgentMonth.employee_id.in_(ids), AgentMonth.month == month))}
+    records = {
+        r.employee_id: r
+        for r in db.session.scalars(
+            select(AgentMonth).where(AgentMonth.employee_id.in_(ids), AgentMonth.month == month)
+        )
+    }
     samples = _by_employee(QaSample, ids, month)
     cases = _by_employee(DissatisfiedCase, ids, month)
     incidents = _by_employee(Incident, ids, month)
@@ -117,12 +123,21 @@ def department_kpi(department_id: int, month: str) -> DepartmentKpi:
 def _agent_input(row: AgentRow) -> kpi_rules.AgentMonth:
     record = row.record
     return kpi_rules.AgentMonth(
-        id=str(row.employee.id), employment=row.employee.employment, production=record.production,
-        qa_scores=[s.score for s in row.qa_samples], dissatisfied=len(row.cases),
-        feedback_unprocessed=record.feedback_unprocessed, im_unprocessed=record.im_unprocessed,
-        avg_call_seconds=record.avg_call_seconds, plan_missed=record.plan_missed,
-        knowledge_errors=record.knowledge_errors, operation_errors=record.operation_errors,
-        discipline=record.discipline, cooperation=record.cooperation, incidents=dict(row.incident_counts))
+        id=str(row.employee.id),
+        employment=row.employee.employment,
+        production=record.production,
+        qa_scores=[s.score for s in row.qa_samples],
+        dissatisfied=len(row.cases),
+        feedback_unprocessed=record.feedback_unprocessed,
+        im_unprocessed=record.im_unprocessed,
+        avg_call_seconds=record.avg_call_seconds,
+        plan_missed=record.plan_missed,
+        knowledge_errors=record.knowledge_errors,
+        operation_errors=record.operation_errors,
+        discipline=record.discipline,
+        cooperation=record.cooperation,
+        incidents=dict(row.incident_counts),
+    )
 
 
 def months_up_to(last_month: str, count: int = 12) -> list[str]:

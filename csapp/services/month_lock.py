@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-
 from sqlalchemy import select
 
 from .. import clock
-from ..extensions import db
 from ..db import insert_or_select, writes
+from ..extensions import db
 from ..models import DepartmentMonth, User
 from . import audit
 from .access import department_for, require
@@ -18,8 +17,9 @@ def department_month(department_id: int, month: str, create: bool = False) -> De
     """Return the department's record of *month* (inserted first when asked: savepoint, re-select on a clash)."""
     if create:
         return insert_or_select(db.session, DepartmentMonth, department_id=department_id, month=month)[0]
-    return db.session.scalar(select(DepartmentMonth).where(DepartmentMonth.department_id == department_id,
-                                                           DepartmentMonth.month == month))
+    return db.session.scalar(
+        select(DepartmentMonth).where(DepartmentMonth.department_id == department_id, DepartmentMonth.month == month)
+    )
 
 
 def is_locked(department_id: int, month: str) -> bool:
@@ -56,8 +56,17 @@ def lock(user: User, department_id: int, month: str) -> DepartmentMonth:
         raise ServiceError(f"{month} 已经锁定。")
     row.locked_at = clock.now_utc()
     row.locked_by_id = user.id
-    audit.record(user, "month.lock", "department_month", row.id, subject=department.name, month=month,
-                 field="locked", old="否", new="是")
+    audit.record(
+        user,
+        "month.lock",
+        "department_month",
+        row.id,
+        subject=department.name,
+        month=month,
+        field="locked",
+        old="否",
+        new="是",
+    )
     return row
 
 
@@ -73,6 +82,16 @@ def unlock(user: User, department_id: int, month: str, reason: str) -> Departmen
         raise ServiceError("解锁必须填写原因。", field="reason")
     row.locked_at = None
     row.locked_by_id = None
-    audit.record(user, "month.unlock", "department_month", row.id, subject=department.name, month=month,
-                 field="locked", old="是", new="否", reason=reason.strip())
+    audit.record(
+        user,
+        "month.unlock",
+        "department_month",
+        row.id,
+        subject=department.name,
+        month=month,
+        field="locked",
+        old="是",
+        new="否",
+        reason=reason.strip(),
+    )
     return row

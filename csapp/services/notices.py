@@ -51,8 +51,12 @@ def claim_number(kind: str, year: int) -> str:
 
     A number once claimed is never given out again, even if its notice then fails.
     """
-    claim = (update(NoticeCounter).where(NoticeCounter.kind == kind, NoticeCounter.year == year)
-             .values(last=NoticeCounter.last + 1).returning(NoticeCounter.last))
+    claim = (
+        update(NoticeCounter)
+        .where(NoticeCounter.kind == kind, NoticeCounter.year == year)
+        .values(last=NoticeCounter.last + 1)
+        .returning(NoticeCounter.last)
+    )
     sequence = db.session.scalar(claim)
     if sequence is None:  # the first notice of this kind this year
         insert_or_select(db.session, NoticeCounter, {"last": 0}, kind=kind, year=year)
@@ -98,9 +102,17 @@ def prepare(spec: NoticeSpec, user: User, number: str, signer: str) -> Prepared:
     now = clock.now_local()
     name = current_app.config.get("NOTICE_SIGNATORY_NAME") or user.display_name
     title = current_app.config.get("NOTICE_SIGNATORY_TITLE") or "人事部"
-    html = render_template(f"pdf/{spec.template}", number=number, issued_on=clock.issue_date(), signed_at=now,
-                           organisation=current_app.config.get("ORGANISATION_NAME", "客服中心"),
-                           signatory_name=name, signatory_title=title, signer_name=signer, **spec.context)
+    html = render_template(
+        f"pdf/{spec.template}",
+        number=number,
+        issued_on=clock.issue_date(),
+        signed_at=now,
+        organisation=current_app.config.get("ORGANISATION_NAME", "客服中心"),
+        signatory_name=name,
+        signatory_title=title,
+        signer_name=signer,
+        **spec.context,
+    )
     return Prepared(spec.kind, number, html, f"{title} {name}", signer, spec.employee_id, spec.month, spec.keys)
 
 
@@ -113,14 +125,31 @@ def finish(prepared: Prepared, pdf: bytes, user: User, audited: bool = True) -> 
     target = Path(current_app.instance_path) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(pdf)
-    notice = IssuedNotice(number=prepared.number, kind=prepared.kind, employee_id=prepared.employee_id,
-                          month=prepared.month, sha256=signing.sha256(pdf), path=str(relative),
-                          signer=prepared.signer, signatory=prepared.signatory, issued_by_id=user.id, **prepared.keys)
+    notice = IssuedNotice(
+        number=prepared.number,
+        kind=prepared.kind,
+        employee_id=prepared.employee_id,
+        month=prepared.month,
+        sha256=signing.sha256(pdf),
+        path=str(relative),
+        signer=prepared.signer,
+        signatory=prepared.signatory,
+        issued_by_id=user.id,
+        **prepared.keys,
+    )
     db.session.add(notice)
     if audited:
         db.session.flush()
-        audit.record(user, "notice.issue", "issued_notice", notice.id, subject=notice.number, month=prepared.month,
-                     field=prepared.kind, new=notice.sha256)
+        audit.record(
+            user,
+            "notice.issue",
+            "issued_notice",
+            notice.id,
+            subject=notice.number,
+            month=prepared.month,
+            field=prepared.kind,
+            new=notice.sha256,
+        )
     return notice
 
 
@@ -156,14 +185,21 @@ def application_specs(application: PromotionApplication) -> list[NoticeSpec]:
     policy = policy_for(application.month)
     old, new = policy.grades[application.from_grade], policy.grades[application.target_grade]
     evaluation = application.latest_data or application.snapshot_data
-    context = {"application": application, "employee": application.employee, "policy": policy,
-               "from_label": policy.grade_label(application.from_grade),
-               "to_label": policy.grade_label(application.target_grade), "old": old, "new": new,
-               "criteria": [c for c in evaluation["criteria"] if c["passed"]]}
+    context = {
+        "application": application,
+        "employee": application.employee,
+        "policy": policy,
+        "from_label": policy.grade_label(application.from_grade),
+        "to_label": policy.grade_label(application.target_grade),
+        "old": old,
+        "new": new,
+        "criteria": [c for c in evaluation["criteria"] if c["passed"]],
+    }
     keys = {"application_id": application.id}
-    return [NoticeSpec("promotion", "promotion.html", application.employee_id, application.month, keys, context),
-            NoticeSpec("salary_change", "salary_change.html", application.employee_id, application.month, keys,
-                       context)]
+    return [
+        NoticeSpec("promotion", "promotion.html", application.employee_id, application.month, keys, context),
+        NoticeSpec("salary_change", "salary_change.html", application.employee_id, application.month, keys, context),
+    ]
 
 
 def pay_spec(slip: PaySlip) -> NoticeSpec:
@@ -171,8 +207,14 @@ def pay_spec(slip: PaySlip) -> NoticeSpec:
     policy = policy_for(slip.run.month)
     explanations = slip.explanations
     lines = [(PAY_LINE_NAMES[key], getattr(slip, key), explanations.get(key, "")) for key in PAY_LINES]
-    context = {"slip": slip, "employee": slip.employee, "lines": lines, "grade_label": policy.grade_label(slip.grade),
-               "kpi_note": explanations.get("kpi", ""), "pay_month": slip.run.month}
+    context = {
+        "slip": slip,
+        "employee": slip.employee,
+        "lines": lines,
+        "grade_label": policy.grade_label(slip.grade),
+        "kpi_note": explanations.get("kpi", ""),
+        "pay_month": slip.run.month,
+    }
     return NoticeSpec("pay", "pay.html", slip.employee_id, slip.run.month, {"pay_slip_id": slip.id}, context)
 
 
@@ -200,8 +242,11 @@ def issue_pay_notice(user: User, slip_id: int) -> IssuedNotice:
 
 def notices_of(user: User, employee_id: int) -> list[IssuedNotice]:
     employee_for(user, employee_id)
-    return list(db.session.scalars(select(IssuedNotice).where(IssuedNotice.employee_id == employee_id)
-                                   .order_by(IssuedNotice.issued_at.desc())))
+    return list(
+        db.session.scalars(
+            select(IssuedNotice).where(IssuedNotice.employee_id == employee_id).order_by(IssuedNotice.issued_at.desc())
+        )
+    )
 
 
 def registry(month: str | None = None) -> list[IssuedNotice]:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from ..extensions import db
 from ..db import writes
+from ..extensions import db
 from ..models import Attendance, Employee, PayRun, PaySlip, PersonAllowance, SpecialistMonth, User
 from ..policy.months import days_in, first_day
 from ..policy.parameters import policy_for
@@ -59,11 +59,16 @@ def pay_cases(month: str) -> list[PayCase]:
     """Gather everyone's pay inputs for *month*: grade on the 1st, KPI, attendance, books, allowances."""
     start, end = month_bounds(month)
     policy = policy_for(month)
-    people = [e for e in db.session.scalars(select(Employee).order_by(Employee.department_id, Employee.code))
-              if e.employed_in(start, end) and e.grade_on(start)]
+    people = [
+        e
+        for e in db.session.scalars(select(Employee).order_by(Employee.department_id, Employee.code))
+        if e.employed_in(start, end) and e.grade_on(start)
+    ]
     attendance = {a.employee_id: a for a in db.session.scalars(select(Attendance).where(Attendance.month == month))}
-    books = {s.employee_id: s.books_delivered for s in db.session.scalars(
-        select(SpecialistMonth).where(SpecialistMonth.month == month))}
+    books = {
+        s.employee_id: s.books_delivered
+        for s in db.session.scalars(select(SpecialistMonth).where(SpecialistMonth.month == month))
+    }
     allowances: dict[int, dict] = {}
     for row in db.session.scalars(select(PersonAllowance)):
         allowances.setdefault(row.employee_id, {})[row.kind] = row.amount
@@ -85,10 +90,16 @@ def pay_cases(month: str) -> list[PayCase]:
                 reviewed = reviewed_kpi(person, month)
                 kpi_score, note = reviewed.score, reviewed.explanation
         record = attendance.get(person.id)
-        inputs = PayInput(id=str(person.id), grade=grade, late=record.late if record else 0,
-                          absent=record.absent if record else 0, kpi_score=kpi_score,
-                          leave_days=record.leave_days() if record else {}, books_delivered=books.get(person.id, 0),
-                          allowances=allowances.get(person.id, {}))
+        inputs = PayInput(
+            id=str(person.id),
+            grade=grade,
+            late=record.late if record else 0,
+            absent=record.absent if record else 0,
+            kpi_score=kpi_score,
+            leave_days=record.leave_days() if record else {},
+            books_delivered=books.get(person.id, 0),
+            allowances=allowances.get(person.id, {}),
+        )
         cases.append(PayCase(person, inputs, note))
     return cases
 
@@ -111,13 +122,23 @@ def _store_run(user: User, month: str, policy_version: str, slips: list[PaySlip]
         previous.current = False
     # the run's number in the INSERT itself, not read first and written later
     number = select(func.coalesce(func.max(PayRun.run_no), 0) + 1).where(PayRun.month == month).scalar_subquery()
-    run = PayRun(month=month, run_no=number, current=True, policy_version=policy_version, created_by_id=user.id,
-                 slips=slips)
+    run = PayRun(
+        month=month, run_no=number, current=True, policy_version=policy_version, created_by_id=user.id, slips=slips
+    )
     db.session.add(run)
     db.session.flush()
-    audit.record(user, "pay.run", "pay_run", run.id, subject=f"{month} 第 {run.run_no} 次核算", month=month,
-                 field="people", old=previous.run_no if previous else None, new=len(slips),
-                 reason=previous.stale_reason if previous and previous.stale else "")
+    audit.record(
+        user,
+        "pay.run",
+        "pay_run",
+        run.id,
+        subject=f"{month} 第 {run.run_no} 次核算",
+        month=month,
+        field="people",
+        old=previous.run_no if previous else None,
+        new=len(slips),
+        reason=previous.stale_reason if previous and previous.stale else "",
+    )
     return run
 
 
@@ -126,9 +147,14 @@ def _slip(case: PayCase, result: PayResult) -> PaySlip:
     if case.kpi_note:
         explanations["kpi"] = case.kpi_note
     amounts = {key: result.lines[key].amount for key in PAY_LINES}
-    return PaySlip(employee_id=case.employee.id, grade=result.grade, gross=result.gross,
-                   kpi_score=case.inputs.kpi_score, explanations_json=json.dumps(explanations, ensure_ascii=False),
-                   **amounts)
+    return PaySlip(
+        employee_id=case.employee.id,
+        grade=result.grade,
+        gross=result.gross,
+        kpi_score=case.inputs.kpi_score,
+        explanations_json=json.dumps(explanations, ensure_ascii=False),
+        **amounts,
+    )
 
 
 def slip_for(employee_id: int, month: str) -> PaySlip | None:

@@ -10,10 +10,9 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from .. import clock
-from ..extensions import db
 from ..db import writes
-from ..models import (ApplicationStatus, Employee, GradeChange, IllegalTransition, PromotionApplication,
-                      User)
+from ..extensions import db
+from ..models import ApplicationStatus, Employee, GradeChange, IllegalTransition, PromotionApplication, User
 from ..policy.months import add_months, first_day, month_of
 from ..policy.parameters import Policy, policy_for
 from ..policy.promotion import Eligibility, evaluate
@@ -52,13 +51,21 @@ def _window(policy: Policy, day: dt.date) -> tuple[bool, tuple[dt.date, dt.date]
 
 
 def open_application(employee_id: int) -> PromotionApplication | None:
-    return db.session.scalar(select(PromotionApplication).where(
-        PromotionApplication.employee_id == employee_id, PromotionApplication.status.in_(OPEN)))
+    return db.session.scalar(
+        select(PromotionApplication).where(
+            PromotionApplication.employee_id == employee_id, PromotionApplication.status.in_(OPEN)
+        )
+    )
 
 
 def applications_of(employee_id: int) -> list[PromotionApplication]:
-    return list(db.session.scalars(select(PromotionApplication).where(
-        PromotionApplication.employee_id == employee_id).order_by(PromotionApplication.id.desc())))
+    return list(
+        db.session.scalars(
+            select(PromotionApplication)
+            .where(PromotionApplication.employee_id == employee_id)
+            .order_by(PromotionApplication.id.desc())
+        )
+    )
 
 
 def outlook(user: User, employee_id: int, today: dt.date) -> Outlook:
@@ -79,8 +86,7 @@ def _evaluation_json(result: Eligibility) -> str:
 def evaluate_application(application: PromotionApplication) -> Eligibility:
     """Re-evaluate an application against today's data and its recorded interview."""
     policy = policy_for(application.month)
-    app = build_application(application.employee, application.target_grade, application.applied_on, policy,
-                            application)
+    app = build_application(application.employee, application.target_grade, application.applied_on, policy, application)
     return evaluate(app, policy)
 
 
@@ -107,21 +113,39 @@ def submit(user: User, today: dt.date, late_reason: str = "", employee_id: int |
     late_reason = (late_reason or "").strip()
     if not is_open:
         if not by_hr:
-            raise ServiceError(f"每月 {policy.promotion.window_first_day}–{policy.promotion.window_last_day} 日"
-                               f"才能提交晋升申请。下一个申请窗口:{start} 至 {end}。")
+            raise ServiceError(
+                f"每月 {policy.promotion.window_first_day}–{policy.promotion.window_last_day} 日"
+                f"才能提交晋升申请。下一个申请窗口:{start} 至 {end}。"
+            )
         if not late_reason:
             raise ServiceError("逾期申请须由人事填写接受的原因。", "late_reason")
-    application = PromotionApplication(employee_id=employee.id, from_grade=grade, target_grade=target,
-                                       applied_on=today, month=month_of(today), policy_version=policy.version,
-                                       snapshot="{}", late_reason=late_reason if not is_open else "",
-                                       created_by_id=user.id)
+    application = PromotionApplication(
+        employee_id=employee.id,
+        from_grade=grade,
+        target_grade=target,
+        applied_on=today,
+        month=month_of(today),
+        policy_version=policy.version,
+        snapshot="{}",
+        late_reason=late_reason if not is_open else "",
+        created_by_id=user.id,
+    )
     result = evaluate(build_application(employee, target, today, policy, application), policy)
     application.snapshot = _evaluation_json(result)
     db.session.add(application)
     db.session.flush()
-    audit.record(user, "promotion.submit", "promotion_application", application.id,
-                 subject=f"{employee.code} {employee.name}", month=application.month, field="target",
-                 old=grade, new=target, reason=application.late_reason)
+    audit.record(
+        user,
+        "promotion.submit",
+        "promotion_application",
+        application.id,
+        subject=f"{employee.code} {employee.name}",
+        month=application.month,
+        field="target",
+        old=grade,
+        new=target,
+        reason=application.late_reason,
+    )
     return application
 
 
@@ -156,15 +180,30 @@ def withdraw(user: User, application_id: int) -> PromotionApplication:
     if application.employee_id != user.employee_id:
         raise Forbidden("只有申请人本人可以撤回申请。")
     old = _move(application, application.withdraw)
-    audit.record(user, "promotion.withdraw", "promotion_application", application.id,
-                 subject=f"{application.employee.code} {application.employee.name}", month=application.month,
-                 field="status", old=old, new=application.status.label)
+    audit.record(
+        user,
+        "promotion.withdraw",
+        "promotion_application",
+        application.id,
+        subject=f"{application.employee.code} {application.employee.name}",
+        month=application.month,
+        field="status",
+        old=old,
+        new=application.status.label,
+    )
     return application
 
 
 @writes
-def record_interview(user: User, application_id: int, day: dt.date, notes: str, result: str,
-                     written_test: Decimal | None, process: str | None) -> PromotionApplication:
+def record_interview(
+    user: User,
+    application_id: int,
+    day: dt.date,
+    notes: str,
+    result: str,
+    written_test: Decimal | None,
+    process: str | None,
+) -> PromotionApplication:
     """The department head records the interview (and written test / 流程优化 where the track has one)."""
     require(user, "dept_head")
     application = _application(application_id)
@@ -190,13 +229,22 @@ def record_interview(user: User, application_id: int, day: dt.date, notes: str, 
         if process not in ("pass", "fail"):
             raise ServiceError("请选择流程优化的评定:合格或不合格。", "process")
         process_passed = process == "pass"
-    old = _move(application, lambda: application.record_interview(
-        user, day, (notes or "").strip(), result == "pass", score, process_passed))
+    old = _move(
+        application,
+        lambda: application.record_interview(user, day, (notes or "").strip(), result == "pass", score, process_passed),
+    )
     application.latest = _evaluation_json(evaluate_application(application))
-    audit.record(user, "promotion.interview", "promotion_application", application.id,
-                 subject=f"{employee.code} {employee.name}", month=application.month, field="interview",
-                 old=old, new=f"{'合格' if result == 'pass' else '不合格'}"
-                 + (f",笔试 {score}" if score is not None else ""))
+    audit.record(
+        user,
+        "promotion.interview",
+        "promotion_application",
+        application.id,
+        subject=f"{employee.code} {employee.name}",
+        month=application.month,
+        field="interview",
+        old=old,
+        new=f"{'合格' if result == 'pass' else '不合格'}" + (f",笔试 {score}" if score is not None else ""),
+    )
     return application
 
 
@@ -217,13 +265,29 @@ def decide(user: User, application_id: int, approve: bool, reason: str) -> Promo
     employee = application.employee
     if approve:
         effective = first_day(application.month)
-        db.session.add(GradeChange(employee_id=employee.id, grade=application.target_grade, effective_on=effective,
-                                   kind="promotion", reason=f"晋升申请 #{application.id}:{reason}",
-                                   created_by_id=user.id))
+        db.session.add(
+            GradeChange(
+                employee_id=employee.id,
+                grade=application.target_grade,
+                effective_on=effective,
+                kind="promotion",
+                reason=f"晋升申请 #{application.id}:{reason}",
+                created_by_id=user.id,
+            )
+        )
         mark_pay_stale(employee.id, application.month, f"晋升 {application.from_grade} → {application.target_grade}")
-    audit.record(user, "promotion.decide", "promotion_application", application.id,
-                 subject=f"{employee.code} {employee.name}", month=application.month, field="status",
-                 old=old, new=application.status.label, reason=reason)
+    audit.record(
+        user,
+        "promotion.decide",
+        "promotion_application",
+        application.id,
+        subject=f"{employee.code} {employee.name}",
+        month=application.month,
+        field="status",
+        old=old,
+        new=application.status.label,
+        reason=reason,
+    )
     return application
 
 
@@ -239,13 +303,24 @@ def appoint(user: User, employee_id: int, grade: str, day: dt.date, reason: str)
     if not reason:
         raise ServiceError("请填写任命原因。", "reason")
     old, _ = current_grade(employee, day)
-    change = GradeChange(employee_id=employee.id, grade=grade, effective_on=day, kind="appointment", reason=reason,
-                         created_by_id=user.id)
+    change = GradeChange(
+        employee_id=employee.id, grade=grade, effective_on=day, kind="appointment", reason=reason, created_by_id=user.id
+    )
     db.session.add(change)
     db.session.flush()
     mark_pay_stale(employee.id, month_of(day), f"任命 {old} → {grade}")
-    audit.record(user, "grade.appoint", "grade_change", change.id, subject=f"{employee.code} {employee.name}",
-                 month=month_of(day), field="grade", old=old, new=grade, reason=reason)
+    audit.record(
+        user,
+        "grade.appoint",
+        "grade_change",
+        change.id,
+        subject=f"{employee.code} {employee.name}",
+        month=month_of(day),
+        field="grade",
+        old=old,
+        new=grade,
+        reason=reason,
+    )
     return change
 
 
@@ -255,8 +330,9 @@ def queue(user: User, status: ApplicationStatus) -> list[PromotionApplication]:
     if status == ApplicationStatus.SUBMITTED:
         if not user.has("dept_head") or user.department_id is None:
             return []
-        query = query.join(Employee).where(Employee.department_id == user.department_id,
-                                           PromotionApplication.employee_id != user.employee_id)
+        query = query.join(Employee).where(
+            Employee.department_id == user.department_id, PromotionApplication.employee_id != user.employee_id
+        )
     elif not user.has("hr"):
         return []
     return list(db.session.scalars(query.order_by(PromotionApplication.applied_on, PromotionApplication.id)))
@@ -264,4 +340,3 @@ def queue(user: User, status: ApplicationStatus) -> list[PromotionApplication]:
 
 def queue_count(user: User, status: ApplicationStatus) -> int:
     return len(queue(user, status))
-

@@ -9,15 +9,16 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Attendance, Employee, LeaderMonth, PromotionApplication, SpecialistMonth
-
 from ..policy.parameters import Policy
 from ..policy.promotion import Application, Person, cycle_of
 from .kpi import DepartmentKpi, department_kpi
 from .month_lock import department_month
 from .reviewed import reviewed_kpi
 
-def current_grade(employee: Employee, day: dt.date,
-                  known_at: dt.datetime | None = None) -> tuple[str | None, dt.date | None]:
+
+def current_grade(
+    employee: Employee, day: dt.date, known_at: dt.datetime | None = None
+) -> tuple[str | None, dt.date | None]:
     """Return the grade in force on *day* and the date since which it has been held without a break.
 
     With *known_at*, only grade entries recorded by then count (what was true when an application was made).
@@ -33,15 +34,22 @@ def current_grade(employee: Employee, day: dt.date,
         since = change.effective_on
     return grade, since
 
+
 def _attendance(employee_id: int, months: list[str]) -> dict[str, Attendance]:
-    return {a.month: a for a in db.session.scalars(select(Attendance).where(
-        Attendance.employee_id == employee_id, Attendance.month.in_(months)))}
+    return {
+        a.month: a
+        for a in db.session.scalars(
+            select(Attendance).where(Attendance.employee_id == employee_id, Attendance.month.in_(months))
+        )
+    }
+
 
 def _leave(row: Attendance | None) -> dict[str, Decimal]:
     if row is None:
         return {"leave_days": Decimal(0), "annual_leave_days": Decimal(0)}
     days = row.leave_days()
     return {"leave_days": sum(days.values(), Decimal(0)), "annual_leave_days": days["annual"]}
+
 
 def agent_month_summary(employee: Employee, month: str, kpi: DepartmentKpi | None = None) -> dict[str, Decimal] | None:
     """Return an agent's month as the rules core's promotion summary, or None without a score."""
@@ -50,25 +58,38 @@ def agent_month_summary(employee: Employee, month: str, kpi: DepartmentKpi | Non
     if row is None or row.score is None:
         return None
     counts = row.incident_counts
-    return {"kpi": row.score.total, "production": Decimal(row.record.production),
-            "dept_avg_production": kpi.result.avg_production, "qa_avg": row.score.qa_avg,
-            "stars": Decimal(len(row.score.stars)), "justified_dissatisfied": Decimal(row.justified_cases),
-            "work_errors": Decimal(counts["work_error"]), "refused": Decimal(counts["refused_arrangement"]),
-            "service_complaints": Decimal(counts["service_complaint"])}
+    return {
+        "kpi": row.score.total,
+        "production": Decimal(row.record.production),
+        "dept_avg_production": kpi.result.avg_production,
+        "qa_avg": row.score.qa_avg,
+        "stars": Decimal(len(row.score.stars)),
+        "justified_dissatisfied": Decimal(row.justified_cases),
+        "work_errors": Decimal(counts["work_error"]),
+        "refused": Decimal(counts["refused_arrangement"]),
+        "service_complaints": Decimal(counts["service_complaint"]),
+    }
+
 
 def _specialist_summary(employee: Employee, month: str) -> dict[str, Decimal] | None:
     kpi = reviewed_kpi(employee, month)
-    record = db.session.scalar(select(SpecialistMonth).where(SpecialistMonth.employee_id == employee.id,
-                                                             SpecialistMonth.month == month))
+    record = db.session.scalar(
+        select(SpecialistMonth).where(SpecialistMonth.employee_id == employee.id, SpecialistMonth.month == month)
+    )
     if kpi.score is None or record is None:
         return None
-    return {"kpi": kpi.score, "audit_errors": Decimal(record.audit_errors),
-            "delivery_data_errors": Decimal(record.delivery_data_errors),
-            "shipping_errors": Decimal(record.shipping_errors)}
+    return {
+        "kpi": kpi.score,
+        "audit_errors": Decimal(record.audit_errors),
+        "delivery_data_errors": Decimal(record.delivery_data_errors),
+        "shipping_errors": Decimal(record.shipping_errors),
+    }
+
 
 def _leader_summary(employee: Employee, month: str, kpi: DepartmentKpi) -> dict[str, Decimal] | None:
-    record = db.session.scalar(select(LeaderMonth).where(LeaderMonth.employee_id == employee.id,
-                                                         LeaderMonth.month == month))
+    record = db.session.scalar(
+        select(LeaderMonth).where(LeaderMonth.employee_id == employee.id, LeaderMonth.month == month)
+    )
     if employee.track == "agent":  # an agent.3 applying for sup.1: the agent's own KPI total and work errors
         summary = agent_month_summary(employee, month, kpi)
         if summary is None:
@@ -79,22 +100,37 @@ def _leader_summary(employee: Employee, month: str, kpi: DepartmentKpi) -> dict[
         if score is None:
             return None
         errors = Decimal(record.work_errors if record else 0)
-    return {"kpi": score, "work_errors": errors,
-            "coordination": Decimal(record.coordination_complaints if record else 0)}
+    return {
+        "kpi": score,
+        "work_errors": errors,
+        "coordination": Decimal(record.coordination_complaints if record else 0),
+    }
+
 
 def department_summary(department_id: int, month: str, kpi: DepartmentKpi | None = None) -> dict[str, Decimal] | None:
     """Return a department month for the supervisor/manager criteria, or None when incomplete."""
     record = department_month(department_id, month)
     kpi = kpi or department_kpi(department_id, month)
-    if (record is None or kpi.result is None or record.service_level is None or not record.headcount):
+    if record is None or kpi.result is None or record.service_level is None or not record.headcount:
         return None
     complaints = sum(r.incident_counts["service_complaint"] for r in kpi.rows)
-    return {"connection_rate": record.connection_rate, "qa_avg": kpi.result.avg_qa,
-            "service_level": record.service_level, "service_complaints": Decimal(complaints),
-            "headcount": Decimal(record.headcount), "leavers": Decimal(record.leavers or 0)}
+    return {
+        "connection_rate": record.connection_rate,
+        "qa_avg": kpi.result.avg_qa,
+        "service_level": record.service_level,
+        "service_complaints": Decimal(complaints),
+        "headcount": Decimal(record.headcount),
+        "leavers": Decimal(record.leavers or 0),
+    }
 
-def build_application(employee: Employee, target: str, applied_on: dt.date, policy: Policy,
-                      application: PromotionApplication | None = None) -> Application:
+
+def build_application(
+    employee: Employee,
+    target: str,
+    applied_on: dt.date,
+    policy: Policy,
+    application: PromotionApplication | None = None,
+) -> Application:
     """Return the rules core's Application for *employee* applying for *target* on *applied_on*."""
     grade, since = current_grade(employee, applied_on, application.created_at if application else None)
     cycle = cycle_of(applied_on, target, policy)
@@ -116,7 +152,14 @@ def build_application(employee: Employee, target: str, applied_on: dt.date, poli
         if summary is not None:
             months[m] = {**summary, **_leave(leave.get(m))}
     person = Person(str(employee.id), grade, since, employee.regularized_on, employee.serious_error)
-    recorded = {} if application is None else {
-        "written_test": application.written_test, "interview": application.interview_passed,
-        "process": application.process_passed, "window_exception": application.late_reason or None}
+    recorded = (
+        {}
+        if application is None
+        else {
+            "written_test": application.written_test,
+            "interview": application.interview_passed,
+            "process": application.process_passed,
+            "window_exception": application.late_reason or None,
+        }
+    )
     return Application(applied_on, person, target, months, dept_months, **recorded)

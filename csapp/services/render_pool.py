@@ -29,8 +29,12 @@ def _executor(workers: int, path: str, passphrase: bytes | None):
 
             if _pool is not None:
                 _pool.shutdown(wait=False)
-            _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=warm_up, initargs=(path, passphrase))
+            _pool = ProcessPoolExecutor(
+                workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=warm_up,
+                initargs=(path, passphrase),
+            )
             _pool_key = (workers, path, passphrase)
         return _pool
 

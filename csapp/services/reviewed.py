@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from ..extensions import db
 from ..db import writes
+from ..extensions import db
 from ..models import Employee, ReviewedScore, User
 from ..policy.numbers import fmt2
 from ..policy.parameters import policy_for
@@ -35,8 +35,9 @@ def items_for(track: str, month: str) -> list[str]:
 
 def scores_of(employee_ids: list[int], month: str) -> dict[int, dict[str, Decimal]]:
     result: dict[int, dict[str, Decimal]] = {i: {} for i in employee_ids}
-    for row in db.session.scalars(select(ReviewedScore).where(ReviewedScore.employee_id.in_(employee_ids),
-                                                              ReviewedScore.month == month)):
+    for row in db.session.scalars(
+        select(ReviewedScore).where(ReviewedScore.employee_id.in_(employee_ids), ReviewedScore.month == month)
+    ):
         result[row.employee_id][row.item] = row.score
     return result
 
@@ -67,8 +68,11 @@ def save_score(user: User, employee_id: int, month: str, item: str, value: Decim
         raise ServiceError("没有这个考核项。")
     value = check_value(SCORE, value)
     correction = guard(user, employee.department_id, month, reason)
-    row = db.session.scalar(select(ReviewedScore).where(ReviewedScore.employee_id == employee.id,
-                                                        ReviewedScore.month == month, ReviewedScore.item == item))
+    row = db.session.scalar(
+        select(ReviewedScore).where(
+            ReviewedScore.employee_id == employee.id, ReviewedScore.month == month, ReviewedScore.item == item
+        )
+    )
     old = row.score if row else None
     if value is None:
         if row:
@@ -76,9 +80,17 @@ def save_score(user: User, employee_id: int, month: str, item: str, value: Decim
     elif row:
         row.score, row.reviewer_id = value, user.id
     else:
-        db.session.add(ReviewedScore(employee_id=employee.id, month=month, item=item, score=value,
-                                     reviewer_id=user.id))
-    audit.record(user, "reviewed.update", "reviewed_score", row.id if row else None,
-                 subject=f"{employee.code} {employee.name}", month=month, field=item, old=old, new=value,
-                 reason=reason.strip(), correction=correction)
-
+        db.session.add(ReviewedScore(employee_id=employee.id, month=month, item=item, score=value, reviewer_id=user.id))
+    audit.record(
+        user,
+        "reviewed.update",
+        "reviewed_score",
+        row.id if row else None,
+        subject=f"{employee.code} {employee.name}",
+        month=month,
+        field=item,
+        old=old,
+        new=value,
+        reason=reason.strip(),
+        correction=correction,
+    )

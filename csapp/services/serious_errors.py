@@ -25,6 +25,14 @@ def set_serious_error(user: User, employee_id: int, flagged: bool, reason: str) 
     if employee.serious_error == flagged:
         raise ServiceError("已记录严重工作失误。" if flagged else "此人没有未解除的严重工作失误。")
     employee.serious_error = flagged
-    audit.record(user, "serious_error.record" if flagged else "serious_error.lift", "employee", employee.id,
-                 subject=f"{employee.code} {employee.name}", field="serious_error", old=not flagged, new=flagged,
-                 reason=reason)
+    audit.record(
+        user,
+        "serious_error.record" if flagged else "serious_error.lift",
+        "employee",
+        employee.id,
+        subject=f"{employee.code} {employee.name}",
+        field="serious_error",
+        old=not flagged,
+        new=flagged,
+        reason=reason,
+    )

@@ -13,11 +13,41 @@ from .responses import login_redirect, register_responses
 
 
 def register_views(app: Flask) -> None:
-    from . import (admin, agent, audit_log, auth, entry, events, home, imports, notices, pay, policy_page,
-                   promotions, ranking, reviews, staff)
+    from . import (
+        admin,
+        agent,
+        audit_log,
+        auth,
+        entry,
+        events,
+        home,
+        imports,
+        notices,
+        pay,
+        policy_page,
+        promotions,
+        ranking,
+        reviews,
+        staff,
+    )
 
-    for module in (admin, agent, audit_log, auth, entry, events, home, imports, notices, pay, policy_page,
-                   promotions, ranking, reviews, staff):
+    for module in (
+        admin,
+        agent,
+        audit_log,
+        auth,
+        entry,
+        events,
+        home,
+        imports,
+        notices,
+        pay,
+        policy_page,
+        promotions,
+        ranking,
+        reviews,
+        staff,
+    ):
         app.register_blueprint(module.bp)
     register_filters(app)
 
@@ -29,6 +59,7 @@ def register_views(app: Flask) -> None:
         return {"training_day": clock.training_day()}
 
     from ..extensions import login_manager
+
     login_manager.unauthorized_handler(login_redirect)
 
     @app.context_processor

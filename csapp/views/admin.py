@@ -38,8 +38,14 @@ def users():
     if form.validate_on_submit():
         employee = db.session.get(Employee, int(form.employee.data)) if form.employee.data else None
         try:
-            accounts.create_user(current_user, form.username.data, form.display_name.data, form.password.data,
-                                 form.roles.data or [], employee)
+            accounts.create_user(
+                current_user,
+                form.username.data,
+                form.display_name.data,
+                form.password.data,
+                form.roles.data or [],
+                employee,
+            )
         except ServiceError as exc:
             db.session.rollback()
             getattr(form, exc.field or "username").errors.append(exc.message)
@@ -71,12 +77,18 @@ def settings():
 
     paths = pki_paths()
     config = current_app.config
-    rows = [("单位名称 ORGANISATION_NAME", config.get("ORGANISATION_NAME")),
-            ("通知书签发人 NOTICE_SIGNATORY_NAME", config.get("NOTICE_SIGNATORY_NAME") or "(签发的人事用户)"),
-            ("签发人职务 NOTICE_SIGNATORY_TITLE", config.get("NOTICE_SIGNATORY_TITLE") or "人事部"),
-            ("签名证书", f"{paths.signer_p12}(已配置)" if paths.exists() else "未配置:运行 flask --app csapp pki init"),
-            ("PDF 工作进程 RENDER_WORKERS", config.get("RENDER_WORKERS")),
-            ("数据库", config.get("SQLALCHEMY_DATABASE_URI", "").split("///")[0] + "…"),
-            ("登录失败几次后限速 LOGIN_THROTTLE_FREE_ATTEMPTS", config.get("LOGIN_THROTTLE_FREE_ATTEMPTS"))]
-    return render_template("admin/settings.html", rows=rows, policies=shipped_policies(),
-                           config_file=f"{current_app.instance_path}/config.py")
+    rows = [
+        ("单位名称 ORGANISATION_NAME", config.get("ORGANISATION_NAME")),
+        ("通知书签发人 NOTICE_SIGNATORY_NAME", config.get("NOTICE_SIGNATORY_NAME") or "(签发的人事用户)"),
+        ("签发人职务 NOTICE_SIGNATORY_TITLE", config.get("NOTICE_SIGNATORY_TITLE") or "人事部"),
+        ("签名证书", f"{paths.signer_p12}(已配置)" if paths.exists() else "未配置:运行 flask --app csapp pki init"),
+        ("PDF 工作进程 RENDER_WORKERS", config.get("RENDER_WORKERS")),
+        ("数据库", config.get("SQLALCHEMY_DATABASE_URI", "").split("///")[0] + "…"),
+        ("登录失败几次后限速 LOGIN_THROTTLE_FREE_ATTEMPTS", config.get("LOGIN_THROTTLE_FREE_ATTEMPTS")),
+    ]
+    return render_template(
+        "admin/settings.html",
+        rows=rows,
+        policies=shipped_policies(),
+        config_file=f"{current_app.instance_path}/config.py",
+    )

@@ -7,10 +7,10 @@ from flask_login import current_user, login_required
 
 from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
 from ..services.access import employee_for
-from ..services.reviewed import items_for, reviewed_kpi
+from ..services.kpi import agent_history, months_up_to
 from ..services.notices import existing
 from ..services.pay_runs import slip_for
-from ..services.kpi import agent_history, months_up_to
+from ..services.reviewed import items_for, reviewed_kpi
 from .charts import trend
 from .common import month_arg, month_nav
 
@@ -25,16 +25,30 @@ def _page(employee_id: int):
     history = agent_history(employee, month)
     kpi, row = history[-1]
     chart = trend([(k.month, r.score.total if r and r.score else None) for k, r in history])
-    return render_template("agent/scores.html", employee=employee, kpi=kpi, row=row, chart=chart,
-                           own=employee.id == current_user.employee_id, **month_nav(month))
+    return render_template(
+        "agent/scores.html",
+        employee=employee,
+        kpi=kpi,
+        row=row,
+        chart=chart,
+        own=employee.id == current_user.employee_id,
+        **month_nav(month),
+    )
 
 
 def _reviewed_page(employee, month: str):
     """Specialists, supervisors, managers: the reviewed item scores and their mean (D11)."""
     history = [(m, reviewed_kpi(employee, m)) for m in months_up_to(month)]
     chart = trend([(m, k.score) for m, k in history])
-    return render_template("agent/reviewed.html", employee=employee, current=history[-1][1], chart=chart, items=items_for(employee.track, month),
-                           own=employee.id == current_user.employee_id, **month_nav(month))
+    return render_template(
+        "agent/reviewed.html",
+        employee=employee,
+        current=history[-1][1],
+        chart=chart,
+        items=items_for(employee.track, month),
+        own=employee.id == current_user.employee_id,
+        **month_nav(month),
+    )
 
 
 @bp.get("/me/scores")
@@ -61,5 +75,12 @@ def my_pay():
     month = month_arg()
     slip = slip_for(employee.id, month)
     notice = existing("pay", pay_slip_id=slip.id) if slip else None
-    return render_template("agent/pay.html", employee=employee, slip=slip, notice=notice, lines=PAY_LINES,
-                           names=PAY_LINE_NAMES, **month_nav(month))
+    return render_template(
+        "agent/pay.html",
+        employee=employee,
+        slip=slip,
+        notice=notice,
+        lines=PAY_LINES,
+        names=PAY_LINE_NAMES,
+        **month_nav(month),
+    )

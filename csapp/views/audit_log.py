@@ -25,11 +25,22 @@ def index():
         raise BadRequest(f"月份“{month}”无效,请按 年-月 填写。")
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and int(page) > 0 else 1
-    filters = {"action": request.args.get("action", "").strip(), "month": month,
-               "text": request.args.get("text", "").strip(),
-               "corrections_only": request.args.get("corrections") == "1"}
+    filters = {
+        "action": request.args.get("action", "").strip(),
+        "month": month,
+        "text": request.args.get("text", "").strip(),
+        "corrections_only": request.args.get("corrections") == "1",
+    }
     entries = audit.search(**filters, limit=101, offset=(page - 1) * 100)
     policy = policy_for(clock.current_month())
     field_names = {key: kind.name for key, kind in policy.kpi.incidents.items()}
-    return htmx_render("audit/index.html", "audit/_rows.html", entries=entries[:100], more=len(entries) > 100,
-                       page=page, filters=filters, policy=policy, field_names=field_names)
+    return htmx_render(
+        "audit/index.html",
+        "audit/_rows.html",
+        entries=entries[:100],
+        more=len(entries) > 100,
+        page=page,
+        filters=filters,
+        policy=policy,
+        field_names=field_names,
+    )

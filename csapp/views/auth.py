@@ -62,8 +62,9 @@ def password():
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(current_user, form.current_password.data, form.new_password.data,
-                                     form.repeat_password.data)
+            accounts.change_password(
+                current_user, form.current_password.data, form.new_password.data, form.repeat_password.data
+            )
         except ServiceError as exc:
             getattr(form, exc.field or "new_password").errors.append(exc.message)
         else:

@@ -27,5 +27,11 @@ def trend(points: list[tuple[str, Decimal | None]], width: int = 640, height: in
     if current:
         segments.append(current)
     grid = [{"value": top * i / 4, "y": round(height - pad - (height - 2 * pad) * i / 4, 1)} for i in range(5)]
-    return {"width": width, "height": height, "pad": pad, "points": laid,
-            "lines": [" ".join(s) for s in segments], "grid": grid}
+    return {
+        "width": width,
+        "height": height,
+        "pad": pad,
+        "points": laid,
+        "lines": [" ".join(s) for s in segments],
+        "grid": grid,
+    }

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import abort, g, make_response, render_template, request
 from flask_login import current_user
@@ -88,6 +89,7 @@ def refused(view: Callable, message: str, status: int = 422, **view_args):
 def run_form(form, action: Callable[[], T]) -> tuple[T | None, ServiceError | None]:
     """Validate a form, then run one service call; a bad form or a refusal comes back as the error."""
     from .forms import first_error
+
     if not form.validate():
         return None, ServiceError(first_error(form))
     return attempt(action)

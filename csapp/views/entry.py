@@ -35,11 +35,20 @@ def grid_context(sheet_key: str, department, month: str) -> dict:
     records = grid_service.sheet_records(sheet, people, month)
     kpi = department_kpi(department.id, month) if sheet.key == "metrics" else None
     dept_month = month_lock.department_month(department.id, month)
-    return {"sheet": sheet, "sheets": grid_service.SHEETS, "department": department, "people": people,
-            "records": records, "kpi": kpi, "dept_month": dept_month, "locked": bool(dept_month and dept_month.locked_at),
-            "dept_columns": grid_service.DEPARTMENT_COLUMNS, "can_correct": current_user.has("hr"),
-            "policy": policy_for(month),
-            **month_nav(month)}
+    return {
+        "sheet": sheet,
+        "sheets": grid_service.SHEETS,
+        "department": department,
+        "people": people,
+        "records": records,
+        "kpi": kpi,
+        "dept_month": dept_month,
+        "locked": bool(dept_month and dept_month.locked_at),
+        "dept_columns": grid_service.DEPARTMENT_COLUMNS,
+        "can_correct": current_user.has("hr"),
+        "policy": policy_for(month),
+        **month_nav(month),
+    }
 
 
 def _save(save) -> tuple[ServiceError | None, object]:
@@ -77,12 +86,21 @@ def save_cell():
     sheet_key = request.form.get("sheet", "")
     employee_id = _int_arg("employee_id")
     field = request.form.get("field", "")
-    refusal, text = _save(lambda text, version, reason: grid_service.save_cell(
-        current_user, sheet_key, department.id, month, employee_id, field, text, version, reason))
+    refusal, text = _save(
+        lambda text, version, reason: grid_service.save_cell(
+            current_user, sheet_key, department.id, month, employee_id, field, text, version, reason
+        )
+    )
     context = grid_context(sheet_key, department, month)
     employee = db.session.get(Employee, employee_id)
-    return render_template("entry/_cell_saved.html", person=employee, field=field,
-                           error=refusal.message if refusal else None, typed=text, **context), _status(refusal)
+    return render_template(
+        "entry/_cell_saved.html",
+        person=employee,
+        field=field,
+        error=refusal.message if refusal else None,
+        typed=text,
+        **context,
+    ), _status(refusal)
 
 
 @bp.post("/department")
@@ -91,11 +109,15 @@ def save_department():
     department = department_arg()
     month = month_arg()
     field = request.form.get("field", "")
-    refusal, text = _save(lambda text, version, reason: grid_service.save_department_field(
-        current_user, department.id, month, field, text, version, reason))
+    refusal, text = _save(
+        lambda text, version, reason: grid_service.save_department_field(
+            current_user, department.id, month, field, text, version, reason
+        )
+    )
     context = grid_context(request.form.get("sheet", "metrics"), department, month)
-    return render_template("entry/_department_saved.html", field=field, error=refusal.message if refusal else None,
-                           typed=text, **context), _status(refusal)
+    return render_template(
+        "entry/_department_saved.html", field=field, error=refusal.message if refusal else None, typed=text, **context
+    ), _status(refusal)
 
 
 @bp.post("/lock")

@@ -30,18 +30,34 @@ def _optional_int(name: str) -> int | None:
     return int(value)
 
 
-def _incident_context(department, month: str, employee_id: int | None, error: str | None = None,
-                      form: dict | None = None) -> dict:
+def _incident_context(
+    department, month: str, employee_id: int | None, error: str | None = None, form: dict | None = None
+) -> dict:
     agents = department_agents(department.id, month)
     ids = [a.id for a in agents] if employee_id is None else [employee_id]
-    incidents = list(db.session.scalars(select(Incident).where(Incident.employee_id.in_(ids), Incident.month == month)
-                                        .order_by(Incident.occurred_on, Incident.id)))
+    incidents = list(
+        db.session.scalars(
+            select(Incident)
+            .where(Incident.employee_id.in_(ids), Incident.month == month)
+            .order_by(Incident.occurred_on, Incident.id)
+        )
+    )
     start, end = month_bounds(month)
-    return {"department": department, "agents": agents, "incidents": incidents, "employee_id": employee_id,
-            "kinds": policy_for(month).kpi.incidents, "error": error, "form": form or {},
-            "default_day": min(end, clock.today()).isoformat(), "month_start": start.isoformat(),
-            "month_end": end.isoformat(), "locked": is_locked(department.id, month),
-            "can_correct": current_user.has("hr"), **month_nav(month)}
+    return {
+        "department": department,
+        "agents": agents,
+        "incidents": incidents,
+        "employee_id": employee_id,
+        "kinds": policy_for(month).kpi.incidents,
+        "error": error,
+        "form": form or {},
+        "default_day": min(end, clock.today()).isoformat(),
+        "month_start": start.isoformat(),
+        "month_end": end.isoformat(),
+        "locked": is_locked(department.id, month),
+        "can_correct": current_user.has("hr"),
+        **month_nav(month),
+    }
 
 
 @bp.get("/incidents")
@@ -63,17 +79,31 @@ def add_incident():
     form.kind.choices = list(policy_for(month).kpi.incidents)
     refusal = None
     if form.validate():
-        _, refusal = attempt(lambda: event_service.add_incident(
-            current_user, form.person.data, form.kind.data, form.occurred_on.data, form.note.data or "",
-            form.reason.data or ""), propagate=(403,))
+        _, refusal = attempt(
+            lambda: event_service.add_incident(
+                current_user,
+                form.person.data,
+                form.kind.data,
+                form.occurred_on.data,
+                form.note.data or "",
+                form.reason.data or "",
+            ),
+            propagate=(403,),
+        )
         error = refusal.message if refusal else None
     else:
         error = first_error(form)
-    typed = {"person": form.person.raw_data[0] if form.person.raw_data else "", "kind": form.kind.data,
-             "occurred_on": form.occurred_on._value(), "note": form.note.data}
+    typed = {
+        "person": form.person.raw_data[0] if form.person.raw_data else "",
+        "kind": form.kind.data,
+        "occurred_on": form.occurred_on._value(),
+        "note": form.note.data,
+    }
     status = refusal.status if refusal else (422 if error else 200)
-    return render_template("events/_incident_panel.html", **_incident_context(
-        department, month, employee_id, error, typed if error else {})), status
+    return render_template(
+        "events/_incident_panel.html",
+        **_incident_context(department, month, employee_id, error, typed if error else {}),
+    ), status
 
 
 @bp.post("/incidents/<int:incident_id>/delete")
@@ -84,24 +114,40 @@ def remove_incident(incident_id: int):
     form = ReasonForm()
     if not form.validate():
         raise BadRequest(first_error(form))
-    _, refusal = attempt(lambda: event_service.remove_incident(current_user, incident_id, form.reason.data or ""),
-                         propagate=(403,))
-    return render_template("events/_incident_panel.html", **_incident_context(
-        department, month, _optional_int("employee_id"), refusal.message if refusal else None)), \
-        refusal.status if refusal else 200
+    _, refusal = attempt(
+        lambda: event_service.remove_incident(current_user, incident_id, form.reason.data or ""), propagate=(403,)
+    )
+    return render_template(
+        "events/_incident_panel.html",
+        **_incident_context(department, month, _optional_int("employee_id"), refusal.message if refusal else None),
+    ), refusal.status if refusal else 200
 
 
 def _qa_context(employee, month: str, error: str | None = None) -> dict:
-    samples = list(db.session.scalars(select(QaSample).where(QaSample.employee_id == employee.id,
-                                                             QaSample.month == month).order_by(QaSample.id)))
-    cases = list(db.session.scalars(select(DissatisfiedCase).where(DissatisfiedCase.employee_id == employee.id,
-                                                                   DissatisfiedCase.month == month)
-                                    .order_by(DissatisfiedCase.id)))
+    samples = list(
+        db.session.scalars(
+            select(QaSample).where(QaSample.employee_id == employee.id, QaSample.month == month).order_by(QaSample.id)
+        )
+    )
+    cases = list(
+        db.session.scalars(
+            select(DissatisfiedCase)
+            .where(DissatisfiedCase.employee_id == employee.id, DissatisfiedCase.month == month)
+            .order_by(DissatisfiedCase.id)
+        )
+    )
     policy = policy_for(month)
-    return {"employee": employee, "samples": samples, "cases": cases, "error": error,
-            "expected": policy.kpi.qa_expected_samples, "locked": is_locked(employee.department_id, month),
-            "can_correct": current_user.has("hr"),
-            "agents": department_agents(employee.department_id, month), **month_nav(month)}
+    return {
+        "employee": employee,
+        "samples": samples,
+        "cases": cases,
+        "error": error,
+        "expected": policy.kpi.qa_expected_samples,
+        "locked": is_locked(employee.department_id, month),
+        "can_correct": current_user.has("hr"),
+        "agents": department_agents(employee.department_id, month),
+        **month_nav(month),
+    }
 
 
 @bp.get("/qa")
@@ -119,16 +165,32 @@ def qa():
 
 
 QA_ACTIONS = {
-    "add_sample": (QaSampleForm, lambda user, employee, month, f: event_service.add_sample(
-        user, employee.id, month, f.score.data, f.recording_id.data or "", f.reason.data or "")),
-    "remove_sample": (ItemForm, lambda user, employee, month, f: event_service.remove_sample(
-        user, f.item_id.data, f.reason.data or "")),
-    "add_case": (CaseForm, lambda user, employee, month, f: event_service.add_case(
-        user, employee.id, month, f.recording_id.data or "", f.note.data or "", f.reason.data or "")),
-    "review_case": (CaseReviewForm, lambda user, employee, month, f: event_service.review_case(
-        user, f.item_id.data, {"yes": True, "no": False}.get(f.justified.data), f.reason.data or "")),
-    "remove_case": (ItemForm, lambda user, employee, month, f: event_service.remove_case(
-        user, f.item_id.data, f.reason.data or "")),
+    "add_sample": (
+        QaSampleForm,
+        lambda user, employee, month, f: event_service.add_sample(
+            user, employee.id, month, f.score.data, f.recording_id.data or "", f.reason.data or ""
+        ),
+    ),
+    "remove_sample": (
+        ItemForm,
+        lambda user, employee, month, f: event_service.remove_sample(user, f.item_id.data, f.reason.data or ""),
+    ),
+    "add_case": (
+        CaseForm,
+        lambda user, employee, month, f: event_service.add_case(
+            user, employee.id, month, f.recording_id.data or "", f.note.data or "", f.reason.data or ""
+        ),
+    ),
+    "review_case": (
+        CaseReviewForm,
+        lambda user, employee, month, f: event_service.review_case(
+            user, f.item_id.data, {"yes": True, "no": False}.get(f.justified.data), f.reason.data or ""
+        ),
+    ),
+    "remove_case": (
+        ItemForm,
+        lambda user, employee, month, f: event_service.remove_case(user, f.item_id.data, f.reason.data or ""),
+    ),
 }
 
 

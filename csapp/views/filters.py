@@ -7,8 +7,8 @@ from flask import Flask
 from .. import clock
 from ..policy import names
 from ..policy.names import STAR_NAMES
-from ..policy.parameters import policy_for
 from ..policy.numbers import fmt, fmt2, money
+from ..policy.parameters import policy_for
 
 
 def register_filters(app: Flask) -> None:
@@ -16,8 +16,9 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(lambda v: "" if v is None else fmt(v), "num")
     app.add_template_filter(lambda v: "" if v is None else money(v), "money")
     app.add_template_filter(lambda v: "" if v is None else clock.local(v).strftime("%Y-%m-%d %H:%M"), "local_time")
-    app.add_template_filter(lambda v: "" if v is None else clock.local(v).strftime("%Y-%m-%d %H:%M:%S"),
-                            "local_seconds")
+    app.add_template_filter(
+        lambda v: "" if v is None else clock.local(v).strftime("%Y-%m-%d %H:%M:%S"), "local_seconds"
+    )
     app.add_template_filter(lambda v: "" if v is None else clock.local(v).strftime("%Y-%m-%d"), "local_date")
     app.jinja_env.globals["star_names"] = STAR_NAMES
     app.jinja_env.globals["names"] = names

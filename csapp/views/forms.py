@@ -90,7 +90,9 @@ class ReasonForm(FlaskForm):
 
 
 class RequiredReasonForm(FlaskForm):
-    reason = StringField("原因", validators=[DataRequired("请填写原因。"), Length(max=500, message="原因最多 500 字。")])
+    reason = StringField(
+        "原因", validators=[DataRequired("请填写原因。"), Length(max=500, message="原因最多 500 字。")]
+    )
 
 
 class IncidentForm(ReasonForm):
@@ -112,8 +114,11 @@ class CaseForm(ReasonForm):
 
 class CaseReviewForm(ReasonForm):
     item_id = IdField("记录", validators=[_required("请求参数无效。")])
-    justified = ChoiceField("复核结论", choices=[SelectChoice("", "待复核"), SelectChoice("yes", "有理由"), SelectChoice("no", "无理由")],
-                            validators=[Optional()])
+    justified = ChoiceField(
+        "复核结论",
+        choices=[SelectChoice("", "待复核"), SelectChoice("yes", "有理由"), SelectChoice("no", "无理由")],
+        validators=[Optional()],
+    )
 
 
 class ItemForm(ReasonForm):
@@ -131,29 +136,44 @@ class ReviewScoreForm(ReasonForm):
 class InterviewForm(FlaskForm):
     interview_on = DayField("面谈日期", validators=[_required("请填写面谈日期。")])
     notes = TextAreaField("面谈记录", validators=[Optional(), Length(max=2000, message="面谈记录最多 2000 字。")])
-    interview_result = ChoiceField("面谈结果", choices=[SelectChoice("pass", "合格"), SelectChoice("fail", "不合格")],
-                                   validators=[_required("请选择面谈结果:合格或不合格。")])
+    interview_result = ChoiceField(
+        "面谈结果",
+        choices=[SelectChoice("pass", "合格"), SelectChoice("fail", "不合格")],
+        validators=[_required("请选择面谈结果:合格或不合格。")],
+    )
     written_test = NumberField("笔试成绩", validators=[Optional()])
-    process_result = ChoiceField("流程优化", choices=[SelectChoice("", "—"), SelectChoice("pass", "合格"), SelectChoice("fail", "不合格")],
-                                 validators=[Optional()], name="process")  # `process` is a method of forms
+    process_result = ChoiceField(
+        "流程优化",
+        choices=[SelectChoice("", "—"), SelectChoice("pass", "合格"), SelectChoice("fail", "不合格")],
+        validators=[Optional()],
+        name="process",
+    )  # `process` is a method of forms
 
 
 class DecisionForm(FlaskForm):
-    decision = ChoiceField("评定", choices=[SelectChoice("approve", "批准晋升"), SelectChoice("reject", "不予晋升")],
-                           validators=[_required("请选择评定结果。")])
-    reason = TextAreaField("评定理由", validators=[DataRequired("请填写评定理由。"),
-                                                Length(max=1000, message="评定理由最多 1000 字。")])
+    decision = ChoiceField(
+        "评定",
+        choices=[SelectChoice("approve", "批准晋升"), SelectChoice("reject", "不予晋升")],
+        validators=[_required("请选择评定结果。")],
+    )
+    reason = TextAreaField(
+        "评定理由", validators=[DataRequired("请填写评定理由。"), Length(max=1000, message="评定理由最多 1000 字。")]
+    )
 
 
 class LateApplicationForm(FlaskForm):
-    late_reason = StringField("接受逾期申请的原因", validators=[DataRequired("请填写接受逾期申请的原因。"),
-                                                       Length(max=500, message="原因最多 500 字。")])
+    late_reason = StringField(
+        "接受逾期申请的原因",
+        validators=[DataRequired("请填写接受逾期申请的原因。"), Length(max=500, message="原因最多 500 字。")],
+    )
 
 
 class AppointForm(FlaskForm):
     grade = ChoiceField("职级", validators=[_required("请选择职级。")])
     effective_on = DayField("生效日期", validators=[_required("请填写生效日期。")])
-    reason = StringField("任命原因", validators=[DataRequired("请填写任命原因。"), Length(max=500, message="原因最多 500 字。")])
+    reason = StringField(
+        "任命原因", validators=[DataRequired("请填写任命原因。"), Length(max=500, message="原因最多 500 字。")]
+    )
 
 
 class AllowanceForm(FlaskForm):
@@ -162,8 +182,12 @@ class AllowanceForm(FlaskForm):
 
 
 class SeriousErrorForm(FlaskForm):
-    flagged = ChoiceField("操作", choices=[SelectChoice("1", "记录"), SelectChoice("0", "解除")], validators=[_required("请求参数无效。")])
-    reason = StringField("原因", validators=[DataRequired("请填写原因。"), Length(max=500, message="原因最多 500 字。")])
+    flagged = ChoiceField(
+        "操作", choices=[SelectChoice("1", "记录"), SelectChoice("0", "解除")], validators=[_required("请求参数无效。")]
+    )
+    reason = StringField(
+        "原因", validators=[DataRequired("请填写原因。"), Length(max=500, message="原因最多 500 字。")]
+    )
 
 
 class RolesField(SelectMultipleField):
@@ -187,8 +211,11 @@ class UploadForm(FlaskForm):
 
 
 class BatchForm(FlaskForm):
-    kind = ChoiceField("通知书", choices=[SelectChoice("pay", "工资通知单"), SelectChoice("promotion", "晋升通知书与调薪通知单")],
-                       validators=[_required("请选择要打印的通知书。")])
+    kind = ChoiceField(
+        "通知书",
+        choices=[SelectChoice("pay", "工资通知单"), SelectChoice("promotion", "晋升通知书与调薪通知单")],
+        validators=[_required("请选择要打印的通知书。")],
+    )
 
 
 class EmptyForm(FlaskForm):
@@ -198,7 +225,6 @@ class EmptyForm(FlaskForm):
 def first_error(form: FlaskForm) -> str:
     """The first error message of a form, for a one-line message."""
     for field_errors in form.errors.values():
-        for error in (field_errors if isinstance(field_errors, list) else [field_errors]):
+        for error in field_errors if isinstance(field_errors, list) else [field_errors]:
             return str(error)
     return "请求无效,请刷新页面后重试。"
-

@@ -31,8 +31,9 @@ def upload():
             error = "请选择要导入的文件。"
         else:
             try:
-                result = import_service.import_metrics(current_user, department.id, month, upload.filename,
-                                                       upload.read())
+                result = import_service.import_metrics(
+                    current_user, department.id, month, upload.filename, upload.read()
+                )
             except ServiceError as exc:
                 db.session.rollback()
                 if exc.status == 403:
@@ -41,8 +42,14 @@ def upload():
             if result and not result.ok:
                 db.session.rollback()
     status = 200 if error is None and (result is None or result.ok) else 422
-    return render_template("imports/upload.html", department=department, result=result, error=error,
-                           headers=import_service.HEADERS, **month_nav(month)), status
+    return render_template(
+        "imports/upload.html",
+        department=department,
+        result=result,
+        error=error,
+        headers=import_service.HEADERS,
+        **month_nav(month),
+    ), status
 
 
 @bp.get("/template.xlsx")
@@ -52,5 +59,6 @@ def template():
     department = department_arg()
     month = month_arg()
     data = import_service.template_workbook(department_agents(department.id, month), month)
-    return Response(data, mimetype=XLSX,
-                    headers={"Content-Disposition": f"attachment; filename=import-template-{month}.xlsx"})
+    return Response(
+        data, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename=import-template-{month}.xlsx"}
+    )

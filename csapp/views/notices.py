@@ -19,8 +19,13 @@ bp = Blueprint("notices", __name__)
 def index():
     require(current_user, "hr")
     month = month_arg()
-    return render_template("notices/index.html", jobs=batches.recent_jobs(), kinds=batches.KINDS,
-                           issued=notices.registry(month), **month_nav(month))
+    return render_template(
+        "notices/index.html",
+        jobs=batches.recent_jobs(),
+        kinds=batches.KINDS,
+        issued=notices.registry(month),
+        **month_nav(month),
+    )
 
 
 @bp.post("/notices/batch")
@@ -55,6 +60,7 @@ def issue_for_application(application_id: int):
     _, error = run_form(EmptyForm(), lambda: notices.issue_for_application(current_user, application_id))
     if error:
         from .promotions import detail
+
         return refused(detail, error.message, error.status, application_id=application_id)
     flash("已签发晋升通知书和调薪通知单。")
     return redirect(url_for("promotions.detail", application_id=application_id))
@@ -89,5 +95,4 @@ def verify():
                 report = notices.verify(data)
             except ServiceError as exc:
                 error = exc.message
-    return render_template("notices/verify.html", report=report, error=error), \
-        200 if error is None else 422
+    return render_template("notices/verify.html", report=report, error=error), 200 if error is None else 422

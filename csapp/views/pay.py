@@ -26,8 +26,14 @@ def sheet():
     require(current_user, "hr")
     month = month_arg()
     run = pay_runs.current_run(month)
-    return render_template("pay/sheet.html", run=run, runs=pay_runs.runs_of(month), lines=PAY_LINES,
-                           names=PAY_LINE_NAMES, **month_nav(month))
+    return render_template(
+        "pay/sheet.html",
+        run=run,
+        runs=pay_runs.runs_of(month),
+        lines=PAY_LINES,
+        names=PAY_LINE_NAMES,
+        **month_nav(month),
+    )
 
 
 @bp.post("/pay")
@@ -50,6 +56,7 @@ def export():
     if run is None:
         raise ServiceError(f"{month} 还没有核算工资。")
     from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     sheet.title = "工资表"
@@ -57,8 +64,17 @@ def export():
     policy = policy_for(month)
     for slip in run.slips:
         grade = names.grade_name(policy, slip.grade, slip.employee.regularized_on is not None)
-        sheet.append([slip.employee.code, slip.employee.name, slip.employee.department.name, grade,
-                      slip.kpi_score, *[getattr(slip, k) for k in PAY_LINES], slip.gross])
+        sheet.append(
+            [
+                slip.employee.code,
+                slip.employee.name,
+                slip.employee.department.name,
+                grade,
+                slip.kpi_score,
+                *[getattr(slip, k) for k in PAY_LINES],
+                slip.gross,
+            ]
+        )
     notes = book.create_sheet("说明")
     notes.append(["工号", "姓名", "项目", "说明"])
     for slip in run.slips:
@@ -66,5 +82,8 @@ def export():
             notes.append([slip.employee.code, slip.employee.name, PAY_LINE_NAMES.get(key, "绩效总分"), text])
     buffer = io.BytesIO()
     book.save(buffer)
-    return Response(buffer.getvalue(), mimetype=XLSX,
-                    headers={"Content-Disposition": f"attachment; filename=pay-{month}-run{run.run_no}.xlsx"})
+    return Response(
+        buffer.getvalue(),
+        mimetype=XLSX,
+        headers={"Content-Disposition": f"attachment; filename=pay-{month}-run{run.run_no}.xlsx"},
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
@@ -24,9 +23,13 @@ def mine():
     if not current_user.employee_id:
         abort(404)
     outlook = service.outlook(current_user, current_user.employee_id, clock.today())
-    return render_template("promotions/mine.html", outlook=outlook, today=clock.today(),
-                           precheck=outlook.precheck.as_dict() if outlook.precheck else None,
-                           history=service.applications_of(current_user.employee_id))
+    return render_template(
+        "promotions/mine.html",
+        outlook=outlook,
+        today=clock.today(),
+        precheck=outlook.precheck.as_dict() if outlook.precheck else None,
+        history=service.applications_of(current_user.employee_id),
+    )
 
 
 @bp.post("/me/promotion")
@@ -52,18 +55,31 @@ def withdraw(application_id: int):
 def _detail_context(application, error: str | None = None, field: str | None = None) -> dict:
     fresh = service.evaluate_application(application).as_dict()
     snapshot = application.snapshot_data
-    changed = [c["key"] for c, s in zip(fresh["criteria"], snapshot.get("criteria", []))
-               if c["key"] == s["key"] and c["key"] not in ("interview", "written_test", "process")
-               and (c["passed"], c["actual"]) != (s["passed"], s["actual"])]
-    return {"application": application, "snapshot": snapshot, "fresh": fresh, "changed": changed,
-            "error": error, "error_field": field, "statuses": ApplicationStatus,
-            "can_interview": current_user.has("dept_head") and application.status.is_open
-            and current_user.department_id == application.employee.department_id
-            and current_user.employee_id != application.employee_id,
-            "can_decide": current_user.has("hr") and application.status == ApplicationStatus.INTERVIEWED,
-            "issued": [n for n in (notices.existing(k, application_id=application.id)
-                                   for k in ("promotion", "salary_change")) if n],
-            "today": clock.today()}
+    changed = [
+        c["key"]
+        for c, s in zip(fresh["criteria"], snapshot.get("criteria", []))
+        if c["key"] == s["key"]
+        and c["key"] not in ("interview", "written_test", "process")
+        and (c["passed"], c["actual"]) != (s["passed"], s["actual"])
+    ]
+    return {
+        "application": application,
+        "snapshot": snapshot,
+        "fresh": fresh,
+        "changed": changed,
+        "error": error,
+        "error_field": field,
+        "statuses": ApplicationStatus,
+        "can_interview": current_user.has("dept_head")
+        and application.status.is_open
+        and current_user.department_id == application.employee.department_id
+        and current_user.employee_id != application.employee_id,
+        "can_decide": current_user.has("hr") and application.status == ApplicationStatus.INTERVIEWED,
+        "issued": [
+            n for n in (notices.existing(k, application_id=application.id) for k in ("promotion", "salary_change")) if n
+        ],
+        "today": clock.today(),
+    }
 
 
 @bp.get("/promotions/<int:application_id>")
@@ -79,9 +95,17 @@ def interview(application_id: int):
     form = InterviewForm()
     refusal = None
     if form.validate():
-        _, refusal = attempt(lambda: service.record_interview(
-            current_user, application_id, form.interview_on.data, form.notes.data or "", form.interview_result.data,
-            form.written_test.data, form.process_result.data or None))
+        _, refusal = attempt(
+            lambda: service.record_interview(
+                current_user,
+                application_id,
+                form.interview_on.data,
+                form.notes.data or "",
+                form.interview_result.data,
+                form.written_test.data,
+                form.process_result.data or None,
+            )
+        )
         error, field = (refusal.message, refusal.field) if refusal else (None, None)
     else:
         field = form[next(iter(form.errors))].name
@@ -95,7 +119,9 @@ def interview(application_id: int):
     context = _detail_context(application, error, field)
     context["form"] = {f.name: f._value() if hasattr(f, "_value") else f.data for f in form} if error else {}
     context["saved"] = error is None
-    return render_template("promotions/_workflow.html", **context), (refusal.status if refusal else 422) if error else 200
+    return render_template("promotions/_workflow.html", **context), (
+        refusal.status if refusal else 422
+    ) if error else 200
 
 
 @bp.post("/promotions/<int:application_id>/decide")
@@ -118,15 +144,21 @@ def decide(application_id: int):
 @login_required
 def interviews():
     require(current_user, "dept_head")
-    return render_template("promotions/queue.html", title="待面谈",
-                           applications=service.queue(current_user, ApplicationStatus.SUBMITTED),
-                           empty="目前没有等待面谈的晋升申请。")
+    return render_template(
+        "promotions/queue.html",
+        title="待面谈",
+        applications=service.queue(current_user, ApplicationStatus.SUBMITTED),
+        empty="目前没有等待面谈的晋升申请。",
+    )
 
 
 @bp.get("/promotions/decisions")
 @login_required
 def decisions():
     require(current_user, "hr")
-    return render_template("promotions/queue.html", title="待评定",
-                           applications=service.queue(current_user, ApplicationStatus.INTERVIEWED),
-                           empty="目前没有等待人事评定的晋升申请。")
+    return render_template(
+        "promotions/queue.html",
+        title="待评定",
+        applications=service.queue(current_user, ApplicationStatus.INTERVIEWED),
+        empty="目前没有等待人事评定的晋升申请。",
+    )

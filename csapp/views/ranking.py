@@ -24,8 +24,14 @@ def ranking():
     kpi = department_kpi(department.id, month)
     rows = sorted(kpi.scored_rows, key=lambda r: (-r.score.total, r.employee.code))
     ranks = competition_ranks([r.score.total for r in rows])
-    return htmx_render("ranking/ranking.html", "ranking/_table.html", department=department, kpi=kpi,
-                       rows=list(zip(ranks, rows)), **month_nav(month))
+    return htmx_render(
+        "ranking/ranking.html",
+        "ranking/_table.html",
+        department=department,
+        kpi=kpi,
+        rows=list(zip(ranks, rows)),
+        **month_nav(month),
+    )
 
 
 @bp.get("/ranking.xlsx")

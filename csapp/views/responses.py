@@ -22,8 +22,10 @@ from ..db import conflict_for
 from ..extensions import db
 from ..services.errors import ServiceError
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
-       "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 
 HTTP_MESSAGES = {
     400: "请求无效,请刷新页面后重试。",
@@ -70,6 +72,7 @@ def login_redirect() -> Response:
         response.headers["HX-Redirect"] = _login_url()
         return response
     from flask import flash, redirect
+
     flash("请先登录。")
     return redirect(_login_url())
 

@@ -20,18 +20,34 @@ bp = Blueprint("reviews", __name__)
 
 def _context(department, month: str) -> dict:
     start, end = month_bounds(month)
-    people = [p for p in db.session.scalars(select(Employee).where(
-        Employee.department_id == department.id, Employee.track.in_(reviewed.REVIEWED_TRACKS))
-        .order_by(Employee.track, Employee.code)) if p.employed_in(start, end) and p.id != current_user.employee_id]
+    people = [
+        p
+        for p in db.session.scalars(
+            select(Employee)
+            .where(Employee.department_id == department.id, Employee.track.in_(reviewed.REVIEWED_TRACKS))
+            .order_by(Employee.track, Employee.code)
+        )
+        if p.employed_in(start, end) and p.id != current_user.employee_id
+    ]
     scores = reviewed.scores_of([p.id for p in people], month)
     tracks = []
     for track in reviewed.REVIEWED_TRACKS:
         members = [p for p in people if p.track == track]
         if members:
-            tracks.append((track, reviewed.items_for(track, month),
-                           [(p, scores[p.id], reviewed.reviewed_kpi(p, month, scores[p.id])) for p in members]))
-    return {"department": department, "tracks": tracks, "locked": is_locked(department.id, month),
-            "can_correct": current_user.has("hr"), **month_nav(month)}
+            tracks.append(
+                (
+                    track,
+                    reviewed.items_for(track, month),
+                    [(p, scores[p.id], reviewed.reviewed_kpi(p, month, scores[p.id])) for p in members],
+                )
+            )
+    return {
+        "department": department,
+        "tracks": tracks,
+        "locked": is_locked(department.id, month),
+        "can_correct": current_user.has("hr"),
+        **month_nav(month),
+    }
 
 
 @bp.get("/reviews")
@@ -49,9 +65,14 @@ def save():
     department = department_arg()
     month = month_arg()
     form = ReviewScoreForm()
-    _, refusal = run_form(form, lambda: reviewed.save_score(current_user, form.employee_id.data, month, form.item.data,
-                                                            form.value.data, form.reason.data or ""))
+    _, refusal = run_form(
+        form,
+        lambda: reviewed.save_score(
+            current_user, form.employee_id.data, month, form.item.data, form.value.data, form.reason.data or ""
+        ),
+    )
     if refusal and refusal.status in (403, 404):
         raise refusal
-    return render_template("reviews/_tables.html", error=refusal.message if refusal else None,
-                           **_context(department, month)), refusal.status if refusal else 200
+    return render_template(
+        "reviews/_tables.html", error=refusal.message if refusal else None, **_context(department, month)
+    ), refusal.status if refusal else 200

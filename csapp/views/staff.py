@@ -27,8 +27,9 @@ def index():
     require(current_user, "hr")
     day = clock.today()
     people = db.session.scalars(select(Employee).order_by(Employee.department_id, Employee.code)).all()
-    return render_template("staff/index.html", people=[(p, current_grade(p, day)[0]) for p in people],
-                           policy=policy_for(month_of(day)))
+    return render_template(
+        "staff/index.html", people=[(p, current_grade(p, day)[0]) for p in people], policy=policy_for(month_of(day))
+    )
 
 
 @bp.get("/<int:employee_id>")
@@ -37,9 +38,15 @@ def person(employee_id: int):
     require(current_user, "hr")
     employee = employee_for(current_user, employee_id)
     day = clock.today()
-    return render_template("staff/person.html", employee=employee, grade=current_grade(employee, day)[0],
-                           policy=policy_for(month_of(day)), applications=service.applications_of(employee.id),
-                           open_application=service.open_application(employee.id), today=day)
+    return render_template(
+        "staff/person.html",
+        employee=employee,
+        grade=current_grade(employee, day)[0],
+        policy=policy_for(month_of(day)),
+        applications=service.applications_of(employee.id),
+        open_application=service.open_application(employee.id),
+        today=day,
+    )
 
 
 @bp.post("/<int:employee_id>/appoint")
@@ -47,8 +54,10 @@ def person(employee_id: int):
 def appoint(employee_id: int):
     form = AppointForm()
     form.grade.choices = list(policy_for(clock.current_month()).grades)
-    _, error = run_form(form, lambda: service.appoint(current_user, employee_id, form.grade.data,
-                                                      form.effective_on.data, form.reason.data))
+    _, error = run_form(
+        form,
+        lambda: service.appoint(current_user, employee_id, form.grade.data, form.effective_on.data, form.reason.data),
+    )
     if error:
         return refused(person, error.message, error.status, employee_id=employee_id)
     flash("任命已保存。")
@@ -59,8 +68,9 @@ def appoint(employee_id: int):
 @login_required
 def late_application(employee_id: int):
     form = LateApplicationForm()
-    application, error = run_form(form, lambda: service.submit(current_user, clock.today(), form.late_reason.data,
-                                                               employee_id=employee_id))
+    application, error = run_form(
+        form, lambda: service.submit(current_user, clock.today(), form.late_reason.data, employee_id=employee_id)
+    )
     if error:
         return refused(person, error.message, error.status, employee_id=employee_id)
     flash("已接受逾期申请。")
@@ -72,8 +82,10 @@ def late_application(employee_id: int):
 def allowance(employee_id: int):
     form = AllowanceForm()
     form.kind.choices = list(policy_for(clock.current_month()).pay.allowance_names)
-    _, error = run_form(form, lambda: allowances.set_allowance(current_user, employee_id, form.kind.data,
-                                                               form.amount.data, clock.today()))
+    _, error = run_form(
+        form,
+        lambda: allowances.set_allowance(current_user, employee_id, form.kind.data, form.amount.data, clock.today()),
+    )
     if error:
         return refused(person, error.message, error.status, employee_id=employee_id)
     flash("补贴已保存,下次核算工资时生效。")
@@ -85,8 +97,9 @@ def allowance(employee_id: int):
 def serious_error(employee_id: int):
     form = SeriousErrorForm()
     flagged = form.flagged.data == "1"
-    _, error = run_form(form, lambda: serious_errors.set_serious_error(current_user, employee_id, flagged,
-                                                                       form.reason.data))
+    _, error = run_form(
+        form, lambda: serious_errors.set_serious_error(current_user, employee_id, flagged, form.reason.data)
+    )
     if error:
         return refused(person, error.message, error.status, employee_id=employee_id)
     flash("已记录严重工作失误。" if flagged else "已解除严重工作失误。")
