@@ -10,7 +10,7 @@ PORT ?= 5000
 SYSTEM_PACKAGES := python3-venv libharfbuzz-subset0
 TEST_PACKAGES := chromium
 
-.PHONY: run test bench system-deps test-deps venv db clean
+.PHONY: run test lint bench lock system-deps test-deps venv db clean
 
 run: system-deps venv db
 	$(FLASK) run --host $(HOST) --port $(PORT)
@@ -23,8 +23,13 @@ db: venv
 	$(FLASK) pki init --if-missing
 	$(FLASK) demo --if-empty
 
-test: system-deps test-deps venv
+test: system-deps test-deps venv lint
 	$(PY) -m pytest
+
+# The linter and the formatter (ruff) are part of the tests.
+lint: venv
+	$(VENV)/bin/ruff check csapp tests benchmarks
+	$(VENV)/bin/ruff format --check csapp tests benchmarks
 
 bench: system-deps venv
 	$(PY) benchmarks/run.py
@@ -50,11 +55,17 @@ system-deps:
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# requirements.lock pins every package (reproducible installs); `make lock` renews it after a change to
+# the dependencies in pyproject.toml.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -c requirements.lock -e '.[test]'
 	touch $@
+
+lock: venv
+	$(PY) -m pip install -q --upgrade -e '.[test]'
+	$(PY) -m pip freeze --exclude-editable | grep -v '^csapp' > requirements.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
