@@ -52,7 +52,9 @@ def users():
         else:
             flash(f"已创建用户 {form.username.data}。")
             return redirect(url_for("admin.users"))
-    return render_template("admin/users.html", form=form, users=accounts.list_users(), roles=ROLES)
+    return render_template(
+        "admin/users.html", form=form, users=accounts.list_users(), roles=ROLES
+    ), 422 if form.errors else 200
 
 
 @bp.post("/users/<int:user_id>/roles")

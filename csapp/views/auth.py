@@ -45,7 +45,8 @@ def login():
         else:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form, error=error), 200 if error is None else 401
+    status = 401 if error else 422 if form.errors else 200
+    return render_template("auth/login.html", form=form, error=error), status
 
 
 @bp.post("/logout")
@@ -70,4 +71,4 @@ def password():
         else:
             flash("密码已修改。")
             return redirect(url_for("home.index"))
-    return render_template("auth/password.html", form=form)
+    return render_template("auth/password.html", form=form), 422 if form.errors else 200
