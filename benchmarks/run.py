@@ -121,7 +121,8 @@ def child_app_notices(workdir: str, count: int) -> dict:
 
     from csapp.extensions import db
     from csapp.models import User
-    from csapp.services import notices, pay_runs
+    from csapp.services import notices
+    from csapp.services.pay import runs as pay_runs
 
     times = []
     stages = {"app": rss_mb()}
@@ -198,7 +199,8 @@ def child_batch(workdir: str, count: int) -> dict:
 
     from csapp.extensions import db
     from csapp.models import BatchJob, User
-    from csapp.services import batches, pay_runs
+    from csapp.services import batches
+    from csapp.services.pay import runs as pay_runs
 
     walls = []
     with app.test_request_context():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from csapp.extensions import db
@@ -153,3 +154,23 @@ def load_org(ids: dict) -> dict:
         "far_agent": get(Employee, ids["far_agent"]),
         "users": {key: get(User, i) for key, i in ids["users"].items()},
     }
+
+
+def confirmed_pay(org: dict, month: str = MONTH):
+    """Compute a month's pay and confirm it as HR would: months locked, no deductions, gaps explained."""
+    from csapp.services import month_lock
+    from csapp.services.pay import deductions, gaps, runs
+
+    hr = org["users"]["hr"]
+    for department in (org["main"], org["other"]):
+        row = db.session.scalar(
+            select(DepartmentMonth).where(DepartmentMonth.department_id == department.id, DepartmentMonth.month == month)
+        )
+        if not (row and row.locked_at):
+            month_lock.lock(hr, department.id, month)
+    deductions.mark_none(hr, month, "测试:本月无扣款")
+    run = runs.compute_run(hr, month)
+    missing = [(g.employee_id, g.kind) for g in gaps.open_gaps(run) if g.employee_id]
+    if missing:
+        gaps.explain_gaps(hr, month, missing, "测试:数据缺失已核实")
+    return runs.confirm_run(hr, run.id)

@@ -7,13 +7,14 @@ import time
 import zipfile
 
 import pytest
-from factories import MONTH
+from factories import MONTH, confirmed_pay
 
 from csapp.extensions import db
 from csapp.models import BatchJob, IssuedNotice
 from csapp.notices.signing import verify_pdf
-from csapp.services import batches, notices, pay_runs
+from csapp.services import batches, notices
 from csapp.services.errors import ServiceError
+from csapp.services.pay import runs as pay_runs
 
 
 def wait(job_id: int, seconds: float = 60) -> BatchJob:
@@ -29,7 +30,7 @@ def wait(job_id: int, seconds: float = 60) -> BatchJob:
 
 def test_pay_batch_makes_one_signed_pdf_per_person(db_app, org, pki_dir):
     hr = org["users"]["hr"]
-    run = pay_runs.compute_run(hr, MONTH)
+    run = confirmed_pay(org)
     first = notices.issue_pay_notice(hr, run.slips[0].id)  # already issued: reused, not issued twice
     job = wait(batches.start(hr, "pay", MONTH).id)
     assert job.status == "done", job.error
@@ -45,12 +46,14 @@ def test_pay_batch_makes_one_signed_pdf_per_person(db_app, org, pki_dir):
 
 def test_batch_refusals(db_app, org):
     hr = org["users"]["hr"]
-    with pytest.raises(ServiceError, match="还没有核算工资"):
+    with pytest.raises(ServiceError, match="还没有确认"):
         batches.start(hr, "pay", MONTH)
     with pytest.raises(ServiceError, match="没有需要打印"):
         batches.start(hr, "promotion", MONTH)
     pay_runs.compute_run(hr, MONTH)
-    run = pay_runs.current_run(MONTH)
+    with pytest.raises(ServiceError, match="还没有确认"):  # a draft is not what staff get
+        batches.start(hr, "pay", MONTH)
+    run = confirmed_pay(org)
     run.stale, run.stale_reason = True, "测试"
     db.session.commit()
     with pytest.raises(ServiceError, match="已过期"):
@@ -58,8 +61,7 @@ def test_batch_refusals(db_app, org):
 
 
 def test_progress_partial_polls_until_done(db_app, org, login):
-    hr = org["users"]["hr"]
-    pay_runs.compute_run(hr, MONTH)
+    confirmed_pay(org)
     client = login("hr")
     response = client.post(f"/notices/batch?month={MONTH}", data={"kind": "pay"})
     job_url = response.headers["Location"]

@@ -145,7 +145,7 @@ def test_whole_promotion_flow(promotion_server, page):
     page.on("dialog", lambda dialog: dialog.accept())
     log_in(page, base, "agent")
     page.goto(f"{base}/me/promotion")
-    assert "二级 · 二星" in page.inner_text("main")
+    assert "话务员 · 二星" in page.inner_text("main")
     page.get_by_role("button", name="提交申请").click()
     page.wait_for_url("**/promotions/*")
     assert "待面谈" in page.inner_text(".status")
@@ -186,11 +186,11 @@ def batch_server(tmp_path, pki_dir):
         }
     )
     with app.app_context():
-        from csapp.services import pay_runs
+        from factories import confirmed_pay
 
         db.create_all()
         org = build_org()
-        slips = len(pay_runs.compute_run(org["users"]["hr"], MONTH).slips)
+        slips = len(confirmed_pay(org, MONTH).slips)
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

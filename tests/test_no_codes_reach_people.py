@@ -180,7 +180,7 @@ def test_the_exports_read_in_chinese(demo):
 
     client = _client(demo, "hr")
     month = "2026-10"
-    for url in (f"/ranking.xlsx?month={month}", f"/pay.xlsx?month={month}", f"/import/template.xlsx?month={month}"):
+    for url in (f"/ranking.xlsx?month={month}", f"/pay.xlsx?month={month}", f"/pay.xlsx?month=2026-09", f"/import/template.xlsx?month={month}"):
         response = client.get(url)
         assert response.status_code == 200, url
         book = load_workbook(io.BytesIO(response.data), read_only=True)
@@ -197,12 +197,12 @@ def test_the_exports_read_in_chinese(demo):
 def test_the_notices_read_in_chinese(demo):
     from pypdf import PdfReader
 
-    from csapp.models import PayRun, PaySlip, PromotionApplication, User
+    from csapp.models import PayRun, PayRunStatus, PaySlip, PromotionApplication, User
     from csapp.services import notices, promotion
 
     with demo.app_context():
         hr = db.session.scalar(select(User).where(User.username == "hr"))
-        run = db.session.scalar(select(PayRun).where(PayRun.month == "2026-10", PayRun.current.is_(True)))
+        run = db.session.scalar(select(PayRun).where(PayRun.status == PayRunStatus.CONFIRMED))
         slip = db.session.scalar(select(PaySlip).where(PaySlip.run_id == run.id).limit(1))
         texts = [notices.issue_pay_notice(hr, slip.id)]
         application = db.session.scalar(select(PromotionApplication).limit(1))

@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from factories import employee, fill_cycle, metrics
+from factories import confirmed_pay, employee, fill_cycle, metrics
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
@@ -17,7 +17,7 @@ from csapp.extensions import db
 from csapp.notices.pki import create_pki
 from csapp.notices.render import FACES, FONT_DIR, MissingGlyph, render_pdf
 from csapp.notices.signing import load_signer, sign_pdf, verify_pdf
-from csapp.services import notices, pay_runs, promotion
+from csapp.services import notices, promotion
 
 RARE = "堃喆珺瑄昇龑堉䶮"
 
@@ -113,7 +113,7 @@ def test_pay_notice_has_every_line_and_a_rare_name(db_app, org, approved):
     person = employee(org["main"], "A099", "张" + RARE[:2], grade="agent.1")
     metrics(person, "2026-10", production=900, qa=(91,))
     db.session.commit()
-    run = pay_runs.compute_run(org["users"]["hr"], "2026-10")
+    run = confirmed_pay(org, "2026-10")
     slip = next(s for s in run.slips if s.employee_id == person.id)
     notice = notices.issue_pay_notice(org["users"]["hr"], slip.id)
     text = pdf_text(stored(db_app, notice))

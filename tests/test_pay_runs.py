@@ -6,13 +6,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from factories import MONTH, fill_cycle, metrics
+from factories import MONTH, confirmed_pay, fill_cycle, metrics
 from sqlalchemy import select
 
 from csapp.extensions import db
-from csapp.models import AgentMonth, Attendance, PayRun, PersonAllowance, SpecialistMonth
-from csapp.services import grid, pay_runs, promotion
+from csapp.models import AgentMonth, Attendance, PayRun, PayRunStatus, PersonAllowance, SpecialistMonth
+from csapp.services import grid, promotion
 from csapp.services.errors import Forbidden
+from csapp.services.pay import runs as pay_runs
 
 
 def slip_of(run, person):
@@ -22,12 +23,13 @@ def slip_of(run, person):
 def test_a_run_pays_everyone_with_explanations(org):
     hr, (a1, a2, a3) = org["users"]["hr"], org["agents"]
     spec = org["spec"]
+    db.session.add(Attendance(employee=a1, month=MONTH))
     db.session.add(Attendance(employee=a2, month=MONTH, late=1))
     db.session.add(SpecialistMonth(employee=spec, month=MONTH, books_delivered=300))
     db.session.add(PersonAllowance(employee=a1, kind="meal", amount=Decimal("300")))
     db.session.commit()
     run = pay_runs.compute_run(hr, MONTH)
-    assert run.run_no == 1 and run.current and not run.stale
+    assert run.run_no == 1 and run.status == PayRunStatus.DRAFT and not run.stale
     people = {s.employee_id for s in run.slips}
     assert {a1.id, a2.id, a3.id, spec.id, org["far_agent"].id} <= people
     one = slip_of(run, a1)
@@ -38,6 +40,10 @@ def test_a_run_pays_everyone_with_explanations(org):
     assert one.gross == one.base + one.performance + one.commission + one.attendance_bonus + one.allowances
     assert slip_of(run, a2).attendance_bonus == 0 and "迟到 1 次" in slip_of(run, a2).explanations["attendance_bonus"]
     assert slip_of(run, a3).performance == 0 and slip_of(run, a3).grade == "agent.p"
+    # missing attendance is never perfect attendance: no bonus, and a gap HR must explain
+    assert slip_of(run, a3).attendance_bonus == 0 and "考勤未录入" in slip_of(run, a3).explanations["attendance_bonus"]
+    assert ("attendance", "本月考勤未录入,全勤奖暂按 0 计") in slip_of(run, a3).gaps
+    assert not any(kind == "attendance" for kind, _ in slip_of(run, a1).gaps)
     specialist = slip_of(run, spec)
     assert specialist.commission == Decimal("600.00")
     assert specialist.performance == 0 and "尚未完成" in specialist.explanations["performance"]
@@ -63,12 +69,12 @@ def test_approved_promotion_stales_the_run_and_a_recompute_uses_the_new_grade(or
     )
     promotion.decide(hr, application.id, True, "满足")
     db.session.refresh(first)
-    assert first.stale and "agent.1 → agent.2" in first.stale_reason
+    assert first.stale and "话务员 · 一星 → 话务员 · 二星" in first.stale_reason
     second = pay_runs.compute_run(hr, "2026-11")
-    assert second.run_no == 2 and second.current and not second.stale
+    assert second.run_no == 2 and second.is_draft and not second.stale
     assert slip_of(second, a1).grade == "agent.2" and slip_of(second, a1).base == Decimal("3300.00")
     db.session.refresh(first)
-    assert not first.current and slip_of(first, a1).base == Decimal("3000.00")  # the old version stays
+    assert first.status == PayRunStatus.ABANDONED and slip_of(first, a1).base == Decimal("3000.00")  # kept
     assert [r.run_no for r in pay_runs.runs_of("2026-11")] == [2, 1]
 
 
@@ -86,10 +92,12 @@ def test_pay_pages(db_app, login, org):
     assert "尚未核算" in hr.get(f"/pay?month={MONTH}").data.decode()
     hr.post(f"/pay?month={MONTH}")
     page = hr.get(f"/pay?month={MONTH}").data.decode()
-    assert "第 1 次核算" in page and "¥3,000.00" in page
+    assert "第 1 次核算" in page and "¥3,000.00" in page and "草稿" in page
     assert hr.get(f"/pay.xlsx?month={MONTH}").status_code == 200
+    assert "尚未确认" in login("agent").get(f"/me/pay?month={MONTH}").data.decode()  # a draft is HR's only
+    confirmed_pay(org)
     mine = login("agent").get(f"/me/pay?month={MONTH}").data.decode()
-    assert "我的工资 · 张三" in mine and "应发合计" in mine and "李四" not in mine
+    assert "我的工资 · 张三" in mine and "应发合计" in mine and "实发合计" in mine and "李四" not in mine
     assert login("agent").get(f"/pay?month={MONTH}").status_code == 403
     assert db.session.scalar(select(PayRun).where(PayRun.month == MONTH)) is not None
 

@@ -128,6 +128,7 @@ def test_approval_puts_the_grade_in_force_from_the_first_of_the_month_and_stales
             attendance_bonus=200,
             allowances=0,
             gross=3700,
+            net=3700,
             explanations_json="{}",
         )
     )
@@ -141,7 +142,7 @@ def test_approval_puts_the_grade_in_force_from_the_first_of_the_month_and_stales
     assert (change.grade, change.effective_on) == ("agent.2", dt.date(2026, 11, 1))
     assert current_grade(a1, dt.date(2026, 11, 1))[0] == "agent.2"
     assert current_grade(a1, dt.date(2026, 10, 31))[0] == "agent.1"
-    assert run.stale and "agent.1 → agent.2" in run.stale_reason
+    assert run.stale and "话务员 · 一星 → 话务员 · 二星" in run.stale_reason
     with pytest.raises(ServiceError, match="已通过"):
         promotion.decide(hr, application.id, False, "再议")
     actions = [e.action for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]

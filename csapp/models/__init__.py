@@ -5,7 +5,7 @@ from .events import DissatisfiedCase, Incident, QaSample, ReviewedScore
 from .monthly import AgentMonth, Attendance, DepartmentMonth, LeaderMonth, SpecialistMonth
 from .notice import NOTICE_KINDS, BatchJob, IssuedNotice, NoticeCounter
 from .org import Department, Employee, GradeChange, PersonAllowance
-from .pay import PayRun, PaySlip
+from .pay import Deduction, DeductionMonth, PayComputation, PayGapReason, PayRun, PayRunStatus, PaySlip
 from .promotion import ApplicationStatus, IllegalTransition, PromotionApplication
 from .users import ROLES, User, UserRole
 
@@ -31,6 +31,11 @@ __all__ = [
     "LeaderMonth",
     "PayRun",
     "PaySlip",
+    "PayRunStatus",
+    "PayComputation",
+    "Deduction",
+    "DeductionMonth",
+    "PayGapReason",
     "NOTICE_KINDS",
     "BatchJob",
     "IssuedNotice",

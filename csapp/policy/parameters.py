@@ -72,6 +72,7 @@ class Pay(_Frozen):
     counted_leave_types: list[str]
     leave_type_names: dict[str, str]
     allowance_names: dict[str, str]
+    deduction_kinds: dict[str, str] = {}  # 社保个人部分 …: inputs from the payroll provider, never computed here
     grade_allowances: dict[str, dict[str, Decimal]] = {}
 
     @field_validator("counted_leave_types")

@@ -34,6 +34,8 @@ class PayInput:
     allowances: Mapping[str, Decimal] = field(default_factory=dict)
     employed_days: int | None = None
     """Calendar days of the month the person was employed (RULES.md D19); None: the whole month."""
+    attendance_recorded: bool = True
+    """False: nobody entered the month's attendance; missing attendance is never perfect attendance."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,8 @@ def compute_pay(person: PayInput, policy: Policy, days_in_month: int | None = No
     lines["commission"] = PayLine("commission", PAY_LINE_NAMES["commission"], commission, text)
 
     reasons = []
+    if not person.attendance_recorded:
+        reasons.append("考勤未录入(数据缺失)")
     if part_month:
         reasons.append(f"只在职 {employed}/{days} 天")
     if person.late:

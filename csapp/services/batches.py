@@ -29,18 +29,18 @@ from .notices import (
     signer_common_name,
     signer_file,
 )
-from .pay_runs import current_run
+from .pay.runs import confirmed_run
 
 KINDS = {"pay": "工资通知单", "promotion": "晋升与调薪通知"}
 
 
 def _specs(kind: str, month: str) -> list[NoticeSpec]:
     if kind == "pay":
-        run = current_run(month)
+        run = confirmed_run(month)
         if run is None:
-            raise ServiceError(f"{month} 还没有核算工资,请先在“工资核算”中计算。")
+            raise ServiceError(f"{month} 的工资还没有确认,请先在“工资核算”中计算并确认。")
         if run.stale:
-            raise ServiceError(f"{month} 的工资核算已过期({run.stale_reason}),请先重新计算。")
+            raise ServiceError(f"{month} 已确认的工资已过期({run.stale_reason}),请先重新计算并确认更正。")
         return [pay_spec(slip) for slip in run.slips]
     if kind == "promotion":
         approved = db.session.scalars(

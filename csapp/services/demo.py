@@ -279,9 +279,7 @@ def create_demo(today: dt.date | None = None, seed: int = 7) -> dict:
                 )
     db.session.commit()
     _demo_application(agents, first_day(month_of(today)) + dt.timedelta(days=2))
-    from .pay_runs import compute_run  # last month's pay, as HR would have run it
-
-    compute_run(hr, last)
+    _demo_pay(hr, add_months(last, -1), last, everyone, rng)
     return {
         "department": department.name,
         "months": (months[0], months[-1]),
@@ -303,3 +301,28 @@ def _demo_application(agents: list[tuple[Employee, float]], applied_on: dt.date)
         agent = max(candidates, key=lambda c: c[0])[1]
         user = db.session.scalar(select(User).where(User.employee_id == agent.id))
         submit(user, applied_on)
+
+
+def _demo_pay(hr: User, confirmed: str, draft: str, everyone: list[Employee], rng: random.Random) -> None:
+    """The month before last: deductions imported, pay computed and confirmed. Last month: a draft with gaps."""
+    from ..models import Deduction, DeductionMonth
+    from .pay.gaps import explain_gaps, open_gaps
+    from .pay.runs import compute_run, confirm_run
+
+    for person in everyone:
+        social = Decimal(rng.randint(300, 420))
+        db.session.add_all([Deduction(employee=person, month=confirmed, kind="social_insurance", amount=social),
+                            Deduction(employee=person, month=confirmed, kind="housing_fund",
+                                      amount=Decimal(rng.randint(150, 260)))])
+    db.session.add(DeductionMonth(month=confirmed, source="import", note="服务商扣款表.xlsx", by_id=hr.id))
+    db.session.commit()
+    run = compute_run(hr, confirmed)
+    gaps = [(g.employee_id, g.kind) for g in open_gaps(run) if g.employee_id]
+    if gaps:
+        explain_gaps(hr, confirmed, gaps, "演示数据:已与部门核实")
+    confirm_run(hr, run.id)
+    late_sheet = db.session.scalar(select(Attendance).where(Attendance.month == draft).order_by(Attendance.id.desc()))
+    if late_sheet:  # one attendance sheet not handed in yet: a gap HR must explain before confirming
+        db.session.delete(late_sheet)
+        db.session.commit()
+    compute_run(hr, draft)

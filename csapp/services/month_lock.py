@@ -33,7 +33,7 @@ def guard(user: User, department_id: int, month: str, reason: str = "") -> bool:
     Open months: anyone allowed to enter the data. Locked months: HR only, with a written reason.
     Either way, pay already computed for the month goes stale.
     """
-    from .pay_runs import mark_pay_stale
+    from .pay.runs import mark_pay_stale
 
     if not is_locked(department_id, month):
         mark_pay_stale(None, month, "核算后数据有修改", department_id=department_id)

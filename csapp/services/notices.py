@@ -11,7 +11,15 @@ from sqlalchemy import select, update
 from .. import clock
 from ..db import insert_or_select, writes
 from ..extensions import db
-from ..models import ApplicationStatus, IssuedNotice, NoticeCounter, PaySlip, PromotionApplication, User
+from ..models import (
+    ApplicationStatus,
+    IssuedNotice,
+    NoticeCounter,
+    PayRunStatus,
+    PaySlip,
+    PromotionApplication,
+    User,
+)
 from ..notices import signing
 from ..notices.pki import PkiPaths
 from ..notices.render import MissingGlyph
@@ -236,6 +244,8 @@ def issue_pay_notice(user: User, slip_id: int) -> IssuedNotice:
     slip = db.session.get(PaySlip, slip_id)
     if slip is None:
         raise NotFound("没有这张工资单。")
+    if slip.run.status != PayRunStatus.CONFIRMED:
+        raise ServiceError("只能为已确认的工资签发工资通知单。")
     notice = issue(user, pay_spec(slip))
     return notice
 

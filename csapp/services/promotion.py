@@ -20,7 +20,7 @@ from . import audit
 from .access import employee_for, require
 from .errors import Forbidden, NotFound, ServiceError
 from .grid import Column, check_value
-from .pay_runs import mark_pay_stale
+from .pay.runs import mark_pay_stale
 from .promotion_data import build_application, current_grade
 
 WRITTEN_TEST = Column("written_test", "笔试成绩", "decimal", "0–100", Decimal(100))
@@ -275,7 +275,9 @@ def decide(user: User, application_id: int, approve: bool, reason: str) -> Promo
                 created_by_id=user.id,
             )
         )
-        mark_pay_stale(employee.id, application.month, f"晋升 {application.from_grade} → {application.target_grade}")
+        labels = policy_for(application.month).grade_label
+        mark_pay_stale(employee.id, application.month,
+                       f"晋升 {labels(application.from_grade)} → {labels(application.target_grade)}")
     audit.record(
         user,
         "promotion.decide",
@@ -308,7 +310,8 @@ def appoint(user: User, employee_id: int, grade: str, day: dt.date, reason: str)
     )
     db.session.add(change)
     db.session.flush()
-    mark_pay_stale(employee.id, month_of(day), f"任命 {old} → {grade}")
+    mark_pay_stale(employee.id, month_of(day),
+                   f"任命 {policy.grade_label(old) if old else '—'} → {policy.grade_label(grade)}")
     audit.record(
         user,
         "grade.appoint",

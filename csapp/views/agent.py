@@ -5,14 +5,17 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
+from ..policy import names as names_module
 from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
 from ..services.access import employee_for
 from ..services.kpi import agent_history, months_up_to
 from ..services.notices import existing
-from ..services.pay_runs import slip_for
+from ..services.pay.deductions import kinds as deduction_kinds
+from ..services.pay.runs import slip_for
 from ..services.reviewed import items_for, reviewed_kpi
 from .charts import trend
 from .common import month_arg, month_nav
+from .pay import pay_day
 
 bp = Blueprint("agent", __name__)
 
@@ -82,5 +85,8 @@ def my_pay():
         notice=notice,
         lines=PAY_LINES,
         names=PAY_LINE_NAMES,
+        names_module=names_module,
+        deduction_kinds=deduction_kinds(month),
+        pay_day=pay_day(month),
         **month_nav(month),
     )

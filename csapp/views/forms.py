@@ -228,3 +228,30 @@ def first_error(form: FlaskForm) -> str:
         for error in field_errors if isinstance(field_errors, list) else [field_errors]:
             return str(error)
     return "请求无效,请刷新页面后重试。"
+
+
+class GapReasonForm(FlaskForm):
+    """One reason for several gaps; each gap is posted as "employee_id:kind"."""
+
+    gaps = SelectMultipleField("数据缺失", choices=[], validate_choice=False)
+    reason = StringField("原因", validators=[DataRequired("请填写原因。"), Length(max=500, message="原因最多 500 字。")])
+
+    def gap_keys(self) -> list[tuple[int, str]]:
+        keys = []
+        for value in self.gaps.data or []:
+            employee, _, kind = value.partition(":")
+            if not employee.isdigit() or not kind:
+                raise ValueError("请求参数无效。")
+            keys.append((int(employee), kind))
+        return keys
+
+
+def deduction_form(kinds: dict[str, str]) -> FlaskForm:
+    """A person's deductions of a month: one amount field per kind of the policy in force."""
+
+    class DeductionForm(FlaskForm):
+        employee_id = IdField("员工", validators=[_required("请求参数无效。")])
+
+    for key, label in kinds.items():
+        setattr(DeductionForm, f"d_{key}", NumberField(label, validators=[Optional()]))
+    return DeductionForm()

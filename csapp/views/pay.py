@@ -4,36 +4,56 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..policy import names
 from ..policy.parameters import policy_for
 from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
-from ..services import pay_runs
 from ..services.access import require
 from ..services.errors import ServiceError
+from ..services.pay import deductions as deduction_service
+from ..services.pay import runs as pay_runs
+from ..services.pay.gaps import explain_gaps as explain_service
 from .common import month_arg, month_nav, refused, run_form
-from .forms import EmptyForm
+from .forms import EmptyForm, GapReasonForm, RequiredReasonForm, UploadForm, deduction_form
 from .ranking import XLSX
 
 bp = Blueprint("pay", __name__)
 
 
+def pay_day(month: str):
+    """The day the month's pay is paid: PAY_DAY (default 15) of the following month."""
+
+    from ..policy.months import add_months, first_day
+    day = int(current_app.config.get("PAY_DAY", 15))
+    return first_day(add_months(month, 1)).replace(day=min(max(day, 1), 28))
+
+
+def _sheet_context(month: str, run) -> dict:
+    from ..services.pay.gaps import reasons_of, run_gaps
+    gaps = run_gaps(run) if run else []
+    people = {slip.employee_id: slip.employee for slip in run.slips} if run else {}
+    return {"run": run, "runs": pay_runs.runs_of(month), "lines": PAY_LINES, "names": PAY_LINE_NAMES,
+            "gaps": gaps, "reasons": reasons_of(month), "people": people,
+            "deduction_kinds": deduction_service.kinds(month), "pay_day": pay_day(month), **month_nav(month)}
+
+
 @bp.get("/pay")
 @login_required
 def sheet():
+    """工资核算: the draft (or the confirmed run), its gaps, confirmation and the history of runs."""
     require(current_user, "hr")
     month = month_arg()
-    run = pay_runs.current_run(month)
-    return render_template(
-        "pay/sheet.html",
-        run=run,
-        runs=pay_runs.runs_of(month),
-        lines=PAY_LINES,
-        names=PAY_LINE_NAMES,
-        **month_nav(month),
-    )
+    return render_template("pay/sheet.html", **_sheet_context(month, pay_runs.current_run(month)))
+
+
+@bp.get("/pay/runs/<int:run_id>")
+@login_required
+def run_page(run_id: int):
+    """Any run of a month, old ones included, as it was computed."""
+    run = pay_runs.run_for(current_user, run_id)
+    return render_template("pay/sheet.html", viewing=True, **_sheet_context(run.month, run))
 
 
 @bp.post("/pay")
@@ -43,8 +63,98 @@ def compute():
     run, error = run_form(EmptyForm(), lambda: pay_runs.compute_run(current_user, month))
     if error:
         return refused(sheet, error.message, error.status)
-    flash(f"{month} 工资已完成第 {run.run_no} 次核算,共 {len(run.slips)} 人。")
+    flash(f"{month} 工资已完成第 {run.run_no} 次核算(草稿),共 {len(run.slips)} 人。核对无误并说明数据缺失后请确认。")
     return redirect(url_for("pay.sheet", month=month))
+
+
+@bp.post("/pay/runs/<int:run_id>/confirm")
+@login_required
+def confirm(run_id: int):
+    run, error = run_form(EmptyForm(), lambda: pay_runs.confirm_run(current_user, run_id))
+    if error:
+        return refused(sheet, error.message, error.status)
+    flash(f"{run.month} 工资已确认(第 {run.confirm_no} 次确认),员工现在可以看到工资单。")
+    return redirect(url_for("pay.sheet", month=run.month))
+
+
+@bp.post("/pay/gaps")
+@login_required
+def explain_gaps():
+    month = month_arg()
+    form = GapReasonForm()
+
+    def explain():
+        try:
+            keys = form.gap_keys()
+        except ValueError as exc:
+            raise ServiceError(str(exc)) from None
+        return explain_service(current_user, month, keys, form.reason.data)
+
+    count, error = run_form(form, explain)
+    if error:
+        return refused(sheet, error.message, error.status)
+    flash(f"已为 {count} 处数据缺失填写原因。")
+    return redirect(url_for("pay.sheet", month=month))
+
+
+@bp.get("/pay/deductions")
+@login_required
+def deductions():
+    """扣款: typed per person, imported from the payroll provider, or 本月无扣款."""
+    require(current_user, "hr")
+    month = month_arg()
+    from ..extensions import db
+    from ..models import DeductionMonth
+    from ..services.pay.runs import pay_cases
+    people = [case.employee for case in pay_cases(month)]
+    return render_template("pay/deductions.html", people=people, kinds=deduction_service.kinds(month),
+                           amounts=deduction_service.deductions_of(month), state=db.session.get(DeductionMonth, month),
+                           result=getattr(g, "import_result", None), **month_nav(month))
+
+
+@bp.post("/pay/deductions")
+@login_required
+def save_deductions():
+    month = month_arg()
+    kinds = deduction_service.kinds(month)
+    form = deduction_form(kinds)
+    _, error = run_form(form, lambda: deduction_service.set_deductions(
+        current_user, form.employee_id.data, month, {key: form[f"d_{key}"].data for key in kinds}))
+    if error:
+        return refused(deductions, error.message, error.status)
+    flash("扣款已保存;已核算的工资标记为已过期,请重新计算。")
+    return redirect(url_for("pay.deductions", month=month))
+
+
+@bp.post("/pay/deductions/import")
+@login_required
+def import_deductions():
+    month = month_arg()
+    form = UploadForm()
+    upload = form.file.data if form.validate() else None
+    if upload is None or not upload.filename:
+        return refused(deductions, "请选择要导入的文件。")
+    result, error = run_form(EmptyForm(), lambda: deduction_service.import_deductions(
+        current_user, month, upload.filename, upload.read()))
+    if error:
+        return refused(deductions, error.message, error.status)
+    if not result.ok:
+        g.import_result = result
+        return refused(deductions, f"文件有 {len(result.problems)} 处问题,没有导入任何一行。")
+    flash(f"已导入 {result.saved} 人的扣款。")
+    return redirect(url_for("pay.deductions", month=month))
+
+
+@bp.post("/pay/deductions/none")
+@login_required
+def no_deductions():
+    month = month_arg()
+    form = RequiredReasonForm()
+    _, error = run_form(form, lambda: deduction_service.mark_none(current_user, month, form.reason.data))
+    if error:
+        return refused(deductions, error.message, error.status)
+    flash(f"已记录 {month} 无扣款。")
+    return redirect(url_for("pay.deductions", month=month))
 
 
 @bp.get("/pay.xlsx")
@@ -60,7 +170,9 @@ def export():
     book = Workbook()
     sheet = book.active
     sheet.title = "工资表"
-    sheet.append(["工号", "姓名", "部门", "职级", "绩效总分", *[PAY_LINE_NAMES[k] for k in PAY_LINES], "应发合计"])
+    kinds = deduction_service.kinds(month)
+    sheet.append(["工号", "姓名", "部门", "职级", "在职天数", "绩效总分", *[PAY_LINE_NAMES[k] for k in PAY_LINES],
+                  "应发合计", *kinds.values(), "扣款合计", "实发合计"])
     policy = policy_for(month)
     for slip in run.slips:
         grade = names.grade_name(policy, slip.grade, slip.employee.regularized_on is not None)
@@ -70,9 +182,13 @@ def export():
                 slip.employee.name,
                 slip.employee.department.name,
                 grade,
+                slip.employed_days or "全月",
                 slip.kpi_score,
                 *[getattr(slip, k) for k in PAY_LINES],
                 slip.gross,
+                *[slip.deductions.get(k, 0) for k in kinds],
+                slip.deductions_total,
+                slip.net,
             ]
         )
     notes = book.create_sheet("说明")

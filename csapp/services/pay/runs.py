@@ -1,0 +1,322 @@
+"""Pay runs: compute a month's pay from the DB as a draft, confirm it, keep every version.
+
+States (PayRun.status): 草稿 → 已确认 → 已被更正; a draft replaced by a new computation is 已放弃.
+Staff see only the confirmed run. One computation of a month at a time (a PayComputation claim).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import delete, func, select, update
+
+from ... import clock
+from ...db import write_transaction, writes
+from ...extensions import db
+from ...models import (
+    Attendance,
+    Deduction,
+    DepartmentMonth,
+    Employee,
+    IllegalTransition,
+    PayComputation,
+    PayRun,
+    PayRunStatus,
+    PaySlip,
+    PersonAllowance,
+    SpecialistMonth,
+    User,
+)
+from ...policy.months import days_in
+from ...policy.parameters import policy_for
+from ...policy.pay import PAY_LINES, PayInput, PayResult, compute_pay
+from .. import audit
+from ..access import require
+from ..errors import Conflict, NotFound, ServiceError
+from ..kpi import department_kpi, month_bounds
+from ..reviewed import reviewed_kpi
+from .gaps import Gap, open_gaps
+
+CLAIM_EXPIRES = dt.timedelta(minutes=10)  # a computation that crashed does not block the month for ever
+LIVE = (PayRunStatus.DRAFT, PayRunStatus.CONFIRMED)
+
+
+def confirmed_run(month: str) -> PayRun | None:
+    """The run staff see (notices are issued from it)."""
+    return db.session.scalar(select(PayRun).where(PayRun.month == month, PayRun.status == PayRunStatus.CONFIRMED))
+
+
+def draft_run(month: str) -> PayRun | None:
+    return db.session.scalar(select(PayRun).where(PayRun.month == month, PayRun.status == PayRunStatus.DRAFT))
+
+
+def current_run(month: str) -> PayRun | None:
+    """The run HR works on: the draft if there is one, else the confirmed run."""
+    return draft_run(month) or confirmed_run(month)
+
+
+def runs_of(month: str) -> list[PayRun]:
+    return list(db.session.scalars(select(PayRun).where(PayRun.month == month).order_by(PayRun.run_no.desc())))
+
+
+def run_for(user: User, run_id: int) -> PayRun:
+    require(user, "hr")
+    run = db.session.get(PayRun, run_id)
+    if run is None:
+        raise NotFound("没有这次核算。")
+    return run
+
+
+def mark_pay_stale(employee_id: int | None, month: str, reason: str, department_id: int | None = None) -> list[PayRun]:
+    """Mark the month's draft and confirmed runs 已过期 when they hold the person or someone of the department.
+
+    The caller commits. Without an employee or a department, every live run of the month goes stale.
+    """
+    marked = []
+    for run in db.session.scalars(select(PayRun).where(PayRun.month == month, PayRun.status.in_(LIVE))):
+        query = select(PaySlip.id).join(Employee).where(PaySlip.run_id == run.id)
+        if employee_id is not None:
+            query = query.where(PaySlip.employee_id == employee_id)
+        elif department_id is not None:
+            query = query.where(Employee.department_id == department_id)
+        if db.session.scalar(query.limit(1)) is None:
+            continue
+        run.stale = True
+        if reason not in run.stale_reason:
+            run.stale_reason = ";".join(r for r in (run.stale_reason, reason) if r)
+        marked.append(run)
+    return marked
+
+
+@dataclass(frozen=True)
+class PayCase:
+    employee: Employee
+    inputs: PayInput
+    kpi_note: str
+    gaps: list[Gap] = field(default_factory=list)
+
+
+def employed_days(person: Employee, month: str) -> int | None:
+    """Days of *month* the person was employed (hire date and last day both count); None: the whole month."""
+    start, end = month_bounds(month)
+    first = max(start, person.hired_on)
+    last = min(end, person.separated_on) if person.separated_on else end
+    days = (last - first).days + 1
+    return None if days >= days_in(month) else max(days, 0)
+
+
+def reference_day(person: Employee, month: str) -> dt.date:
+    """RULES.md D20: the 1st, or the hire date for someone hired later in the month."""
+    start, _ = month_bounds(month)
+    return max(start, person.hired_on)
+
+
+def pay_cases(month: str) -> list[PayCase]:
+    """Everyone employed on any day of *month*, with their pay inputs and the data that is missing."""
+    start, end = month_bounds(month)
+    policy = policy_for(month)
+    people = [
+        e
+        for e in db.session.scalars(select(Employee).order_by(Employee.department_id, Employee.code))
+        if e.employed_in(start, end) and e.grade_on(reference_day(e, month))
+    ]
+    attendance = {a.employee_id: a for a in db.session.scalars(select(Attendance).where(Attendance.month == month))}
+    books = {
+        s.employee_id: s.books_delivered
+        for s in db.session.scalars(select(SpecialistMonth).where(SpecialistMonth.month == month))
+    }
+    allowances: dict[int, dict] = {}
+    for row in db.session.scalars(select(PersonAllowance)):
+        allowances.setdefault(row.employee_id, {})[row.kind] = row.amount
+    rates = {
+        d.department_id: d.connection_rate
+        for d in db.session.scalars(select(DepartmentMonth).where(DepartmentMonth.month == month))
+    }
+    kpis: dict[int, object] = {}
+    cases = []
+    for person in people:
+        grade = person.grade_on(reference_day(person, month))
+        kpi_score, note, gaps = None, "", []
+        if policy.grades[grade].performance:
+            if person.track == "agent":
+                if rates.get(person.department_id) is None:
+                    gaps.append(Gap("department", person.id, f"{person.department.name}本月接通率未录入"))
+                if person.department_id not in kpis:
+                    kpis[person.department_id] = department_kpi(person.department_id, month)
+                row = kpis[person.department_id].row_for(person.id)
+                if row and row.score:
+                    kpi_score, note = row.score.total, row.score.explanation
+                else:
+                    missing = "、".join(row.missing) if row else "全部"
+                    note = f"绩效数据不全(缺{missing}),绩效工资暂按 0 计"
+                    gaps.append(Gap("agent_data", person.id, f"缺{missing}"))
+            else:
+                reviewed = reviewed_kpi(person, month)
+                kpi_score, note = reviewed.score, reviewed.explanation
+                if reviewed.score is None:
+                    gaps.append(Gap("reviewed", person.id, reviewed.explanation))
+        record = attendance.get(person.id)
+        if record is None:
+            gaps.append(Gap("attendance", person.id, "本月考勤未录入,全勤奖暂按 0 计"))
+        inputs = PayInput(
+            id=str(person.id),
+            grade=grade,
+            late=record.late if record else 0,
+            absent=record.absent if record else 0,
+            kpi_score=kpi_score,
+            leave_days=record.leave_days() if record else {},
+            books_delivered=books.get(person.id, 0),
+            allowances=allowances.get(person.id, {}),
+            employed_days=employed_days(person, month),
+            attendance_recorded=record is not None,
+        )
+        cases.append(PayCase(person, inputs, note, gaps))
+    return cases
+
+
+def _claim(user: User, month: str) -> None:
+    """Take the month's computation claim, or refuse: someone else is computing it right now."""
+    try:
+        with write_transaction():
+            cutoff = clock.now_utc() - CLAIM_EXPIRES
+            taken = db.session.execute(
+                update(PayComputation)
+                .where(PayComputation.month == month, PayComputation.started_at < cutoff)
+                .values(holder_id=user.id, started_at=clock.now_utc())
+            ).rowcount
+            if not taken:
+                db.session.add(PayComputation(month=month, holder_id=user.id, started_at=clock.now_utc()))
+    except Conflict:
+        holder = db.session.scalar(select(PayComputation).where(PayComputation.month == month))
+        name = holder.holder.display_name if holder and holder.holder else "其他人事"
+        raise Conflict(f"该月工资正在由{name}计算,请稍后。") from None
+
+
+@writes
+def _release(month: str) -> None:
+    db.session.execute(delete(PayComputation).where(PayComputation.month == month))
+
+
+def compute_run(user: User, month: str) -> PayRun:
+    """Compute the month's pay as a new draft (a draft in the way becomes 已放弃); confirmed runs stay.
+
+    One computation of a month at a time; it reads in one snapshot and writes in a short transaction.
+    """
+    require(user, "hr")
+    _claim(user, month)
+    try:
+        policy = policy_for(month)
+        deductions = _deductions_of(month)
+        slips, negative = [], []
+        for case in pay_cases(month):
+            result = compute_pay(case.inputs, policy, days_in(month))
+            slip = _slip(case, result, deductions.get(case.employee.id, {}))
+            if slip.net < 0:
+                negative.append(f"{case.employee.code} {case.employee.name}(实发 {slip.net})")
+            slips.append(slip)
+        if negative:
+            raise ServiceError("扣款超过应发,实发不能为负数,未核算:" + "、".join(negative) + "。请核对扣款。")
+        return _store_run(user, month, policy.version, slips)
+    finally:
+        _release(month)
+
+
+def _deductions_of(month: str) -> dict[int, dict[str, Decimal]]:
+    found: dict[int, dict[str, Decimal]] = {}
+    for row in db.session.scalars(select(Deduction).where(Deduction.month == month)):
+        found.setdefault(row.employee_id, {})[row.kind] = row.amount
+    return found
+
+
+@writes
+def _store_run(user: User, month: str, policy_version: str, slips: list[PaySlip]) -> PayRun:
+    previous = draft_run(month)
+    if previous:
+        previous.abandon()
+        db.session.flush()  # the one-draft index sees the old draft gone before the new one arrives
+    # the run's number in the INSERT itself, not read first and written later
+    number = select(func.coalesce(func.max(PayRun.run_no), 0) + 1).where(PayRun.month == month).scalar_subquery()
+    run = PayRun(month=month, run_no=number, policy_version=policy_version, created_by_id=user.id, slips=slips)
+    db.session.add(run)
+    db.session.flush()
+    audit.record(
+        user, "pay.run", "pay_run", run.id, subject=f"{month} 第 {run.run_no} 次核算", month=month, field="people",
+        old=previous.run_no if previous else None, new=len(slips),
+        reason=previous.stale_reason if previous and previous.stale else "",
+    )
+    return run
+
+
+def _slip(case: PayCase, result: PayResult, deductions: dict[str, Decimal]) -> PaySlip:
+    explanations = {key: line.explanation for key, line in result.lines.items()}
+    if case.kpi_note:
+        explanations["kpi"] = case.kpi_note
+    amounts = {key: result.lines[key].amount for key in PAY_LINES}
+    total = sum(deductions.values(), Decimal(0))
+    return PaySlip(
+        employee_id=case.employee.id,
+        employee=case.employee,
+        grade=result.grade,
+        gross=result.gross,
+        deductions_total=total,
+        net=result.gross - total,
+        employed_days=case.inputs.employed_days,
+        kpi_score=case.inputs.kpi_score,
+        explanations_json=json.dumps(explanations, ensure_ascii=False),
+        deductions_json=json.dumps({k: str(v) for k, v in deductions.items()}),
+        gaps_json=json.dumps([(g.kind, g.detail) for g in case.gaps], ensure_ascii=False),
+        **amounts,
+    )
+
+
+@writes
+def confirm_run(user: User, run_id: int) -> PayRun:
+    """Confirm a draft: it must be current, its months locked, every gap explained.
+
+    In one transaction the draft becomes 已确认 and the confirmed run before it 已被更正.
+    """
+    run = run_for(user, run_id)
+    departments = sorted({slip.employee.department_id for slip in run.slips})
+    locked = {
+        d.department_id
+        for d in db.session.scalars(
+            select(DepartmentMonth).where(DepartmentMonth.month == run.month, DepartmentMonth.locked_at.is_not(None))
+        )
+    }
+    unlocked = [d for d in departments if d not in locked]
+    if unlocked:
+        from ...models import Department
+        names = "、".join(db.session.get(Department, d).name for d in unlocked)
+        raise ServiceError(f"{names} {run.month} 尚未锁定,锁定后才能确认工资。")
+    unexplained = open_gaps(run)
+    if unexplained:
+        raise ServiceError(f"还有 {len(unexplained)} 处数据缺失没有说明原因,请先填写原因(见下方“数据缺失”)。")
+    previous = confirmed_run(run.month)
+    try:
+        if previous:
+            previous.supersede(run)
+            db.session.flush()  # one confirmed run a month: the old one steps aside first
+        run.confirm(user, 0)
+        run.confirm_no = (
+            select(func.coalesce(func.max(PayRun.confirm_no), 0) + 1).where(PayRun.month == run.month).scalar_subquery()
+        )
+        db.session.flush()
+    except IllegalTransition as exc:
+        raise ServiceError(exc.message) from None
+    db.session.refresh(run)
+    audit.record(
+        user, "pay.confirm", "pay_run", run.id, subject=f"{run.month} 第 {run.confirm_no} 次确认", month=run.month,
+        field="status", old=f"第 {previous.run_no} 次核算" if previous else None, new=f"第 {run.run_no} 次核算",
+    )
+    return run
+
+
+def slip_for(employee_id: int, month: str) -> PaySlip | None:
+    """A person's slip of the confirmed run (what staff see)."""
+    run = confirmed_run(month)
+    if run is None:
+        return None
+    return db.session.scalar(select(PaySlip).where(PaySlip.run_id == run.id, PaySlip.employee_id == employee_id))
