@@ -164,7 +164,9 @@ def confirmed_pay(org: dict, month: str = MONTH):
     hr = org["users"]["hr"]
     for department in (org["main"], org["other"]):
         row = db.session.scalar(
-            select(DepartmentMonth).where(DepartmentMonth.department_id == department.id, DepartmentMonth.month == month)
+            select(DepartmentMonth).where(
+                DepartmentMonth.department_id == department.id, DepartmentMonth.month == month
+            )
         )
         if not (row and row.locked_at):
             month_lock.lock(hr, department.id, month)

@@ -180,7 +180,12 @@ def test_the_exports_read_in_chinese(demo):
 
     client = _client(demo, "hr")
     month = "2026-10"
-    for url in (f"/ranking.xlsx?month={month}", f"/pay.xlsx?month={month}", f"/pay.xlsx?month=2026-09", f"/import/template.xlsx?month={month}"):
+    for url in (
+        f"/ranking.xlsx?month={month}",
+        f"/pay.xlsx?month={month}",
+        "/pay.xlsx?month=2026-09",
+        f"/import/template.xlsx?month={month}",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         book = load_workbook(io.BytesIO(response.data), read_only=True)

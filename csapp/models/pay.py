@@ -37,10 +37,20 @@ class PayRun(db.Model):
 
     __table_args__ = (
         UniqueConstraint("month", "run_no"),
-        Index("uq_pay_run_one_draft", "month", unique=True, sqlite_where=text("status = 'DRAFT'"),
-              postgresql_where=text("status = 'DRAFT'")),
-        Index("uq_pay_run_one_confirmed", "month", unique=True, sqlite_where=text("status = 'CONFIRMED'"),
-              postgresql_where=text("status = 'CONFIRMED'")),
+        Index(
+            "uq_pay_run_one_draft",
+            "month",
+            unique=True,
+            sqlite_where=text("status = 'DRAFT'"),
+            postgresql_where=text("status = 'DRAFT'"),
+        ),
+        Index(
+            "uq_pay_run_one_confirmed",
+            "month",
+            unique=True,
+            sqlite_where=text("status = 'CONFIRMED'"),
+            postgresql_where=text("status = 'CONFIRMED'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

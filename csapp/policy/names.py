@@ -21,8 +21,13 @@ APPLICATION_STATUS_NAMES = {
     "withdrawn": "已撤回",
 }
 PAY_RUN_STATUS_NAMES = {"draft": "草稿", "confirmed": "已确认", "superseded": "已被更正", "abandoned": "已放弃"}
-PAY_GAP_NAMES = {"attendance": "考勤未录入", "agent_data": "绩效数据不全", "reviewed": "考核评分未录入",
-                 "department": "部门数据缺失", "deductions": "扣款未录入"}
+PAY_GAP_NAMES = {
+    "attendance": "考勤未录入",
+    "agent_data": "绩效数据不全",
+    "reviewed": "考核评分未录入",
+    "department": "部门数据缺失",
+    "deductions": "扣款未录入",
+}
 JOB_STATUS_NAMES = {"queued": "排队中", "running": "进行中", "done": "已完成", "failed": "失败"}
 NOTICE_KIND_NAMES = {"promotion": "晋升通知书", "salary_change": "调薪通知单", "pay": "工资通知单"}
 STAR_NAMES = {"production": "产量明星", "qa": "质检明星"}

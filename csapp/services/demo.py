@@ -311,9 +311,12 @@ def _demo_pay(hr: User, confirmed: str, draft: str, everyone: list[Employee], rn
 
     for person in everyone:
         social = Decimal(rng.randint(300, 420))
-        db.session.add_all([Deduction(employee=person, month=confirmed, kind="social_insurance", amount=social),
-                            Deduction(employee=person, month=confirmed, kind="housing_fund",
-                                      amount=Decimal(rng.randint(150, 260)))])
+        db.session.add_all(
+            [
+                Deduction(employee=person, month=confirmed, kind="social_insurance", amount=social),
+                Deduction(employee=person, month=confirmed, kind="housing_fund", amount=Decimal(rng.randint(150, 260))),
+            ]
+        )
     db.session.add(DeductionMonth(month=confirmed, source="import", note="服务商扣款表.xlsx", by_id=hr.id))
     db.session.commit()
     run = compute_run(hr, confirmed)

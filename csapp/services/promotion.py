@@ -276,8 +276,11 @@ def decide(user: User, application_id: int, approve: bool, reason: str) -> Promo
             )
         )
         labels = policy_for(application.month).grade_label
-        mark_pay_stale(employee.id, application.month,
-                       f"晋升 {labels(application.from_grade)} → {labels(application.target_grade)}")
+        mark_pay_stale(
+            employee.id,
+            application.month,
+            f"晋升 {labels(application.from_grade)} → {labels(application.target_grade)}",
+        )
     audit.record(
         user,
         "promotion.decide",
@@ -310,8 +313,9 @@ def appoint(user: User, employee_id: int, grade: str, day: dt.date, reason: str)
     )
     db.session.add(change)
     db.session.flush()
-    mark_pay_stale(employee.id, month_of(day),
-                   f"任命 {policy.grade_label(old) if old else '—'} → {policy.grade_label(grade)}")
+    mark_pay_stale(
+        employee.id, month_of(day), f"任命 {policy.grade_label(old) if old else '—'} → {policy.grade_label(grade)}"
+    )
     audit.record(
         user,
         "grade.appoint",

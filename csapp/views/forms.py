@@ -234,7 +234,9 @@ class GapReasonForm(FlaskForm):
     """One reason for several gaps; each gap is posted as "employee_id:kind"."""
 
     gaps = SelectMultipleField("数据缺失", choices=[], validate_choice=False)
-    reason = StringField("原因", validators=[DataRequired("请填写原因。"), Length(max=500, message="原因最多 500 字。")])
+    reason = StringField(
+        "原因", validators=[DataRequired("请填写原因。"), Length(max=500, message="原因最多 500 字。")]
+    )
 
     def gap_keys(self) -> list[tuple[int, str]]:
         keys = []

@@ -26,17 +26,28 @@ def pay_day(month: str):
     """The day the month's pay is paid: PAY_DAY (default 15) of the following month."""
 
     from ..policy.months import add_months, first_day
+
     day = int(current_app.config.get("PAY_DAY", 15))
     return first_day(add_months(month, 1)).replace(day=min(max(day, 1), 28))
 
 
 def _sheet_context(month: str, run) -> dict:
     from ..services.pay.gaps import reasons_of, run_gaps
+
     gaps = run_gaps(run) if run else []
     people = {slip.employee_id: slip.employee for slip in run.slips} if run else {}
-    return {"run": run, "runs": pay_runs.runs_of(month), "lines": PAY_LINES, "names": PAY_LINE_NAMES,
-            "gaps": gaps, "reasons": reasons_of(month), "people": people,
-            "deduction_kinds": deduction_service.kinds(month), "pay_day": pay_day(month), **month_nav(month)}
+    return {
+        "run": run,
+        "runs": pay_runs.runs_of(month),
+        "lines": PAY_LINES,
+        "names": PAY_LINE_NAMES,
+        "gaps": gaps,
+        "reasons": reasons_of(month),
+        "people": people,
+        "deduction_kinds": deduction_service.kinds(month),
+        "pay_day": pay_day(month),
+        **month_nav(month),
+    }
 
 
 @bp.get("/pay")
@@ -106,10 +117,17 @@ def deductions():
     from ..extensions import db
     from ..models import DeductionMonth
     from ..services.pay.runs import pay_cases
+
     people = [case.employee for case in pay_cases(month)]
-    return render_template("pay/deductions.html", people=people, kinds=deduction_service.kinds(month),
-                           amounts=deduction_service.deductions_of(month), state=db.session.get(DeductionMonth, month),
-                           result=getattr(g, "import_result", None), **month_nav(month))
+    return render_template(
+        "pay/deductions.html",
+        people=people,
+        kinds=deduction_service.kinds(month),
+        amounts=deduction_service.deductions_of(month),
+        state=db.session.get(DeductionMonth, month),
+        result=getattr(g, "import_result", None),
+        **month_nav(month),
+    )
 
 
 @bp.post("/pay/deductions")
@@ -118,8 +136,12 @@ def save_deductions():
     month = month_arg()
     kinds = deduction_service.kinds(month)
     form = deduction_form(kinds)
-    _, error = run_form(form, lambda: deduction_service.set_deductions(
-        current_user, form.employee_id.data, month, {key: form[f"d_{key}"].data for key in kinds}))
+    _, error = run_form(
+        form,
+        lambda: deduction_service.set_deductions(
+            current_user, form.employee_id.data, month, {key: form[f"d_{key}"].data for key in kinds}
+        ),
+    )
     if error:
         return refused(deductions, error.message, error.status)
     flash("扣款已保存;已核算的工资标记为已过期,请重新计算。")
@@ -134,8 +156,9 @@ def import_deductions():
     upload = form.file.data if form.validate() else None
     if upload is None or not upload.filename:
         return refused(deductions, "请选择要导入的文件。")
-    result, error = run_form(EmptyForm(), lambda: deduction_service.import_deductions(
-        current_user, month, upload.filename, upload.read()))
+    result, error = run_form(
+        EmptyForm(), lambda: deduction_service.import_deductions(current_user, month, upload.filename, upload.read())
+    )
     if error:
         return refused(deductions, error.message, error.status)
     if not result.ok:
@@ -171,8 +194,21 @@ def export():
     sheet = book.active
     sheet.title = "工资表"
     kinds = deduction_service.kinds(month)
-    sheet.append(["工号", "姓名", "部门", "职级", "在职天数", "绩效总分", *[PAY_LINE_NAMES[k] for k in PAY_LINES],
-                  "应发合计", *kinds.values(), "扣款合计", "实发合计"])
+    sheet.append(
+        [
+            "工号",
+            "姓名",
+            "部门",
+            "职级",
+            "在职天数",
+            "绩效总分",
+            *[PAY_LINE_NAMES[k] for k in PAY_LINES],
+            "应发合计",
+            *kinds.values(),
+            "扣款合计",
+            "实发合计",
+        ]
+    )
     policy = policy_for(month)
     for slip in run.slips:
         grade = names.grade_name(policy, slip.grade, slip.employee.regularized_on is not None)

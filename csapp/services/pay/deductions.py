@@ -38,8 +38,9 @@ def deductions_of(month: str) -> dict[int, dict[str, Decimal]]:
 
 
 def _store(user: User, employee: Employee, month: str, kind: str, amount: Decimal | None) -> None:
-    row = db.session.scalar(select(Deduction).where(Deduction.employee_id == employee.id, Deduction.month == month,
-                                                    Deduction.kind == kind))
+    row = db.session.scalar(
+        select(Deduction).where(Deduction.employee_id == employee.id, Deduction.month == month, Deduction.kind == kind)
+    )
     old = row.amount if row else None
     if not amount:
         if row:
@@ -47,11 +48,26 @@ def _store(user: User, employee: Employee, month: str, kind: str, amount: Decima
     elif row:
         row.amount, row.updated_by_id = amount, user.id
     else:
-        insert_or_select(db.session, Deduction, {"amount": amount, "updated_by_id": user.id},
-                         employee_id=employee.id, month=month, kind=kind)
+        insert_or_select(
+            db.session,
+            Deduction,
+            {"amount": amount, "updated_by_id": user.id},
+            employee_id=employee.id,
+            month=month,
+            kind=kind,
+        )
     if (old or 0) != (amount or 0):
-        audit.record(user, "deduction.update", "deduction", row.id if row else None,
-                     subject=f"{employee.code} {employee.name}", month=month, field=kind, old=old, new=amount)
+        audit.record(
+            user,
+            "deduction.update",
+            "deduction",
+            row.id if row else None,
+            subject=f"{employee.code} {employee.name}",
+            month=month,
+            field=kind,
+            old=old,
+            new=amount,
+        )
 
 
 @writes
@@ -74,11 +90,13 @@ def mark_none(user: User, month: str, reason: str) -> DeductionMonth:
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("请填写本月无扣款的原因。", "reason")
-    row, _ = insert_or_select(db.session, DeductionMonth, {"source": "none", "note": reason, "by_id": user.id},
-                              month=month)
+    row, _ = insert_or_select(
+        db.session, DeductionMonth, {"source": "none", "note": reason, "by_id": user.id}, month=month
+    )
     row.source, row.note, row.by_id = "none", reason, user.id
-    audit.record(user, "deduction.none", "deduction_month", None, subject=month, month=month, field="reason",
-                 new=reason)
+    audit.record(
+        user, "deduction.none", "deduction_month", None, subject=month, month=month, field="reason", new=reason
+    )
     return row
 
 
@@ -115,7 +133,9 @@ def import_deductions(user: User, month: str, filename: str, data: bytes) -> Imp
         amounts = {}
         for label, index in columns.items():
             try:
-                amounts[by_label[label]] = parse_cell(Column("amount", label, "decimal", "", AMOUNT.maximum), cells[index])
+                amounts[by_label[label]] = parse_cell(
+                    Column("amount", label, "decimal", "", AMOUNT.maximum), cells[index]
+                )
             except ServiceError as exc:
                 result.problems.append(ImportProblem(number, label, exc.message))
         parsed.append((people[code], amounts))
@@ -134,8 +154,17 @@ def _save_import(user: User, month: str, filename: str, parsed: list) -> None:
         for kind, amount in amounts.items():
             _store(user, employee, month, kind, amount)
         mark_pay_stale(employee.id, month, "扣款已导入")
-    row, _ = insert_or_select(db.session, DeductionMonth, {"source": "import", "note": filename, "by_id": user.id},
-                              month=month)
+    row, _ = insert_or_select(
+        db.session, DeductionMonth, {"source": "import", "note": filename, "by_id": user.id}, month=month
+    )
     row.source, row.note, row.by_id = "import", filename, user.id
-    audit.record(user, "deduction.import", "deduction_month", None, subject=month, month=month, field="rows",
-                 new=f"{filename}:{len(parsed)} 行")
+    audit.record(
+        user,
+        "deduction.import",
+        "deduction_month",
+        None,
+        subject=month,
+        month=month,
+        field="rows",
+        new=f"{filename}:{len(parsed)} 行",
+    )

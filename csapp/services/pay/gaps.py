@@ -40,7 +40,9 @@ def run_gaps(run: PayRun) -> list[Gap]:
 
 
 def reasons_of(month: str) -> dict[tuple[int | None, str], PayGapReason]:
-    return {(r.employee_id, r.kind): r for r in db.session.scalars(select(PayGapReason).where(PayGapReason.month == month))}
+    return {
+        (r.employee_id, r.kind): r for r in db.session.scalars(select(PayGapReason).where(PayGapReason.month == month))
+    }
 
 
 def open_gaps(run: PayRun) -> list[Gap]:
@@ -61,9 +63,23 @@ def explain_gaps(user: User, month: str, gaps: list[tuple[int, str]], reason: st
     for employee_id, kind in gaps:
         if kind not in PAY_GAP_NAMES or kind == "deductions":
             raise ServiceError("未知的缺失类型。")
-        row, _ = insert_or_select(db.session, PayGapReason, {"reason": reason, "by_id": user.id},
-                                  month=month, employee_id=employee_id, kind=kind)
+        row, _ = insert_or_select(
+            db.session,
+            PayGapReason,
+            {"reason": reason, "by_id": user.id},
+            month=month,
+            employee_id=employee_id,
+            kind=kind,
+        )
         row.reason, row.by_id = reason, user.id
-    audit.record(user, "pay.gap_reason", "pay_gap_reason", None, subject=f"{month} {len(gaps)} 处", month=month,
-                 field="reason", new=reason)
+    audit.record(
+        user,
+        "pay.gap_reason",
+        "pay_gap_reason",
+        None,
+        subject=f"{month} {len(gaps)} 处",
+        month=month,
+        field="reason",
+        new=reason,
+    )
     return len(gaps)

@@ -243,8 +243,15 @@ def _store_run(user: User, month: str, policy_version: str, slips: list[PaySlip]
     db.session.add(run)
     db.session.flush()
     audit.record(
-        user, "pay.run", "pay_run", run.id, subject=f"{month} 第 {run.run_no} 次核算", month=month, field="people",
-        old=previous.run_no if previous else None, new=len(slips),
+        user,
+        "pay.run",
+        "pay_run",
+        run.id,
+        subject=f"{month} 第 {run.run_no} 次核算",
+        month=month,
+        field="people",
+        old=previous.run_no if previous else None,
+        new=len(slips),
         reason=previous.stale_reason if previous and previous.stale else "",
     )
     return run
@@ -289,6 +296,7 @@ def confirm_run(user: User, run_id: int) -> PayRun:
     unlocked = [d for d in departments if d not in locked]
     if unlocked:
         from ...models import Department
+
         names = "、".join(db.session.get(Department, d).name for d in unlocked)
         raise ServiceError(f"{names} {run.month} 尚未锁定,锁定后才能确认工资。")
     unexplained = open_gaps(run)
@@ -308,8 +316,15 @@ def confirm_run(user: User, run_id: int) -> PayRun:
         raise ServiceError(exc.message) from None
     db.session.refresh(run)
     audit.record(
-        user, "pay.confirm", "pay_run", run.id, subject=f"{run.month} 第 {run.confirm_no} 次确认", month=run.month,
-        field="status", old=f"第 {previous.run_no} 次核算" if previous else None, new=f"第 {run.run_no} 次核算",
+        user,
+        "pay.confirm",
+        "pay_run",
+        run.id,
+        subject=f"{run.month} 第 {run.confirm_no} 次确认",
+        month=run.month,
+        field="status",
+        old=f"第 {previous.run_no} 次核算" if previous else None,
+        new=f"第 {run.run_no} 次核算",
     )
     return run
 
