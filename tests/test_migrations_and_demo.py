@@ -74,3 +74,43 @@ def test_demo_department(migrated):
     assert "本月总分" in agent.get("/me/scores?month=2026-10").data.decode()
     for username in ["hr", "admin", "manager"]:
         assert db.session.scalar(select(User).where(User.username == username)) is not None
+
+
+def test_a_populated_database_upgrades_its_pay_runs(tmp_path):
+    """Runs made before the pay-run lifecycle: the month's current run becomes its confirmed run."""
+    from flask_migrate import upgrade as upgrade_to
+    from sqlalchemy import text
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}"})
+    with app.app_context():
+        init_migrate(app)
+        upgrade_to(revision="b1c4d2e8f0a1")
+        db.session.execute(text("INSERT INTO department (id, name) VALUES (1, 'd')"))
+        db.session.execute(
+            text(
+                "INSERT INTO employee (id, code, name, department_id, track, employment, hired_on, serious_error) "
+                "VALUES (1, 'A1', 'a', 1, 'agent', 'regular', '2024-01-01', 0)"
+            )
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO pay_run (id, month, run_no, current, stale, stale_reason, policy_version, created_at) "
+                "VALUES (1, '2026-09', 1, 0, 0, '', 'default-1', '2026-10-01'), "
+                "(2, '2026-09', 2, 1, 0, '', 'default-1', '2026-10-02')"
+            )
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO pay_slip (run_id, employee_id, grade, base, performance, commission, attendance_bonus, "
+                "allowances, gross, explanations_json) VALUES (2, 1, 'agent.1', 3000, 500, 0, 200, 0, 3700, '{}')"
+            )
+        )
+        db.session.commit()
+        upgrade_to()
+        runs = db.session.execute(text("SELECT id, status, confirm_no FROM pay_run ORDER BY id")).all()
+        assert [tuple(r) for r in runs] == [(1, "ABANDONED", None), (2, "CONFIRMED", 1)]
+        slip = db.session.execute(text("SELECT gross, net, deductions_json, gaps_json FROM pay_slip")).one()
+        assert (float(slip[0]), float(slip[1]), slip[2], slip[3]) == (3700.0, 3700.0, "{}", "[]")
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1  # enforced again after migrating
+        db.session.remove()
+        db.engine.dispose()
