@@ -111,27 +111,11 @@ def test_stored_times_are_shown_in_beijing_time():
     assert clock.local(stored).strftime("%Y-%m-%d %H:%M") == "2026-11-30 00:30"
 
 
-def test_a_notice_made_in_training_mode_says_so_and_carries_the_training_day(db_app):
+def _notice_head(app) -> str:
     from flask import render_template
 
-    db_app.config["TODAY"] = "2026-03-02"
-    try:
-        with db_app.test_request_context():
-            html = render_template(
-                "pdf/_base.html",
-                number="GZ2026-00001",
-                issued_on=clock.issue_date(),
-                signed_at=clock.now_local(),
-                organisation="客服中心",
-                signatory_title="人事部",
-                signatory_name="林晓",
-                signer_name="客服中心",
-            )
-        assert "培训用样张" in html and "2026年03月02日" in html
-    finally:
-        db_app.config["TODAY"] = None
-    with db_app.test_request_context():
-        html = render_template(
+    with app.test_request_context():
+        return render_template(
             "pdf/_base.html",
             number="GZ2026-00001",
             issued_on=clock.issue_date(),
@@ -141,4 +125,13 @@ def test_a_notice_made_in_training_mode_says_so_and_carries_the_training_day(db_
             signatory_name="林晓",
             signer_name="客服中心",
         )
-    assert "培训用样张" not in html
+
+
+def test_a_notice_made_in_training_mode_says_so_and_carries_the_training_day(db_app):
+    db_app.config["TODAY"] = "2026-03-02"
+    try:
+        html = _notice_head(db_app)
+        assert "培训用样张" in html and "2026年03月02日" in html
+    finally:
+        db_app.config["TODAY"] = None
+    assert "培训用样张" not in _notice_head(db_app)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from flask import Flask
 from flask_login import current_user
 
@@ -11,44 +13,29 @@ from .filters import register_filters
 from .navigation import navigation
 from .responses import login_redirect, register_responses
 
+BLUEPRINT_MODULES = (
+    "admin",
+    "agent",
+    "audit_log",
+    "auth",
+    "entry",
+    "events",
+    "home",
+    "imports",
+    "notices",
+    "pay",
+    "policy_page",
+    "promotions",
+    "ranking",
+    "reviews",
+    "staff",
+)
+
 
 def register_views(app: Flask) -> None:
-    from . import (
-        admin,
-        agent,
-        audit_log,
-        auth,
-        entry,
-        events,
-        home,
-        imports,
-        notices,
-        pay,
-        policy_page,
-        promotions,
-        ranking,
-        reviews,
-        staff,
-    )
 
-    for module in (
-        admin,
-        agent,
-        audit_log,
-        auth,
-        entry,
-        events,
-        home,
-        imports,
-        notices,
-        pay,
-        policy_page,
-        promotions,
-        ranking,
-        reviews,
-        staff,
-    ):
-        app.register_blueprint(module.bp)
+    for name in BLUEPRINT_MODULES:
+        app.register_blueprint(import_module(f"{__name__}.{name}").bp)
     register_filters(app)
 
     # a global, not a context variable, so that imported macros (the month picker) see it too
