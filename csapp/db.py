@@ -10,6 +10,7 @@ connection and an explicit ``BEGIN`` from the engine's ``begin`` event. A write 
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterator
 from typing import TypeVar
 
@@ -92,7 +93,6 @@ def write_transaction() -> Iterator[Session]:
 
 def writes(function):
     """Decorate a service function: it runs in one write transaction, committed when it returns."""
-    import functools
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
@@ -100,10 +100,6 @@ def writes(function):
             return function(*args, **kwargs)
 
     return wrapper
-
-
-def in_write_transaction() -> bool:
-    return bool(db.session().info.get(_WRITING))
 
 
 def conflict_for(exc: Exception):

@@ -32,7 +32,6 @@ JOB_STATUS_NAMES = {"queued": "排队中", "running": "进行中", "done": "已�
 NOTICE_KIND_NAMES = {"promotion": "晋升通知书", "salary_change": "调薪通知单", "pay": "工资通知单"}
 STAR_NAMES = {"production": "产量明星", "qa": "质检明星"}
 VERDICT_NAMES = {True: "满足", False: "不满足", None: "待定"}
-RESULT_NAMES = {"pass": "合格", "fail": "不合格"}
 
 AUDIT_ACTION_NAMES = {
     "metrics.update": "修改绩效数据",

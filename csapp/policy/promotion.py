@@ -95,7 +95,7 @@ class Eligibility:
 
 
 def _verdict(passed: bool | None) -> str:
-    return {True: "满足", False: "不满足", None: "待定"}[passed]
+    return names.VERDICT_NAMES[passed]
 
 
 def _compare(op: str, actual: Fraction, threshold: Decimal) -> bool:
