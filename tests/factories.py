@@ -22,7 +22,6 @@ def employee(
     name: str,
     track: str = "agent",
     grade: str = "agent.1",
-    employment: str = "regular",
     hired: dt.date = dt.date(2024, 1, 1),
     regularized: dt.date | None = dt.date(2024, 4, 1),
     grade_since: dt.date | None = None,
@@ -32,7 +31,6 @@ def employee(
         name=name,
         department=department,
         track=track,
-        employment=employment,
         hired_on=hired,
         regularized_on=regularized,
     )
@@ -72,7 +70,7 @@ def build_org() -> dict:
     agents = [
         employee(main, "A001", "张三"),
         employee(main, "A002", "李四"),
-        employee(main, "A003", "王五", employment="intern", grade="agent.p", regularized=None),
+        employee(main, "A003", "王五", grade="agent.p", regularized=None),
     ]
     head = employee(main, "M001", "赵经理", track="mgr", grade="mgr.1")
     sup = employee(main, "S001", "钱主管", track="sup", grade="sup.1")

@@ -45,7 +45,7 @@ def test_demo_department(migrated):
     summary = create_demo(today=dt.date(2026, 11, 26))
     assert summary["months"] == ("2025-11", "2026-10")
     agents = db.session.scalars(select(Employee).where(Employee.track == "agent")).all()
-    assert len(agents) == 30 and sum(a.employment == "intern" for a in agents) == 5
+    assert len(agents) == 30 and sum(a.regularized_on is None for a in agents) == 5
     assert db.session.scalar(select(func.count()).select_from(Employee).where(Employee.track == "spec")) == 4
     assert db.session.scalar(select(func.count()).select_from(Employee).where(Employee.track == "sup")) == 2
     months = db.session.scalars(select(DepartmentMonth.month).order_by(DepartmentMonth.month)).all()

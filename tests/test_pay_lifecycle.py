@@ -180,9 +180,7 @@ def test_a_deductions_import_is_all_or_nothing(db_app, org, login):
 
 def test_someone_hired_mid_month_gets_a_prorated_slip_on_the_grade_of_the_hire_day(org):
     """D19/D20: hired 2026-10-20 → 12 of 31 days; the grade is the one of the hire date."""
-    newcomer = employee(
-        org["main"], "A050", "新人", grade="agent.p", employment="intern", hired=dt.date(2026, 10, 20), regularized=None
-    )
+    newcomer = employee(org["main"], "A050", "新人", grade="agent.p", hired=dt.date(2026, 10, 20), regularized=None)
     leaver = org["agents"][1]
     leaver.separated_on = dt.date(2026, 10, 10)
     db.session.add(Attendance(employee=newcomer, month=MONTH))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
 from ..extensions import db
+from ..policy.months import first_day
 from ..policy.names import EMPLOYMENT_NAMES, TRACK_NAMES
 
 
@@ -26,7 +27,6 @@ class Employee(db.Model):
     name: Mapped[str] = mapped_column(String(80))
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
     track: Mapped[str] = mapped_column(String(10))  # agent | spec | sup | mgr
-    employment: Mapped[str] = mapped_column(String(10), default="regular")  # regular | intern
     hired_on: Mapped[dt.date] = mapped_column(Date)
     regularized_on: Mapped[dt.date | None] = mapped_column(Date)  # 转正
     separated_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -41,7 +41,18 @@ class Employee(db.Model):
 
     @property
     def employment_name(self) -> str:
-        return EMPLOYMENT_NAMES[self.employment]
+        return EMPLOYMENT_NAMES[self.employment_on(clock.today())]
+
+    def employment_on(self, day: dt.date) -> str:
+        """RULES.md D21: 实习/试用 (intern) until the 转正 date, 正式 (regular) from it — one fact, not two."""
+        return "regular" if self.regularized_on is not None and self.regularized_on <= day else "intern"
+
+    def reference_day(self, month: str) -> dt.date:
+        """RULES.md D20: the day a month reads dated facts on — the 1st, or the hire date if later."""
+        return max(first_day(month), self.hired_on)
+
+    def employment_in(self, month: str) -> str:
+        return self.employment_on(self.reference_day(month))
 
     def grade_change_on(self, day: dt.date) -> GradeChange | None:
         """Return the grade entry in force on *day*."""

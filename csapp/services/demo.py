@@ -106,7 +106,6 @@ def create_demo(today: dt.date | None = None, seed: int = 7) -> dict:
         grade: str,
         hired: dt.date,
         regular: dt.date | None,
-        employment: str = "regular",
         grade_since: dt.date | None = None,
     ) -> Employee:
         employee = Employee(
@@ -114,7 +113,6 @@ def create_demo(today: dt.date | None = None, seed: int = 7) -> dict:
             name=_name(rng, used),
             department=department,
             track=track,
-            employment=employment,
             hired_on=hired,
             regularized_on=regular,
         )
@@ -138,7 +136,7 @@ def create_demo(today: dt.date | None = None, seed: int = 7) -> dict:
         skill = rng.uniform(0.0, 1.0)
         if index > 25:  # interns, hired recently
             hired = start + dt.timedelta(days=30 * (index - 22))
-            emp = person(f"A{index:03d}", "agent", "agent.p", hired, None, employment="intern")
+            emp = person(f"A{index:03d}", "agent", "agent.p", hired, None)  # 实习 until 转正 (D21)
         else:
             hired = start - dt.timedelta(days=rng.randint(120, 1500))
             regular = hired + dt.timedelta(days=90)
@@ -187,7 +185,7 @@ def create_demo(today: dt.date | None = None, seed: int = 7) -> dict:
         for agent, skill in agents:
             if agent.hired_on > month_start.replace(day=28):
                 continue
-            intern = agent.employment == "intern"
+            intern = agent.regularized_on is None
             db.session.add(
                 AgentMonth(
                     employee=agent,
@@ -295,7 +293,7 @@ def _demo_application(agents: list[tuple[Employee, float]], applied_on: dt.date)
     candidates = [
         (skill, agent)
         for agent, skill in agents
-        if agent.employment == "regular" and agent.grades[-1].grade in ("agent.1", "agent.2")
+        if agent.regularized_on is not None and agent.grades[-1].grade in ("agent.1", "agent.2")
     ]
     if candidates:
         agent = max(candidates, key=lambda c: c[0])[1]

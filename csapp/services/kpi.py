@@ -124,7 +124,7 @@ def _agent_input(row: AgentRow) -> kpi_rules.AgentMonth:
     record = row.record
     return kpi_rules.AgentMonth(
         id=str(row.employee.id),
-        employment=row.employee.employment,
+        employment=row.employee.employment_in(row.record.month),
         production=record.production,
         qa_scores=[s.score for s in row.qa_samples],
         dissatisfied=len(row.cases),

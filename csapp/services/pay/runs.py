@@ -108,12 +108,6 @@ def employed_days(person: Employee, month: str) -> int | None:
     return None if days >= days_in(month) else max(days, 0)
 
 
-def reference_day(person: Employee, month: str) -> dt.date:
-    """RULES.md D20: the 1st, or the hire date for someone hired later in the month."""
-    start, _ = month_bounds(month)
-    return max(start, person.hired_on)
-
-
 def pay_cases(month: str) -> list[PayCase]:
     """Everyone employed on any day of *month*, with their pay inputs and the data that is missing."""
     start, end = month_bounds(month)
@@ -121,7 +115,7 @@ def pay_cases(month: str) -> list[PayCase]:
     people = [
         e
         for e in db.session.scalars(select(Employee).order_by(Employee.department_id, Employee.code))
-        if e.employed_in(start, end) and e.grade_on(reference_day(e, month))
+        if e.employed_in(start, end) and e.grade_on(e.reference_day(month))
     ]
     attendance = {a.employee_id: a for a in db.session.scalars(select(Attendance).where(Attendance.month == month))}
     books = {
@@ -138,7 +132,7 @@ def pay_cases(month: str) -> list[PayCase]:
     kpis: dict[int, object] = {}
     cases = []
     for person in people:
-        grade = person.grade_on(reference_day(person, month))
+        grade = person.grade_on(person.reference_day(month))
         kpi_score, note, gaps = None, "", []
         if policy.grades[grade].performance:
             if person.track == "agent":

@@ -1,0 +1,51 @@
+"""Dated facts are read on the month's reference day (RULES.md D20), and 转正 is the one employment fact (D21)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from factories import MONTH
+
+from csapp.extensions import db
+from csapp.models import AgentMonth
+from csapp.services.kpi import department_kpi
+
+
+def _call_length_item(org, person):
+    return department_kpi(org["main"].id, MONTH).row_for(person.id).score.items["call_length"]
+
+
+def test_an_agent_is_an_intern_until_the_regularisation_date(org):
+    person = org["agents"][0]
+    person.regularized_on = dt.date(2026, 10, 15)  # 转正 in the middle of October
+    assert person.employment_on(dt.date(2026, 10, 14)) == "intern"
+    assert person.employment_on(dt.date(2026, 10, 15)) == "regular"
+    assert person.employment_in("2026-10") == "intern"  # October reads its 1st
+    assert person.employment_in("2026-11") == "regular"
+    person.regularized_on = None
+    assert person.employment_in("2030-01") == "intern"
+
+
+def test_the_reference_day_is_the_first_or_a_later_hire_date(org):
+    person = org["agents"][0]
+    assert person.reference_day("2026-10") == dt.date(2026, 10, 1)
+    person.hired_on = dt.date(2026, 10, 20)
+    assert person.reference_day("2026-10") == dt.date(2026, 10, 20)
+
+
+def test_regularising_today_does_not_move_a_past_months_score(org):
+    """150 s of average call length: −30 for a regular agent (limit 120 s), nothing for an intern (180 s)."""
+    intern = org["agents"][2]  # 王五, not regularised
+    record = db.session.query(AgentMonth).filter_by(employee_id=intern.id, month=MONTH).one()
+    record.avg_call_seconds = Decimal(150)
+    db.session.commit()
+    before = _call_length_item(org, intern)
+    assert before.score == 5 and "实习" in before.explanation
+    intern.regularized_on = dt.date(2026, 11, 29)  # 转正 recorded today
+    db.session.commit()
+    after = _call_length_item(org, intern)
+    assert (after.score, after.explanation) == (before.score, before.explanation)
+    intern.regularized_on = dt.date(2026, 10, 1)  # regular from October's reference day on: October changes
+    db.session.commit()
+    assert _call_length_item(org, intern).score == 0
