@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from factories import PASSWORD
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from csapp import create_app
 from csapp.extensions import db
@@ -116,3 +116,43 @@ def test_admin_creates_a_user_and_sets_roles(db_app, login, org):
     client.post(f"/admin/users/{admin.id}/roles", data={"roles": ["hr"]})
     db.session.expire_all()
     assert db.session.get(User, admin.id).roles == {"admin"}  # cannot drop one's own admin role
+
+
+def test_hr_issues_a_one_time_password_that_must_be_changed_at_first_login(db_app, login, org):
+    from csapp.models import AuditEntry
+
+    newcomer = org["spec"]  # 孙专员 has no login yet
+    hr = login("hr")
+    page = hr.post(f"/staff/{newcomer.id}/one-time-password")
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    html = page.data.decode()
+    password = html.split('<strong class="secret">')[1].split("<")[0]
+    assert len(password) == 10 and "p001" in html
+    created = db.session.scalar(select(User).where(User.employee_id == newcomer.id))
+    assert created.roles == {"agent"} and created.must_change_password
+    assert password not in created.password_hash  # only the hash is stored
+    audit_row = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.one_time_password"))
+    assert password not in f"{audit_row.old_value}{audit_row.new_value}{audit_row.subject}"
+
+    person = db_app.test_client()
+    assert person.post("/login", data={"username": "p001", "password": password}).status_code == 303
+    redirected = person.get("/me/scores")
+    assert redirected.status_code == 302 and redirected.headers["Location"].endswith("/password")
+    htmx = person.get("/me/scores", headers={"HX-Request": "true"})
+    assert htmx.headers["HX-Redirect"] == "/password"
+    assert "一次性密码" in person.get("/password").data.decode()
+    same = person.post(
+        "/password", data={"current_password": password, "new_password": password, "repeat_password": password}
+    )
+    assert same.status_code == 422 and "不能与当前密码相同" in same.data.decode()
+    done = person.post(
+        "/password",
+        data={"current_password": password, "new_password": "my-own-pass-1", "repeat_password": "my-own-pass-1"},
+    )
+    assert done.status_code == 303
+    assert person.get("/me/scores").status_code == 200
+
+    again = hr.post(f"/staff/{newcomer.id}/one-time-password").data.decode()  # a reset: same login, new password
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.employee_id == newcomer.id)) == 1
+    assert again.split('<strong class="secret">')[1].split("<")[0] != password
+    assert login("agent").post(f"/staff/{newcomer.id}/one-time-password").status_code == 403

@@ -23,6 +23,7 @@ class User(UserMixin, db.Model):
     employee_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
+    must_change_password: Mapped[bool] = mapped_column(default=False)  # after a one-time password
     last_failed_at: Mapped[dt.datetime | None]
 
     employee: Mapped[Employee | None] = relationship()

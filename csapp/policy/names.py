@@ -66,6 +66,7 @@ AUDIT_ACTION_NAMES = {
     "user.create": "创建用户",
     "user.roles": "修改角色",
     "user.password": "修改密码",
+    "user.one_time_password": "生成一次性密码",
 }
 
 FIELD_NAMES = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import secrets
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -14,7 +15,7 @@ from ..db import write_transaction, writes
 from ..extensions import db
 from ..models import ROLES, Employee, User, UserRole
 from . import audit
-from .access import require
+from .access import employee_for, require
 from .errors import NotFound, ServiceError
 
 MIN_PASSWORD = 8
@@ -72,7 +73,10 @@ def change_password(user: User, current: str, new: str, repeat: str) -> None:
     _check_new_password(new)
     if new != repeat:
         raise ServiceError("两次输入的新密码不一致。", "repeat_password")
+    if new == current:
+        raise ServiceError("新密码不能与当前密码相同。", "new_password")
     user.password_hash = generate_password_hash(new)
+    user.must_change_password = False
     audit.record(user, "user.password", "user", user.id, subject=user.username, field="password", old="***", new="***")
 
 
@@ -137,3 +141,52 @@ def set_roles(actor: User, user_id: int, roles: list[str]) -> User:
 
 def list_users() -> list[User]:
     return list(db.session.scalars(select(User).order_by(User.username)))
+
+
+# No 0/O, 1/l/I: read aloud or typed from paper without mistakes.
+OTP_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
+OTP_LENGTH = 10
+
+
+@writes
+def issue_one_time_password(actor: User, employee_id: int) -> tuple[User, str]:
+    """Give a person a one-time password (HR); return their login and the password, shown once.
+
+    Only its hash is stored; the login must change it at the first sign-in. A person without a
+    login gets one (username = 工号 in lower case) with the role 坐席/专员; other roles stay with admin.
+    """
+    require(actor, "hr")
+    employee = employee_for(actor, employee_id)
+    if actor.employee_id == employee.id:
+        raise ServiceError("不能为自己生成一次性密码,请使用“修改密码”。")
+    if employee.separated_on is not None and employee.separated_on < clock.today():
+        raise ServiceError(f"{employee.name} 已于 {employee.separated_on} 离职,不能再登录。")
+    password = "".join(secrets.choice(OTP_ALPHABET) for _ in range(OTP_LENGTH))
+    user = login_of(employee.id)
+    created = user is None
+    if created:
+        username = employee.code.lower()
+        if db.session.scalar(select(User).where(User.username == username)) is not None:
+            raise ServiceError(f"用户名 {username} 已被使用,请联系管理员。")
+        user = User(username=username, display_name=employee.name, employee=employee, password_hash="")
+        user.role_rows = [UserRole(role="agent")]
+        db.session.add(user)
+    user.password_hash = generate_password_hash(password)
+    user.must_change_password = True
+    user.failed_logins, user.last_failed_at, user.active = 0, None, True
+    db.session.flush()
+    audit.record(
+        actor,
+        "user.one_time_password",
+        "user",
+        user.id,
+        subject=f"{employee.code} {employee.name}",
+        field="password",
+        old="***" if not created else None,
+        new="***",
+    )
+    return user, password
+
+
+def login_of(employee_id: int) -> User | None:
+    return db.session.scalar(select(User).where(User.employee_id == employee_id))

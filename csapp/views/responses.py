@@ -113,6 +113,23 @@ def register_responses(app: Flask) -> None:
         message = HTTP_MESSAGES.get(error.code, error.description or "请求无法完成。")
         return error_response(message, error.code)
 
+    @app.before_request
+    def _password_change_first():
+        """After a one-time password, every page leads to 修改密码 until the person has set their own."""
+        if request.endpoint in ("auth.password", "auth.logout", "static") or not current_user.is_authenticated:
+            return None
+        if not getattr(current_user, "must_change_password", False):
+            return None
+        target = url_for("auth.password")
+        if request.headers.get("HX-Request"):
+            response = make_response("", 204)
+            response.headers["HX-Redirect"] = target
+            return response
+        from flask import flash, redirect
+
+        flash("请先设置您自己的新密码。")
+        return redirect(target)
+
     @app.after_request
     def _conventions(response: Response) -> Response:
         if request.method == "POST" and response.status_code == 302:

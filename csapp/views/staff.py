@@ -11,12 +11,12 @@ from ..extensions import db
 from ..models import Employee
 from ..policy.months import month_of
 from ..policy.parameters import policy_for
-from ..services import allowances, serious_errors
+from ..services import accounts, allowances, serious_errors
 from ..services import promotion as service
 from ..services.access import employee_for, require
 from ..services.promotion_data import current_grade
 from .common import refused, run_form
-from .forms import AllowanceForm, AppointForm, LateApplicationForm, SeriousErrorForm
+from .forms import AllowanceForm, AppointForm, EmptyForm, LateApplicationForm, SeriousErrorForm
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -45,6 +45,7 @@ def person(employee_id: int):
         policy=policy_for(month_of(day)),
         applications=service.applications_of(employee.id),
         open_application=service.open_application(employee.id),
+        login=accounts.login_of(employee.id),
         today=day,
     )
 
@@ -90,6 +91,17 @@ def allowance(employee_id: int):
         return refused(person, error.message, error.status, employee_id=employee_id)
     flash("补贴已保存,下次核算工资时生效。")
     return redirect(url_for("staff.person", employee_id=employee_id))
+
+
+@bp.post("/<int:employee_id>/one-time-password")
+@login_required
+def one_time_password(employee_id: int):
+    """Issue a one-time password and show it this once (never stored in clear, never redirected through a cookie)."""
+    issued, error = run_form(EmptyForm(), lambda: accounts.issue_one_time_password(current_user, employee_id))
+    if error:
+        return refused(person, error.message, error.status, employee_id=employee_id)
+    user, password = issued
+    return render_template("staff/one_time_password.html", login=user, password=password, employee=user.employee)
 
 
 @bp.post("/<int:employee_id>/serious-error")
