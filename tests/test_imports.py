@@ -58,7 +58,7 @@ def snapshot():
 )
 def test_a_valid_file_saves_every_row(org, name, data):
     sup, (a1, _, _) = org["users"]["supervisor"], org["agents"]
-    result = import_metrics(sup, org["main"].id, MONTH, name, data)
+    result = import_metrics(sup, org["main"].id, MONTH, name, data, replace_qa=True)
     assert result.ok and result.saved == 2
     first = db.session.scalar(select(AgentMonth).where(AgentMonth.employee_id == a1.id))
     assert first.production == 1500 and str(first.avg_call_seconds) == "110.50"
@@ -129,3 +129,39 @@ def test_export_has_every_scored_agent_with_explanations(db_app, login):
     assert ranking[1][0] == "排名" and ranking[1][-3] == "质检名次"
     explanations = [r[4] for r in book["说明"].iter_rows(values_only=True)]
     assert any("部门接通率 96.00% 达到 95%" in (e or "") for e in explanations)
+
+
+def test_recorded_qa_samples_are_kept_unless_replacing_them_is_chosen(org):
+    sup, a1 = org["users"]["supervisor"], org["agents"][0]
+    sample = db.session.scalar(select(QaSample).where(QaSample.employee_id == a1.id))
+    sample.recording_id = "REC-HAND-1"
+    db.session.commit()
+    assert import_metrics(sup, org["main"].id, MONTH, "m.csv", csv_bytes(GOOD_ROWS)).ok
+    kept = db.session.scalars(select(QaSample).where(QaSample.employee_id == a1.id)).all()
+    assert sorted(int(s.score) for s in kept) == [96, 98] and "REC-HAND-1" in {s.recording_id for s in kept}
+    first = db.session.scalar(select(AgentMonth).where(AgentMonth.employee_id == a1.id))
+    assert first.production == 1500  # the metrics themselves were imported
+
+
+def test_the_web_import_shows_a_preview_and_saves_only_on_confirmation(db_app, login, org):
+    from csapp.models import ImportDraft
+
+    sup, a1 = login("sup"), org["agents"][0]
+    before = db.session.scalar(select(AgentMonth.production).where(AgentMonth.employee_id == a1.id))
+    response = sup.post(
+        f"/import?dept={org['main'].id}&month={MONTH}", data={"file": (io.BytesIO(csv_bytes(GOOD_ROWS)), "m.csv")}
+    )
+    assert response.status_code == 303 and "/import/drafts/" in response.headers["Location"]
+    db.session.rollback()
+    assert db.session.scalar(select(AgentMonth.production).where(AgentMonth.employee_id == a1.id)) == before
+    page = sup.get(response.headers["Location"]).data.decode()
+    assert "尚未保存" in page and f"接线量:{before} → 1500" in page and "替换已登记的质检样本" in page
+    assert login("hr").get(response.headers["Location"]).status_code == 403  # someone else's upload
+    done = sup.post(response.headers["Location"], data={"month": MONTH, "dept": org["main"].id})
+    assert done.status_code == 303
+    db.session.rollback()
+    assert db.session.scalar(select(AgentMonth.production).where(AgentMonth.employee_id == a1.id)) == 1500
+    samples = db.session.scalars(select(QaSample.score).where(QaSample.employee_id == a1.id)).all()
+    assert sorted(int(s) for s in samples) == [96, 98]  # not ticked: the recorded samples stay
+    assert db.session.scalar(select(ImportDraft)) is None
+    assert sup.get(response.headers["Location"]).status_code == 404  # applied once, then gone

@@ -1,7 +1,7 @@
 """Database models (SQLAlchemy 2.x typed). Import from here."""
 
 from .audit import AuditEntry
-from .events import DissatisfiedCase, Incident, QaSample, ReviewedScore
+from .events import DissatisfiedCase, ImportDraft, Incident, QaSample, ReviewedScore
 from .monthly import AgentMonth, Attendance, DepartmentMonth, LeaderMonth, SpecialistMonth
 from .notice import NOTICE_KINDS, BatchJob, IssuedNotice, NoticeCounter
 from .org import Department, Employee, GradeChange, PersonAllowance
@@ -12,6 +12,7 @@ from .users import ROLES, User, UserRole
 __all__ = [
     "AuditEntry",
     "DissatisfiedCase",
+    "ImportDraft",
     "Incident",
     "QaSample",
     "ReviewedScore",

@@ -71,3 +71,15 @@ class ReviewedScore(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(default=_now, onupdate=_now)
 
     employee: Mapped[Employee] = relationship()
+
+
+class ImportDraft(db.Model):
+    """A checked metrics file waiting for 确认导入: what it would add, replace or leave unchanged is shown first."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    month: Mapped[str] = mapped_column(String(7))
+    filename: Mapped[str] = mapped_column(String(200))
+    rows_json: Mapped[str] = mapped_column(Text)  # [{employee_id, values, scores, recordings}], values as text
+    created_at: Mapped[dt.datetime] = mapped_column(default=_now)

@@ -97,22 +97,39 @@ def _check_header(header: list[str], problems: list[ImportProblem]) -> dict[str,
     return columns
 
 
-def import_metrics(user: User, department_id: int, month: str, filename: str, data: bytes) -> ImportResult:
-    """Validate every row; save all of them in one transaction only when none has a problem."""
+Parsed = list[tuple[Employee, dict, list[Decimal], list[str]]]
+
+
+def import_metrics(
+    user: User, department_id: int, month: str, filename: str, data: bytes, replace_qa: bool = False
+) -> ImportResult:
+    """Validate every row; save all of them in one transaction only when none has a problem.
+
+    QA samples already recorded for an agent's month are replaced only when *replace_qa* says so.
+    """
+    department, result, parsed = parse_metrics(user, department_id, month, filename, data)
+    if result.ok:
+        save_rows(user, department, month, filename, parsed, replace_qa)
+        result.saved = len(parsed)
+    return result
+
+
+def parse_metrics(user: User, department_id: int, month: str, filename: str, data: bytes):
+    """Read and check a metrics file; return (department, result with its problems, parsed rows)."""
     require(user, "supervisor", "hr")
     department = department_for(user, department_id)
     if is_locked(department.id, month):
         raise ServiceError(f"{month} 已锁定,不能导入;如需更正请联系人事。")
     rows = read_table(filename, data)
     result = ImportResult()
+    parsed: Parsed = []
     if not rows or not any(c.strip() for c in rows[0]):
         result.problems.append(ImportProblem(1, "", "文件是空的,请使用导入模板。"))
-        return result
+        return department, result, parsed
     columns = _check_header(rows[0], result.problems)
     if result.problems:
-        return result
+        return department, result, parsed
     agents = {a.code: a for a in department_agents(department.id, month)}
-    parsed: list[tuple[Employee, dict, list[Decimal], list[str]]] = []
     seen: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
         cells = {name: (row[i].strip() if i < len(row) else "") for name, i in columns.items()}
@@ -141,23 +158,18 @@ def import_metrics(user: User, department_id: int, month: str, filename: str, da
                     result.problems.append(ImportProblem(number, label, exc.message.replace("质检分数", label)))
         recordings = [r.strip() for r in cells.get(CASES, "").replace(";", ";").split(";") if r.strip()]
         parsed.append((employee, values, scores, recordings))
-    if result.problems:
-        return result
-    if not parsed:
+    if not result.problems and not parsed:
         result.problems.append(ImportProblem(2, "", "文件里没有数据行。"))
-        return result
-    _save_rows(user, department, month, filename, parsed)
-    result.saved = len(parsed)
-    return result
+    return department, result, parsed
 
 
 @writes
-def _save_rows(user: User, department, month: str, filename: str, parsed: list) -> None:
+def save_rows(user: User, department, month: str, filename: str, parsed: Parsed, replace_qa: bool = False) -> None:
     """Write every checked row in one short transaction (the file was read and checked before it)."""
     if is_locked(department.id, month):
         raise ServiceError(f"{month} 已锁定,不能导入;如需更正请联系人事。")
     for employee, values, scores, recordings in parsed:
-        _save_row(user, employee, month, values, scores, recordings)
+        _save_row(user, employee, month, values, scores, recordings, replace_qa)
     audit.record(
         user,
         "import.metrics",
@@ -170,8 +182,22 @@ def _save_rows(user: User, department, month: str, filename: str, parsed: list) 
     )
 
 
+def existing_samples(employee_id: int, month: str) -> list[QaSample]:
+    return list(
+        db.session.scalars(
+            select(QaSample).where(QaSample.employee_id == employee_id, QaSample.month == month).order_by(QaSample.id)
+        )
+    )
+
+
 def _save_row(
-    user: User, employee: Employee, month: str, values: dict, scores: list[Decimal], recordings: list[str]
+    user: User,
+    employee: Employee,
+    month: str,
+    values: dict,
+    scores: list[Decimal],
+    recordings: list[str],
+    replace_qa: bool,
 ) -> None:
     subject = f"{employee.code} {employee.name}"
     record = db.session.scalar(
@@ -199,13 +225,9 @@ def _save_row(
                 new=value,
             )
     record.updated_by_id = user.id
-    if scores:
-        old_scores = [
-            s.score
-            for s in db.session.scalars(
-                select(QaSample).where(QaSample.employee_id == employee.id, QaSample.month == month)
-            )
-        ]
+    old_samples = existing_samples(employee.id, month)
+    if scores and (replace_qa or not old_samples):  # recorded samples are replaced only when asked to
+        old_scores = [s.score for s in old_samples]
         db.session.execute(delete(QaSample).where(QaSample.employee_id == employee.id, QaSample.month == month))
         db.session.add_all(QaSample(employee_id=employee.id, month=month, score=s, reviewer_id=user.id) for s in scores)
         audit.record(

@@ -11,7 +11,17 @@ from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
 
 REQUIRED = "此项必填。"
@@ -208,6 +218,12 @@ class RolesForm(FlaskForm):
 
 class UploadForm(FlaskForm):
     file = FileField("文件", validators=[_required("请选择要上传的文件。")])
+
+
+class ImportApplyForm(FlaskForm):
+    replace_qa = BooleanField("替换已登记的质检样本")
+    month = HiddenField()
+    dept = HiddenField()
 
 
 class BatchForm(FlaskForm):

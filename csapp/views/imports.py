@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
+from ..models import Department
+from ..services import import_preview as preview_service
 from ..services import imports as import_service
 from ..services.access import require
 from ..services.errors import ServiceError
 from ..services.kpi import department_agents
-from .common import department_arg, month_arg, month_nav
-from .forms import UploadForm
+from .common import department_arg, month_arg, month_nav, refused, run_form
+from .forms import ImportApplyForm, UploadForm
 from .ranking import XLSX
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
@@ -31,7 +33,7 @@ def upload():
             error = "请选择要导入的文件。"
         else:
             try:
-                result = import_service.import_metrics(
+                result, draft_id = preview_service.upload(
                     current_user, department.id, month, upload.filename, upload.read()
                 )
             except ServiceError as exc:
@@ -39,8 +41,9 @@ def upload():
                 if exc.status == 403:
                     raise
                 error = exc.message
-            if result and not result.ok:
-                db.session.rollback()
+            else:
+                if draft_id is not None:  # every row is right: show what it would change before saving
+                    return redirect(url_for("imports.preview", draft_id=draft_id))
     status = 200 if error is None and (result is None or result.ok) else 422
     return render_template(
         "imports/upload.html",
@@ -62,3 +65,24 @@ def template():
     return Response(
         data, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename=import-template-{month}.xlsx"}
     )
+
+
+@bp.get("/drafts/<int:draft_id>")
+@login_required
+def preview(draft_id: int):
+    """What the checked file would add, replace (old → new) and leave unchanged; nothing is saved yet."""
+    found = preview_service.preview(current_user, draft_id)
+    department = db.session.get(Department, found.draft.department_id)
+    return render_template("imports/preview.html", preview=found, department=department, month=found.draft.month)
+
+
+@bp.post("/drafts/<int:draft_id>")
+@login_required
+def apply(draft_id: int):
+    form = ImportApplyForm()
+    count, error = run_form(form, lambda: preview_service.apply(current_user, draft_id, form.replace_qa.data))
+    if error:
+        return refused(preview, error.message, error.status, draft_id=draft_id)
+    draft_month, draft_dept = form.month.data, form.dept.data
+    flash(f"已导入 {count} 行。")
+    return redirect(url_for("entry.grid", dept=draft_dept, month=draft_month))
