@@ -30,7 +30,6 @@ def employee(
         code=code,
         name=name,
         department=department,
-        track=track,
         hired_on=hired,
         regularized_on=regularized,
     )

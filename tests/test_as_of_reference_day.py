@@ -49,3 +49,27 @@ def test_regularising_today_does_not_move_a_past_months_score(org):
     intern.regularized_on = dt.date(2026, 10, 1)  # regular from October's reference day on: October changes
     db.session.commit()
     assert _call_length_item(org, intern).score == 0
+
+
+def test_a_move_into_another_track_takes_effect_from_its_month(org):
+    """An agent appointed 主管 from 2026-11-01: October keeps them in the agent grid and ranking,
+    November lists them with the reviewed tracks; the department's pay runs from November go stale."""
+    from csapp.services import promotion
+    from csapp.services.grid import SHEETS, sheet_people
+    from csapp.services.kpi import department_agents
+    from csapp.services.pay import runs
+    from csapp.services.reviewed import reviewed_kpi
+
+    hr, person, other = org["users"]["hr"], org["agents"][0], org["agents"][1]
+    november = runs.compute_run(hr, "2026-11")
+    promotion.appoint(hr, person.id, "sup.1", dt.date(2026, 11, 1), "主管岗位空缺")
+    assert person.track_in("2026-10") == "agent" and person.track_in("2026-11") == "sup"
+    assert person in department_agents(org["main"].id, "2026-10")
+    assert person not in department_agents(org["main"].id, "2026-11")
+    assert person in sheet_people(SHEETS["leader"], org["main"].id, "2026-11")
+    assert person not in sheet_people(SHEETS["metrics"], org["main"].id, "2026-11")
+    assert "按话务员公式" in reviewed_kpi(person, "2026-10").explanation
+    assert reviewed_kpi(person, "2026-11").score is None  # now scored on the supervisors' items
+    db.session.refresh(november)
+    assert november.stale and "本部门排名与平均值随之变化" in november.stale_reason
+    assert department_kpi(org["main"].id, MONTH).row_for(other.id).score is not None  # October unchanged

@@ -156,3 +156,15 @@ def test_hr_issues_a_one_time_password_that_must_be_changed_at_first_login(db_ap
     assert db.session.scalar(select(func.count()).select_from(User).where(User.employee_id == newcomer.id)) == 1
     assert again.split('<strong class="secret">')[1].split("<")[0] != password
     assert login("agent").post(f"/staff/{newcomer.id}/one-time-password").status_code == 403
+
+
+def test_admin_sees_people_whose_track_changed_without_the_matching_role(db_app, login, org):
+    import datetime as dt
+
+    from csapp.services import promotion
+
+    hr, agent = org["users"]["hr"], org["agents"][0]
+    assert "职级与角色不符" not in login("admin").get("/admin/users").data.decode()
+    promotion.appoint(hr, agent.id, "sup.1", dt.date(2026, 1, 1), "主管岗位空缺")
+    page = login("admin").get("/admin/users").data.decode()
+    assert "职级与角色不符(1)" in page and "现为客服主管,但没有“主管”角色" in page

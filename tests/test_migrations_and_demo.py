@@ -44,10 +44,11 @@ def test_demo_department(migrated):
 
     summary = create_demo(today=dt.date(2026, 11, 26))
     assert summary["months"] == ("2025-11", "2026-10")
-    agents = db.session.scalars(select(Employee).where(Employee.track == "agent")).all()
+    people = db.session.scalars(select(Employee)).all()
+    agents = [p for p in people if p.track_in("2026-10") == "agent"]
     assert len(agents) == 30 and sum(a.regularized_on is None for a in agents) == 5
-    assert db.session.scalar(select(func.count()).select_from(Employee).where(Employee.track == "spec")) == 4
-    assert db.session.scalar(select(func.count()).select_from(Employee).where(Employee.track == "sup")) == 2
+    assert sum(p.track_in("2026-10") == "spec" for p in people) == 4
+    assert sum(p.track_in("2026-10") == "sup" for p in people) == 2
     months = db.session.scalars(select(DepartmentMonth.month).order_by(DepartmentMonth.month)).all()
     assert len(months) == 12
     locked = db.session.scalars(select(DepartmentMonth).where(DepartmentMonth.locked_at.is_not(None))).all()

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
 from ..extensions import db
-from ..policy.months import first_day
+from ..policy.months import first_day, month_of
 from ..policy.names import EMPLOYMENT_NAMES, TRACK_NAMES
 
 
@@ -26,7 +26,6 @@ class Employee(db.Model):
     code: Mapped[str] = mapped_column(String(20), unique=True)  # 工号
     name: Mapped[str] = mapped_column(String(80))
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
-    track: Mapped[str] = mapped_column(String(10))  # agent | spec | sup | mgr
     hired_on: Mapped[dt.date] = mapped_column(Date)
     regularized_on: Mapped[dt.date | None] = mapped_column(Date)  # 转正
     separated_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -36,8 +35,24 @@ class Employee(db.Model):
     grades: Mapped[list[GradeChange]] = relationship(back_populates="employee", order_by="GradeChange.effective_on")
 
     @property
+    def track(self) -> str | None:
+        """The track (agent | spec | sup | mgr) of this month's grade; see track_in."""
+        return self.track_in(month_of(clock.today()))
+
+    def track_in(self, month: str) -> str | None:
+        """The track of the grade in force on the month's reference day (RULES.md §3, D11, D20).
+
+        An agent promoted to 主管 is scored on the supervisors' items from the promotion's month on.
+        Before the hire month: the track of the first grade.
+        """
+        from ..policy.parameters import policy_for
+
+        change = self.grade_change_on(self.reference_day(month)) or (self.grades[0] if self.grades else None)
+        return policy_for(month).track_of(change.grade) if change else None
+
+    @property
     def track_name(self) -> str:
-        return TRACK_NAMES[self.track]
+        return TRACK_NAMES.get(self.track, "—")
 
     @property
     def employment_name(self) -> str:

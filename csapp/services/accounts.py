@@ -190,3 +190,21 @@ def issue_one_time_password(actor: User, employee_id: int) -> tuple[User, str]:
 
 def login_of(employee_id: int) -> User | None:
     return db.session.scalar(select(User).where(User.employee_id == employee_id))
+
+
+TRACK_ROLES = {"agent": "agent", "spec": "agent", "sup": "supervisor", "mgr": "dept_head"}
+
+
+def role_mismatches() -> list[tuple[User, str, str]]:
+    """Logins whose person's track (this month) calls for a role they do not hold: (login, track, role).
+
+    Roles never change by themselves when a promotion or appointment moves someone to another
+    track; the admin sees them here and decides.
+    """
+    found = []
+    for user in db.session.scalars(select(User).where(User.employee_id.is_not(None)).order_by(User.username)):
+        track = user.employee.track
+        role = TRACK_ROLES.get(track)
+        if role and not user.has(role):
+            found.append((user, track, role))
+    return found

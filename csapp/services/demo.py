@@ -112,7 +112,6 @@ def create_demo(today: dt.date | None = None, seed: int = 7) -> dict:
             code=code,
             name=_name(rng, used),
             department=department,
-            track=track,
             hired_on=hired,
             regularized_on=regular,
         )

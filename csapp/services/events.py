@@ -20,10 +20,11 @@ from .month_lock import guard
 QA_SCORE = Column("score", "质检分数", "decimal", "0–100", Decimal(100))
 
 
-def _agent(user: User, employee_id: int) -> Employee:
+def _agent(user: User, employee_id: int, month: str) -> Employee:
+    """The agent the event is about: someone who was an agent in that month (RULES.md D20)."""
     require(user, "supervisor", "hr")
     employee = employee_for(user, employee_id)
-    if employee.track != "agent":
+    if employee.track_in(month) != "agent":
         raise ServiceError("只有话务员登记管理指标项、质检与不满意录音。")
     return employee
 
@@ -35,7 +36,7 @@ def _subject(employee: Employee) -> str:
 @writes
 def add_incident(user: User, employee_id: int, kind: str, day: dt.date, note: str, reason: str = "") -> Incident:
     """Record one management incident on its date."""
-    employee = _agent(user, employee_id)
+    employee = _agent(user, employee_id, month_of(day))
     if day > clock.today():
         raise ServiceError("日期不能晚于今天。", "occurred_on")
     month = month_of(day)
@@ -74,7 +75,7 @@ def remove_incident(user: User, incident_id: int, reason: str = "") -> None:
     incident = db.session.get(Incident, incident_id)
     if incident is None:
         raise NotFound("这条记录不存在或已删除。")
-    employee = _agent(user, incident.employee_id)
+    employee = _agent(user, incident.employee_id, incident.month)
     correction = guard(user, employee.department_id, incident.month, reason)
     name = policy_for(incident.month).kpi.incidents[incident.kind].name
     audit.record(
@@ -97,7 +98,7 @@ def add_sample(
     user: User, employee_id: int, month: str, score: Decimal | None, recording_id: str, reason: str = ""
 ) -> QaSample:
     """Record one QA sample score of an agent's month."""
-    employee = _agent(user, employee_id)
+    employee = _agent(user, employee_id, month)
     value = check_value(QA_SCORE, score)
     if value is None:
         raise ServiceError("请填写质检分数。", "score")
@@ -131,7 +132,7 @@ def remove_sample(user: User, sample_id: int, reason: str = "") -> None:
     sample = db.session.get(QaSample, sample_id)
     if sample is None:
         raise NotFound("这条记录不存在或已删除。")
-    employee = _agent(user, sample.employee_id)
+    employee = _agent(user, sample.employee_id, sample.month)
     correction = guard(user, employee.department_id, sample.month, reason)
     audit.record(
         user,
@@ -153,7 +154,7 @@ def add_case(
     user: User, employee_id: int, month: str, recording_id: str, note: str = "", reason: str = ""
 ) -> DissatisfiedCase:
     """Record one dissatisfied rating (reviewed later: justified or not)."""
-    employee = _agent(user, employee_id)
+    employee = _agent(user, employee_id, month)
     correction = guard(user, employee.department_id, month, reason)
     case = DissatisfiedCase(
         employee_id=employee.id, month=month, recording_id=(recording_id or "").strip(), note=(note or "").strip()
@@ -181,7 +182,7 @@ def review_case(user: User, case_id: int, justified: bool | None, reason: str = 
     case = db.session.get(DissatisfiedCase, case_id)
     if case is None:
         raise NotFound("这条记录不存在或已删除。")
-    employee = _agent(user, case.employee_id)
+    employee = _agent(user, case.employee_id, case.month)
     correction = guard(user, employee.department_id, case.month, reason)
     names = {True: "有理由", False: "无理由", None: "未复核"}
     old = case.justified
@@ -207,7 +208,7 @@ def remove_case(user: User, case_id: int, reason: str = "") -> None:
     case = db.session.get(DissatisfiedCase, case_id)
     if case is None:
         raise NotFound("这条记录不存在或已删除。")
-    employee = _agent(user, case.employee_id)
+    employee = _agent(user, case.employee_id, case.month)
     correction = guard(user, employee.department_id, case.month, reason)
     audit.record(
         user,

@@ -200,11 +200,9 @@ def sheet_people(sheet: Sheet, department_id: int, month: str) -> list[Employee]
     """Return the people a sheet lists for a department and month."""
     start, end = month_bounds(month)
     employees = db.session.scalars(
-        select(Employee)
-        .where(Employee.department_id == department_id, Employee.track.in_(sheet.tracks))
-        .order_by(Employee.code)
+        select(Employee).where(Employee.department_id == department_id).order_by(Employee.code)
     )
-    return [e for e in employees if e.employed_in(start, end)]
+    return [e for e in employees if e.employed_in(start, end) and e.track_in(month) in sheet.tracks]
 
 
 def sheet_records(sheet: Sheet, employees: list[Employee], month: str) -> dict[int, object]:

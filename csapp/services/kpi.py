@@ -79,11 +79,9 @@ def department_agents(department_id: int, month: str) -> list[Employee]:
     """Return the department's agents employed during *month*, by 工号."""
     start, end = month_bounds(month)
     employees = db.session.scalars(
-        select(Employee)
-        .where(Employee.department_id == department_id, Employee.track == "agent")
-        .order_by(Employee.code)
+        select(Employee).where(Employee.department_id == department_id).order_by(Employee.code)
     )
-    return [e for e in employees if e.employed_in(start, end)]
+    return [e for e in employees if e.employed_in(start, end) and e.track_in(month) == "agent"]
 
 
 def _by_employee(model, ids: list[int], month: str) -> dict[int, list]:

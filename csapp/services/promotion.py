@@ -20,7 +20,7 @@ from . import audit
 from .access import employee_for, require
 from .errors import Forbidden, NotFound, ServiceError
 from .grid import Column, check_value
-from .pay.runs import mark_pay_stale
+from .pay.runs import mark_pay_stale, mark_track_change
 from .promotion_data import build_application, current_grade
 
 WRITTEN_TEST = Column("written_test", "笔试成绩", "decimal", "0–100", Decimal(100))
@@ -275,12 +275,11 @@ def decide(user: User, application_id: int, approve: bool, reason: str) -> Promo
                 created_by_id=user.id,
             )
         )
-        labels = policy_for(application.month).grade_label
-        mark_pay_stale(
-            employee.id,
-            application.month,
-            f"晋升 {labels(application.from_grade)} → {labels(application.target_grade)}",
-        )
+        policy = policy_for(application.month)
+        text = f"晋升 {policy.grade_label(application.from_grade)} → {policy.grade_label(application.target_grade)}"
+        mark_pay_stale(employee.id, application.month, text)
+        if policy.track_of(application.from_grade) != policy.track_of(application.target_grade):
+            mark_track_change(employee, application.month, f"{employee.name}{text},本部门排名与平均值随之变化")
     audit.record(
         user,
         "promotion.decide",
@@ -313,9 +312,10 @@ def appoint(user: User, employee_id: int, grade: str, day: dt.date, reason: str)
     )
     db.session.add(change)
     db.session.flush()
-    mark_pay_stale(
-        employee.id, month_of(day), f"任命 {policy.grade_label(old) if old else '—'} → {policy.grade_label(grade)}"
-    )
+    text = f"任命 {policy.grade_label(old) if old else '—'} → {policy.grade_label(grade)}"
+    mark_pay_stale(employee.id, month_of(day), text)
+    if old and policy.track_of(old) != policy.track_of(grade):
+        mark_track_change(employee, month_of(day), f"{employee.name}{text},本部门排名与平均值随之变化")
     audit.record(
         user,
         "grade.appoint",

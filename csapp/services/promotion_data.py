@@ -90,7 +90,7 @@ def _leader_summary(employee: Employee, month: str, kpi: DepartmentKpi) -> dict[
     record = db.session.scalar(
         select(LeaderMonth).where(LeaderMonth.employee_id == employee.id, LeaderMonth.month == month)
     )
-    if employee.track == "agent":  # an agent.3 applying for sup.1: the agent's own KPI total and work errors
+    if employee.track_in(month) == "agent":  # an agent.3 applying for sup.1: the agent's own KPI total and work errors
         summary = agent_month_summary(employee, month, kpi)
         if summary is None:
             return None

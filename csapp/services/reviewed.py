@@ -44,7 +44,10 @@ def scores_of(employee_ids: list[int], month: str) -> dict[int, dict[str, Decima
 
 def reviewed_kpi(employee: Employee, month: str, scores: dict[str, Decimal] | None = None) -> ReviewedKpi:
     """Return the month's score: the weighted mean of every item (equal weights by default)."""
-    setting = policy_for(month).reviewed_scores[employee.track]
+    track = employee.track_in(month)
+    if track not in REVIEWED_TRACKS:  # e.g. the months before an agent became 主管
+        return ReviewedKpi(None, "本月为话务员,按话务员公式计分", {})
+    setting = policy_for(month).reviewed_scores[track]
     scores = scores if scores is not None else scores_of([employee.id], month)[employee.id]
     missing = [item for item in setting.items if item not in scores]
     if missing:
@@ -62,9 +65,9 @@ def save_score(user: User, employee_id: int, month: str, item: str, value: Decim
     """Save one item score (dept head or HR)."""
     require(user, "dept_head", "hr")
     employee = employee_for(user, employee_id)
-    if employee.track not in REVIEWED_TRACKS:
+    if employee.track_in(month) not in REVIEWED_TRACKS:
         raise ServiceError("话务员的成绩按公式计算,不在这里评分。")
-    if item not in items_for(employee.track, month):
+    if item not in items_for(employee.track_in(month), month):
         raise ServiceError("没有这个考核项。")
     value = check_value(SCORE, value)
     correction = guard(user, employee.department_id, month, reason)

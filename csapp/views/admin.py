@@ -53,7 +53,7 @@ def users():
             flash(f"已创建用户 {form.username.data}。")
             return redirect(url_for("admin.users"))
     return render_template(
-        "admin/users.html", form=form, users=accounts.list_users(), roles=ROLES
+        "admin/users.html", form=form, users=accounts.list_users(), roles=ROLES, mismatches=accounts.role_mismatches()
     ), 422 if form.errors else 200
 
 

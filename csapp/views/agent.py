@@ -23,7 +23,7 @@ bp = Blueprint("agent", __name__)
 def _page(employee_id: int):
     employee = employee_for(current_user, employee_id)
     month = month_arg()
-    if employee.track != "agent":
+    if employee.track_in(month) != "agent":
         return _reviewed_page(employee, month)
     history = agent_history(employee, month)
     kpi, row = history[-1]
@@ -48,7 +48,7 @@ def _reviewed_page(employee, month: str):
         employee=employee,
         current=history[-1][1],
         chart=chart,
-        items=items_for(employee.track, month),
+        items=items_for(employee.track_in(month), month),
         own=employee.id == current_user.employee_id,
         **month_nav(month),
     )

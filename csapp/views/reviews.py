@@ -23,16 +23,16 @@ def _context(department, month: str) -> dict:
     people = [
         p
         for p in db.session.scalars(
-            select(Employee)
-            .where(Employee.department_id == department.id, Employee.track.in_(reviewed.REVIEWED_TRACKS))
-            .order_by(Employee.track, Employee.code)
+            select(Employee).where(Employee.department_id == department.id).order_by(Employee.code)
         )
-        if p.employed_in(start, end) and p.id != current_user.employee_id
+        if p.employed_in(start, end)
+        and p.id != current_user.employee_id
+        and p.track_in(month) in reviewed.REVIEWED_TRACKS
     ]
     scores = reviewed.scores_of([p.id for p in people], month)
     tracks = []
     for track in reviewed.REVIEWED_TRACKS:
-        members = [p for p in people if p.track == track]
+        members = [p for p in people if p.track_in(month) == track]
         if members:
             tracks.append(
                 (

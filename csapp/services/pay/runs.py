@@ -91,6 +91,16 @@ def mark_pay_stale(employee_id: int | None, month: str, reason: str, department_
     return marked
 
 
+def mark_track_change(employee: Employee, month: str, reason: str) -> None:
+    """A move into another track from *month* changes the department's agent ranking and averages:
+    every live run of the department from that month on goes stale (the caller commits)."""
+    months = db.session.scalars(
+        select(PayRun.month).where(PayRun.month >= month, PayRun.status.in_(LIVE)).distinct()
+    ).all()
+    for later in months:
+        mark_pay_stale(None, later, reason, department_id=employee.department_id)
+
+
 @dataclass(frozen=True)
 class PayCase:
     employee: Employee
@@ -135,7 +145,7 @@ def pay_cases(month: str) -> list[PayCase]:
         grade = person.grade_on(person.reference_day(month))
         kpi_score, note, gaps = None, "", []
         if policy.grades[grade].performance:
-            if person.track == "agent":
+            if person.track_in(month) == "agent":
                 if rates.get(person.department_id) is None:
                     gaps.append(Gap("department", person.id, f"{person.department.name}本月接通率未录入"))
                 if person.department_id not in kpis:
