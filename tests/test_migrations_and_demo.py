@@ -45,10 +45,14 @@ def test_demo_department(migrated):
     summary = create_demo(today=dt.date(2026, 11, 26))
     assert summary["months"] == ("2025-11", "2026-10")
     people = db.session.scalars(select(Employee)).all()
-    agents = [p for p in people if p.track_in("2026-10") == "agent"]
-    assert len(agents) == 30 and sum(a.regularized_on is None for a in agents) == 5
+    agents = [p for p in people if p.track_in("2026-06") == "agent"]
+    assert len(agents) == 30 + 1 and sum(a.regularized_on is None for a in agents) == 4 + 1  # + this month's hire
+    # people over time: one agent became 主管 in 2026-07, one intern 转正 in 2026-10, one left in 2026-10
+    assert [p.code for p in agents if p.track_in("2026-10") == "sup"] == ["A002"]
+    assert sum(p.regularized_on == dt.date(2026, 10, 1) for p in agents) == 1
+    assert [p.separated_on for p in agents if p.separated_on] == [dt.date(2026, 10, 15)]
     assert sum(p.track_in("2026-10") == "spec" for p in people) == 4
-    assert sum(p.track_in("2026-10") == "sup" for p in people) == 2
+    assert sum(p.track_in("2026-06") == "sup" for p in people) == 2
     months = db.session.scalars(select(DepartmentMonth.month).order_by(DepartmentMonth.month)).all()
     assert len(months) == 12
     locked = db.session.scalars(select(DepartmentMonth).where(DepartmentMonth.locked_at.is_not(None))).all()

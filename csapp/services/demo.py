@@ -275,6 +275,7 @@ def create_demo(today: dt.date | None = None, seed: int = 7) -> dict:
                     )
                 )
     db.session.commit()
+    _demo_people_over_time(hr, department, agents, months, today, rng, password_hash)
     _demo_application(agents, first_day(month_of(today)) + dt.timedelta(days=2))
     _demo_pay(hr, add_months(last, -1), last, everyone, rng)
     return {
@@ -283,6 +284,51 @@ def create_demo(today: dt.date | None = None, seed: int = 7) -> dict:
         "people": len(everyone),
         "password": DEMO_PASSWORD,
     }
+
+
+def _demo_people_over_time(
+    hr: User,
+    department: Department,
+    agents: list[tuple[Employee, float]],
+    months: list[str],
+    today: dt.date,
+    rng: random.Random,
+    password_hash: str,
+) -> None:
+    """A department that lived: a 三星 agent promoted to 主管 four months ago, an intern regularised last
+    month, someone who left in the middle of last month, a hire this month, and a second HR user."""
+    last = months[-1]
+    stars = [agent for agent, _ in agents if agent.grades[-1].grade == "agent.3"]
+    if stars:
+        promoted = stars[0]
+        since = months[-4]
+        promoted.grades.append(
+            GradeChange(grade="sup.1", effective_on=first_day(since), kind="promotion", reason="晋升申请(演示数据)")
+        )
+        items = policy_for(since).reviewed_scores["sup"].items
+        for month in months[-4:]:
+            db.session.add_all(
+                ReviewedScore(
+                    employee=promoted, month=month, item=item, score=Decimal(rng.randint(88, 98)), reviewer_id=hr.id
+                )
+                for item in items
+            )
+    interns = [agent for agent, _ in agents if agent.regularized_on is None]
+    if interns:
+        interns[0].regularized_on = first_day(last)  # 转正: 正式 from last month on (D21)
+    regulars = sorted(
+        (skill, agent)
+        for agent, skill in agents
+        if agent.regularized_on and agent.grades[-1].grade in ("agent.p", "agent.1")
+    )
+    if regulars:
+        regulars[0][1].separated_on = first_day(last) + dt.timedelta(days=14)  # left mid-month
+    hire_day = first_day(month_of(today)) + dt.timedelta(days=min(9, today.day - 1))
+    newcomer = Employee(code="A031", name=_name(rng, set()), department=department, hired_on=hire_day)
+    newcomer.grades.append(GradeChange(grade="agent.p", effective_on=hire_day, kind="hire", reason="入职"))
+    db.session.add(newcomer)
+    _user("hr2", "人事 周敏", ["hr"], None, password_hash)
+    db.session.commit()
 
 
 def _demo_application(agents: list[tuple[Employee, float]], applied_on: dt.date) -> None:
