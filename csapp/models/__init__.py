@@ -4,7 +4,7 @@ from .audit import AuditEntry
 from .events import DissatisfiedCase, ImportDraft, Incident, QaSample, ReviewedScore
 from .monthly import AgentMonth, Attendance, DepartmentMonth, LeaderMonth, SpecialistMonth
 from .notice import NOTICE_KINDS, BatchJob, IssuedNotice, NoticeCounter
-from .org import Department, Employee, GradeChange, PersonAllowance
+from .org import Department, Employee, GradeChange, PersonAllowance, Team, TeamMembership
 from .pay import Deduction, DeductionMonth, PayComputation, PayGapReason, PayRun, PayRunStatus, PaySlip
 from .promotion import ApplicationStatus, IllegalTransition, PromotionApplication
 from .users import ROLES, User, UserRole
@@ -42,4 +42,6 @@ __all__ = [
     "IssuedNotice",
     "NoticeCounter",
     "PersonAllowance",
+    "Team",
+    "TeamMembership",
 ]

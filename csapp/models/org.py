@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
@@ -33,6 +33,7 @@ class Employee(db.Model):
 
     department: Mapped[Department] = relationship(back_populates="employees")
     grades: Mapped[list[GradeChange]] = relationship(back_populates="employee", order_by="GradeChange.effective_on")
+    memberships: Mapped[list[TeamMembership]] = relationship(order_by="TeamMembership.effective_on")
 
     @property
     def track(self) -> str | None:
@@ -65,6 +66,15 @@ class Employee(db.Model):
     def reference_day(self, month: str) -> dt.date:
         """RULES.md D20: the day a month reads dated facts on — the 1st, or the hire date if later."""
         return max(first_day(month), self.hired_on)
+
+    def team_in(self, month: str) -> Team | None:
+        """The 班组 on the month's reference day (RULES.md D20)."""
+        day = self.reference_day(month)
+        current = None
+        for membership in self.memberships:
+            if membership.effective_on <= day:
+                current = membership
+        return current.team if current else None
 
     def employment_in(self, month: str) -> str:
         return self.employment_on(self.reference_day(month))
@@ -112,3 +122,32 @@ class PersonAllowance(db.Model):
     amount: Mapped[Decimal] = mapped_column(db.Numeric(10, 2))
 
     employee: Mapped[Employee] = relationship(backref="allowances")
+
+
+class Team(db.Model):
+    """A 班组 of a department, led by a supervisor."""
+
+    __table_args__ = (UniqueConstraint("department_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
+    name: Mapped[str] = mapped_column(String(40))
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
+
+    department: Mapped[Department] = relationship()
+    leader: Mapped[Employee | None] = relationship(foreign_keys=[leader_id])
+
+
+class TeamMembership(db.Model):
+    """Someone belongs to a team from a date on (dated, like every fact the rules read)."""
+
+    __table_args__ = (UniqueConstraint("employee_id", "effective_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    team: Mapped[Team] = relationship()

@@ -67,6 +67,7 @@ AUDIT_ACTION_NAMES = {
     "user.roles": "修改角色",
     "user.password": "修改密码",
     "user.one_time_password": "生成一次性密码",
+    "team.assign": "调整班组",
 }
 
 FIELD_NAMES = {

@@ -24,6 +24,8 @@ from ..models import (
     QaSample,
     ReviewedScore,
     SpecialistMonth,
+    Team,
+    TeamMembership,
     User,
     UserRole,
 )
@@ -328,7 +330,23 @@ def _demo_people_over_time(
     newcomer.grades.append(GradeChange(grade="agent.p", effective_on=hire_day, kind="hire", reason="入职"))
     db.session.add(newcomer)
     _user("hr2", "人事 周敏", ["hr"], None, password_hash)
+    _demo_teams(department, agents, newcomer)
     db.session.commit()
+
+
+def _demo_teams(department: Department, agents: list[tuple[Employee, float]], newcomer: Employee) -> None:
+    """Two teams (班组), each led by a supervisor; the agents alternate between them from their hire date."""
+    leaders = [
+        s
+        for s in db.session.scalars(select(Employee).where(Employee.department_id == department.id))
+        if s.code in ("S001", "S002")
+    ]
+    teams = [Team(department=department, name=f"{label}组", leader=leader) for label, leader in zip("一二", leaders)]
+    db.session.add_all(teams)
+    for index, person in enumerate([agent for agent, _ in agents] + [newcomer]):
+        person.memberships.append(
+            TeamMembership(team=teams[index % len(teams)], effective_on=person.hired_on, reason="演示数据")
+        )
 
 
 def _demo_application(agents: list[tuple[Employee, float]], applied_on: dt.date) -> None:

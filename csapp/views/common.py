@@ -93,3 +93,11 @@ def run_form(form, action: Callable[[], T]) -> tuple[T | None, ServiceError | No
     if not form.validate():
         return None, ServiceError(first_error(form))
     return attempt(action)
+
+
+def team_context(department, month: str) -> dict:
+    """The team in view (?team=, default the supervisor's own) and the choices for the team picker."""
+    from ..services import teams
+
+    team = teams.pick_team(current_user, department.id, request.args.get("team", "").strip())
+    return {"team": team, "teams": teams.teams_of(department.id), "team_key": str(team.id) if team else "all"}

@@ -9,11 +9,11 @@ from ..extensions import db
 from ..models import Employee
 from ..policy.parameters import policy_for
 from ..services import grid as grid_service
-from ..services import month_lock
+from ..services import month_lock, teams
 from ..services.access import require
 from ..services.errors import BadRequest, Conflict, ServiceError
 from ..services.kpi import department_kpi
-from .common import attempt, department_arg, htmx_render, month_arg, month_nav, refused, run_form
+from .common import attempt, department_arg, htmx_render, month_arg, month_nav, refused, run_form, team_context
 from .forms import EmptyForm, RequiredReasonForm
 
 bp = Blueprint("entry", __name__, url_prefix="/entry")
@@ -31,7 +31,8 @@ def grid_context(sheet_key: str, department, month: str) -> dict:
     sheet = grid_service.SHEETS.get(sheet_key)
     if sheet is None:
         raise ServiceError("没有这张表。")
-    people = grid_service.sheet_people(sheet, department.id, month)
+    picked = team_context(department, month)
+    people = teams.members(grid_service.sheet_people(sheet, department.id, month), picked["team"], month)
     records = grid_service.sheet_records(sheet, people, month)
     kpi = department_kpi(department.id, month) if sheet.key == "metrics" else None
     dept_month = month_lock.department_month(department.id, month)
@@ -47,6 +48,7 @@ def grid_context(sheet_key: str, department, month: str) -> dict:
         "dept_columns": grid_service.DEPARTMENT_COLUMNS,
         "can_correct": current_user.has("hr"),
         "policy": policy_for(month),
+        **picked,
         **month_nav(month),
     }
 

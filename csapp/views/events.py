@@ -11,11 +11,12 @@ from ..extensions import db
 from ..models import DissatisfiedCase, Incident, QaSample
 from ..policy.parameters import policy_for
 from ..services import events as event_service
+from ..services import teams
 from ..services.access import employee_for, require
 from ..services.errors import BadRequest, NotFound
 from ..services.kpi import department_agents, month_bounds
 from ..services.month_lock import is_locked
-from .common import attempt, department_arg, htmx_render, month_arg, month_nav
+from .common import attempt, department_arg, htmx_render, month_arg, month_nav, team_context
 from .forms import CaseForm, CaseReviewForm, IncidentForm, ItemForm, QaSampleForm, ReasonForm, first_error
 
 bp = Blueprint("events", __name__, url_prefix="/events")
@@ -33,7 +34,8 @@ def _optional_int(name: str) -> int | None:
 def _incident_context(
     department, month: str, employee_id: int | None, error: str | None = None, form: dict | None = None
 ) -> dict:
-    agents = department_agents(department.id, month)
+    picked = team_context(department, month)
+    agents = teams.members(department_agents(department.id, month), picked["team"], month)
     ids = [a.id for a in agents] if employee_id is None else [employee_id]
     incidents = list(
         db.session.scalars(
@@ -56,6 +58,7 @@ def _incident_context(
         "month_end": end.isoformat(),
         "locked": is_locked(department.id, month),
         "can_correct": current_user.has("hr"),
+        **picked,
         **month_nav(month),
     }
 
@@ -143,6 +146,7 @@ def _qa_context(employee, month: str, error: str | None = None) -> dict:
         "cases": cases,
         "error": error,
         "expected": policy.kpi.qa_expected_samples,
+        "satisfaction_points": policy.kpi.items["satisfaction"].per_count,
         "locked": is_locked(employee.department_id, month),
         "can_correct": current_user.has("hr"),
         "agents": department_agents(employee.department_id, month),
@@ -158,8 +162,11 @@ def qa():
     employee_id = _optional_int("employee_id")
     if employee_id is None:
         department = department_arg()
-        agents = department_agents(department.id, month)
-        return render_template("events/qa_pick.html", department=department, agents=agents, **month_nav(month))
+        picked = team_context(department, month)
+        agents = teams.members(department_agents(department.id, month), picked["team"], month)
+        return render_template(
+            "events/qa_pick.html", department=department, agents=agents, **picked, **month_nav(month)
+        )
     employee = employee_for(current_user, employee_id)
     return htmx_render("events/qa.html", "events/_qa_panel.html", **_qa_context(employee, month))
 

@@ -191,6 +191,12 @@ class AllowanceForm(FlaskForm):
     amount = NumberField("金额(元/月)", validators=[Optional()])
 
 
+class TeamForm(FlaskForm):
+    team = IdField("班组", validators=[_required("请选择班组。")])
+    effective_on = DayField("生效日期", validators=[_required("请填写生效日期。")])
+    reason = StringField("原因", validators=[Optional(), Length(max=500, message="原因最多 500 字。")])
+
+
 class SeriousErrorForm(FlaskForm):
     flagged = ChoiceField(
         "操作", choices=[SelectChoice("1", "记录"), SelectChoice("0", "解除")], validators=[_required("请求参数无效。")]

@@ -11,12 +11,12 @@ from ..extensions import db
 from ..models import Employee
 from ..policy.months import month_of
 from ..policy.parameters import policy_for
-from ..services import accounts, allowances, serious_errors
+from ..services import accounts, allowances, serious_errors, teams
 from ..services import promotion as service
 from ..services.access import employee_for, require
 from ..services.promotion_data import current_grade
 from .common import refused, run_form
-from .forms import AllowanceForm, AppointForm, EmptyForm, LateApplicationForm, SeriousErrorForm
+from .forms import AllowanceForm, AppointForm, EmptyForm, LateApplicationForm, SeriousErrorForm, TeamForm
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -46,6 +46,8 @@ def person(employee_id: int):
         applications=service.applications_of(employee.id),
         open_application=service.open_application(employee.id),
         login=accounts.login_of(employee.id),
+        teams=teams.teams_of(employee.department_id),
+        team=employee.team_in(month_of(day)),
         today=day,
     )
 
@@ -102,6 +104,20 @@ def one_time_password(employee_id: int):
         return refused(person, error.message, error.status, employee_id=employee_id)
     user, password = issued
     return render_template("staff/one_time_password.html", login=user, password=password, employee=user.employee)
+
+
+@bp.post("/<int:employee_id>/team")
+@login_required
+def team(employee_id: int):
+    form = TeamForm()
+    _, error = run_form(
+        form,
+        lambda: teams.assign(current_user, employee_id, form.team.data, form.effective_on.data, form.reason.data or ""),
+    )
+    if error:
+        return refused(person, error.message, error.status, employee_id=employee_id)
+    flash("班组已调整。")
+    return redirect(url_for("staff.person", employee_id=employee_id))
 
 
 @bp.post("/<int:employee_id>/serious-error")
