@@ -53,10 +53,28 @@ def _sqlite_begin(connection) -> None:
     connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+_FLUSHED = "csapp_flushed"
+
+
+@event.listens_for(Session, "after_flush")
+def _remember_flush(session: Session, _context) -> None:
+    session.info[_FLUSHED] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_flush(session: Session) -> None:
+    session.info.pop(_FLUSHED, None)
+
+
 def _begin_write(session: Session) -> None:
-    """End a read-only transaction in progress and begin one that holds the write lock."""
+    """End a read-only transaction in progress and begin one that holds the write lock.
+
+    Changes made outside a write transaction (pending, or already flushed) would be lost by ending
+    the read snapshot: that is a programming error, refused loudly.
+    """
     if session.in_transaction():
-        if session.new or session.dirty or session.deleted:
+        if session.new or session.dirty or session.deleted or session.info.get(_FLUSHED):
             raise RuntimeError("write_transaction() entered with unsaved changes")
         session.rollback()
     options = {BEGIN_OPTION: "IMMEDIATE"}

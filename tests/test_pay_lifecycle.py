@@ -211,3 +211,22 @@ def test_pay_sheet_pages_show_state_gaps_and_old_runs(db_app, org, login):
     assert login("agent").get(f"/pay/runs/{run.id}").status_code == 403
     deduction_page = client.get(f"/pay/deductions?month={MONTH}").data.decode()
     assert "社保个人部分" in deduction_page and "张三" in deduction_page
+
+
+def test_two_runs_compare_person_by_person_line_by_line(db_app, org, login):
+    hr, a1 = org["users"]["hr"], org["agents"][0]
+    first = confirmed_pay(org)
+    db.session.add(Attendance(employee=a1, month=MONTH))  # the missing attendance sheet arrives: 全勤
+    db.session.commit()
+    deductions.set_deductions(hr, a1.id, MONTH, {"income_tax": Decimal("20")})
+    second = runs.compute_run(hr, MONTH)
+    older, newer, differences = runs.compare_runs(hr, first.id, second.id)
+    assert [d.employee.code for d in differences] == ["A001"]  # nobody else changed
+    lines = {key: (old, new) for key, old, new in differences[0].lines}
+    assert set(lines) == {"attendance_bonus", "gross", "deductions_total", "net"}
+    assert lines["deductions_total"] == (Decimal("0.00"), Decimal("20.00"))
+    assert lines["attendance_bonus"] == (Decimal("0.00"), Decimal("200.00"))
+    page = login("hr").get(f"/pay/compare?older={first.id}&newer={second.id}").data.decode()
+    assert "1 人有变化" in page and "扣款合计" in page and "张三" in page and "李四" not in page
+    assert login("hr").get(f"/pay/compare?older={first.id}").status_code == 422
+    assert login("agent").get(f"/pay/compare?older={first.id}&newer={second.id}").status_code == 403

@@ -117,3 +117,18 @@ def test_a_unique_clash_becomes_a_chinese_409_not_a_500(db_app, org, login):
     loser = max(results, key=lambda r: r.status_code)
     assert loser.status_code in (409, 422)
     assert "已经锁定" in loser.data.decode() or "他人" in loser.data.decode()
+
+
+def test_a_write_transaction_refuses_changes_made_outside_it(db_app, org):
+    """Ending the read snapshot would silently drop them, even once autoflush has sent them."""
+    import pytest
+
+    from csapp.db import write_transaction
+    from csapp.models import Attendance
+
+    db.session.add(Attendance(employee=org["agents"][0], month="2026-10"))
+    db.session.flush()
+    with pytest.raises(RuntimeError, match="unsaved changes"):
+        with write_transaction():
+            pass
+    db.session.rollback()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, url_for
+from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..policy import names
@@ -65,6 +65,24 @@ def run_page(run_id: int):
     """Any run of a month, old ones included, as it was computed."""
     run = pay_runs.run_for(current_user, run_id)
     return render_template("pay/sheet.html", viewing=True, **_sheet_context(run.month, run))
+
+
+@bp.get("/pay/compare")
+@login_required
+def compare():
+    """Two runs of a month side by side: only the people and lines that differ."""
+    ids = [request.args.get(name, "") for name in ("older", "newer")]
+    if not all(i.isdigit() for i in ids):
+        raise ServiceError("请选择要比较的两次核算。")
+    older, newer, differences = pay_runs.compare_runs(current_user, int(ids[0]), int(ids[1]))
+    return render_template(
+        "pay/compare.html",
+        older=older,
+        newer=newer,
+        differences=differences,
+        names={**PAY_LINE_NAMES, "deductions_total": "扣款合计", "net": "实发合计"},
+        month=older.month,
+    )
 
 
 @bp.post("/pay")

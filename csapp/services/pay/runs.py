@@ -339,3 +339,30 @@ def slip_for(employee_id: int, month: str) -> PaySlip | None:
     if run is None:
         return None
     return db.session.scalar(select(PaySlip).where(PaySlip.run_id == run.id, PaySlip.employee_id == employee_id))
+
+
+@dataclass(frozen=True)
+class SlipDifference:
+    employee: Employee
+    lines: list[tuple[str, Decimal | None, Decimal | None]]  # (line key, in the older run, in the newer run)
+
+
+def compare_runs(user: User, older_id: int, newer_id: int) -> tuple[PayRun, PayRun, list[SlipDifference]]:
+    """Person by person, line by line: what differs between two runs of a month (only what changed)."""
+    older, newer = run_for(user, older_id), run_for(user, newer_id)
+    if older.month != newer.month:
+        raise ServiceError("只能比较同一个月的两次核算。")
+    keys = (*PAY_LINES, "gross", "deductions_total", "net")
+    before = {s.employee_id: s for s in older.slips}
+    after = {s.employee_id: s for s in newer.slips}
+    differences = []
+    for employee_id in sorted(before.keys() | after.keys(), key=lambda i: (before.get(i) or after[i]).employee.code):
+        old, new = before.get(employee_id), after.get(employee_id)
+        lines = [
+            (key, getattr(old, key) if old else None, getattr(new, key) if new else None)
+            for key in keys
+            if (getattr(old, key) if old else None) != (getattr(new, key) if new else None)
+        ]
+        if lines:
+            differences.append(SlipDifference((old or new).employee, lines))
+    return older, newer, differences
