@@ -104,10 +104,34 @@ def test_pay_pages(db_app, login, org):
 
 def test_hr_sets_an_allowance_that_the_next_run_pays(db_app, login, org):
     a2 = org["agents"][1]
-    response = login("hr").post(f"/staff/{a2.id}/allowance", data={"kind": "phone", "amount": "100"})
+    response = login("hr").post(
+        f"/staff/{a2.id}/allowance", data={"kind": "phone", "amount": "100", "effective_month": MONTH}
+    )
     assert response.status_code == 303
     run = pay_runs.compute_run(org["users"]["hr"], MONTH)
     assert slip_of(run, a2).allowances == Decimal("100.00")
     assert "通讯补助 ¥100.00" in slip_of(run, a2).explanations["allowances"]
-    login("hr").post(f"/staff/{a2.id}/allowance", data={"kind": "phone", "amount": "-5"})
+    login("hr").post(f"/staff/{a2.id}/allowance", data={"kind": "phone", "amount": "-5", "effective_month": MONTH})
     assert db.session.scalar(select(PersonAllowance.amount).where(PersonAllowance.employee_id == a2.id)) == 100
+
+
+def test_an_allowance_changed_today_does_not_move_a_past_month(db_app, login, org):
+    """D20: a raise from 2026-11 leaves October as it was; October's run stays current."""
+    hr, a2 = org["users"]["hr"], org["agents"][1]
+    client = login("hr")
+    client.post(f"/staff/{a2.id}/allowance", data={"kind": "meal", "amount": "300", "effective_month": "2026-01"})
+    october = pay_runs.compute_run(hr, MONTH)
+    assert slip_of(october, a2).allowances == Decimal("300.00")
+    client.post(f"/staff/{a2.id}/allowance", data={"kind": "meal", "amount": "400", "effective_month": "2026-11"})
+    db.session.refresh(october)
+    assert not october.stale
+    again = pay_runs.compute_run(hr, MONTH)
+    assert slip_of(again, a2).allowances == Decimal("300.00")
+    november = pay_runs.compute_run(hr, "2026-11")
+    assert slip_of(november, a2).allowances == Decimal("400.00")
+    client.post(f"/staff/{a2.id}/allowance", data={"kind": "meal", "amount": "0", "effective_month": "2026-11"})
+    db.session.refresh(november)
+    assert november.stale and "餐补自 2026-11 起调整" in november.stale_reason
+    assert slip_of(pay_runs.compute_run(hr, "2026-11"), a2).allowances == 0
+    bad = client.post(f"/staff/{a2.id}/allowance", data={"kind": "meal", "amount": "1", "effective_month": "2026-13"})
+    assert bad.status_code == 422 and "年-月" in bad.data.decode()

@@ -112,16 +112,22 @@ class GradeChange(db.Model):
 
 
 class PersonAllowance(db.Model):
-    """A fixed monthly allowance of one person (餐补、车补、通讯补助…), set by HR."""
+    """A fixed monthly allowance of one person (餐补、车补、通讯补助…), in force from a month (D20).
 
-    __table_args__ = (db.UniqueConstraint("employee_id", "kind"),)
+    Each change is a new row from its month on; an amount of 0 ends the allowance from that month.
+    """
+
+    __table_args__ = (db.UniqueConstraint("employee_id", "kind", "effective_month"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # meal | transport | phone | …
     amount: Mapped[Decimal] = mapped_column(db.Numeric(10, 2))
+    effective_month: Mapped[str] = mapped_column(String(7), default="2000-01")
 
-    employee: Mapped[Employee] = relationship(backref="allowances")
+    employee: Mapped[Employee] = relationship(
+        backref=db.backref("allowances", order_by="(PersonAllowance.kind, PersonAllowance.effective_month)")
+    )
 
 
 class Team(db.Model):
@@ -151,3 +157,17 @@ class TeamMembership(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     team: Mapped[Team] = relationship()
+
+
+def allowances_in(rows: list[PersonAllowance], month: str) -> dict[int, dict[str, Decimal]]:
+    """Per person, the allowances in force in *month*: the latest row of each kind not after it."""
+    latest: dict[tuple[int, str], PersonAllowance] = {}
+    for row in rows:
+        key = (row.employee_id, row.kind)
+        if row.effective_month <= month and (key not in latest or row.effective_month > latest[key].effective_month):
+            latest[key] = row
+    found: dict[int, dict[str, Decimal]] = {}
+    for (employee_id, kind), row in latest.items():
+        if row.amount:
+            found.setdefault(employee_id, {})[kind] = row.amount
+    return found

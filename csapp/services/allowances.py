@@ -6,47 +6,47 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from ..db import writes
+from ..db import insert_or_select, writes
 from ..extensions import db
-from ..models import PersonAllowance, User
-from ..policy.months import month_of
+from ..models import PayRun, PersonAllowance, User
+from ..models.org import allowances_in
 from ..policy.parameters import policy_for
 from . import audit
 from .access import employee_for, require
 from .errors import ServiceError
 from .grid import Column, check_value
+from .pay.runs import mark_pay_stale
 
 AMOUNT = Column("amount", "金额", "decimal", "元/月", Decimal(100000))
 
 
 @writes
-def set_allowance(user: User, employee_id: int, kind: str, amount: Decimal | None, today) -> PersonAllowance | None:
-    """Set (or, with an empty amount or 0, remove) one allowance of a person."""
+def set_allowance(user: User, employee_id: int, kind: str, amount: Decimal | None, month: str) -> PersonAllowance:
+    """Set one allowance of a person from *month* on (an empty amount or 0 ends it from that month).
+
+    Earlier months keep what was in force then; pay runs of *month* and later go stale.
+    """
     require(user, "hr")
     employee = employee_for(user, employee_id)
-    names = policy_for(month_of(today)).pay.allowance_names
+    names = policy_for(month).pay.allowance_names
     if kind not in names:
         raise ServiceError("请选择补贴类型。", "kind")
-    value = check_value(AMOUNT, amount)
-    row = db.session.scalar(
-        select(PersonAllowance).where(PersonAllowance.employee_id == employee.id, PersonAllowance.kind == kind)
+    value = check_value(AMOUNT, amount) or Decimal(0)
+    rows = [a for a in employee.allowances if a.kind == kind]
+    old = allowances_in(rows, month).get(employee.id, {}).get(kind)
+    row, _ = insert_or_select(
+        db.session, PersonAllowance, {"amount": value}, employee_id=employee.id, kind=kind, effective_month=month
     )
-    old = row.amount if row else None
-    if not value:
-        if row:
-            db.session.delete(row)
-        row = None
-    elif row:
-        row.amount = value
-    else:
-        row = PersonAllowance(employee_id=employee.id, kind=kind, amount=value)
-        db.session.add(row)
+    row.amount = value
+    for later in db.session.scalars(select(PayRun.month).where(PayRun.month >= month).distinct()):
+        mark_pay_stale(employee.id, later, f"{names[kind]}自 {month} 起调整")
     audit.record(
         user,
         "allowance.update",
         "person_allowance",
-        row.id if row else None,
+        row.id,
         subject=f"{employee.code} {employee.name}",
+        month=month,
         field=kind,
         old=old,
         new=value,

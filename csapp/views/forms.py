@@ -186,9 +186,23 @@ class AppointForm(FlaskForm):
     )
 
 
+class MonthField(StringField):
+    """A month as 年-月 (the browser's month input sends 2026-11)."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        from ..policy.months import is_month
+
+        text = (valuelist[0] if valuelist else "").strip()
+        self.data = text or None
+        if text and not is_month(text):
+            self.data = None
+            raise ValueError(f"“{self.label.text}”请按 年-月 填写,例如 2026-11。")
+
+
 class AllowanceForm(FlaskForm):
     kind = ChoiceField("补贴类型", validators=[_required("请选择补贴类型。")])
     amount = NumberField("金额(元/月)", validators=[Optional()])
+    effective_month = MonthField("自哪个月起", validators=[_required("请填写自哪个月起。")])
 
 
 class TeamForm(FlaskForm):

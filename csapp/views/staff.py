@@ -87,11 +87,13 @@ def allowance(employee_id: int):
     form.kind.choices = list(policy_for(clock.current_month()).pay.allowance_names)
     _, error = run_form(
         form,
-        lambda: allowances.set_allowance(current_user, employee_id, form.kind.data, form.amount.data, clock.today()),
+        lambda: allowances.set_allowance(
+            current_user, employee_id, form.kind.data, form.amount.data, form.effective_month.data
+        ),
     )
     if error:
         return refused(person, error.message, error.status, employee_id=employee_id)
-    flash("补贴已保存,下次核算工资时生效。")
+    flash(f"补贴已保存,自 {form.effective_month.data} 起生效;之前的月份不变。")
     return redirect(url_for("staff.person", employee_id=employee_id))
 
 

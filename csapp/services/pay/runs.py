@@ -30,6 +30,7 @@ from ...models import (
     SpecialistMonth,
     User,
 )
+from ...models.org import allowances_in
 from ...policy.months import days_in
 from ...policy.parameters import policy_for
 from ...policy.pay import PAY_LINES, PayInput, PayResult, compute_pay
@@ -132,9 +133,7 @@ def pay_cases(month: str) -> list[PayCase]:
         s.employee_id: s.books_delivered
         for s in db.session.scalars(select(SpecialistMonth).where(SpecialistMonth.month == month))
     }
-    allowances: dict[int, dict] = {}
-    for row in db.session.scalars(select(PersonAllowance)):
-        allowances.setdefault(row.employee_id, {})[row.kind] = row.amount
+    allowances = allowances_in(list(db.session.scalars(select(PersonAllowance))), month)
     rates = {
         d.department_id: d.connection_rate
         for d in db.session.scalars(select(DepartmentMonth).where(DepartmentMonth.month == month))
