@@ -21,5 +21,5 @@ def demo_command(if_empty: bool) -> None:
     first, last = summary["months"]
     click.echo(f"Demo department {summary['department']}: {summary['people']} people, months {first} to {last}.")
     click.echo(
-        f"Logins (password {summary['password']}): hr, admin, manager, sup1, sup2, agent01-agent30, spec01-spec04"
+        f"Logins (password {summary['password']}): hr, hr2, admin, manager, sup1, sup2, agent01-agent30, spec01-spec04"
     )
