@@ -173,3 +173,17 @@ def confirmed_pay(org: dict, month: str = MONTH):
     if missing:
         gaps.explain_gaps(hr, month, missing, "测试:数据缺失已核实")
     return runs.confirm_run(hr, run.id)
+
+
+def legacy_person() -> None:
+    """One department and one agent, inserted by SQL into a database still at an older migration
+    (the employee table then had its track and employment columns)."""
+    from sqlalchemy import text
+
+    db.session.execute(text("INSERT INTO department (id, name) VALUES (1, 'd')"))
+    db.session.execute(
+        text(
+            "INSERT INTO employee (id, code, name, department_id, track, employment, hired_on, serious_error) "
+            "VALUES (1, 'A1', 'a', 1, 'agent', 'regular', '2024-01-01', 0)"
+        )
+    )

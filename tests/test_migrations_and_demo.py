@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from factories import legacy_person
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
@@ -90,13 +91,7 @@ def test_a_populated_database_upgrades_its_pay_runs(tmp_path):
     with app.app_context():
         init_migrate(app)
         upgrade_to(revision="b1c4d2e8f0a1")
-        db.session.execute(text("INSERT INTO department (id, name) VALUES (1, 'd')"))
-        db.session.execute(
-            text(
-                "INSERT INTO employee (id, code, name, department_id, track, employment, hired_on, serious_error) "
-                "VALUES (1, 'A1', 'a', 1, 'agent', 'regular', '2024-01-01', 0)"
-            )
-        )
+        legacy_person()
         db.session.execute(
             text(
                 "INSERT INTO pay_run (id, month, run_no, current, stale, stale_reason, policy_version, created_at) "

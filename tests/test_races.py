@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from factories import legacy_person
 from race import claim_numbers, in_processes, in_threads
 from sqlalchemy import func, select, text
 
@@ -31,13 +32,7 @@ def test_the_counter_goes_on_from_the_registry_after_the_migration(tmp_path):
     with app.app_context():
         init_migrate(app)
         upgrade(revision="6e87228368ec")
-        db.session.execute(text("INSERT INTO department (id, name) VALUES (1, 'd')"))
-        db.session.execute(
-            text(
-                "INSERT INTO employee (id, code, name, department_id, track, employment, hired_on, "
-                "serious_error) VALUES (1, 'A1', 'a', 1, 'agent', 'regular', '2024-01-01', 0)"
-            )
-        )
+        legacy_person()
         for number, digest in (("GZ2026-00041", "a"), ("GZ2026-00007", "b"), ("JS2025-00003", "c")):
             db.session.execute(
                 text(
