@@ -168,3 +168,24 @@ def test_admin_sees_people_whose_track_changed_without_the_matching_role(db_app,
     promotion.appoint(hr, agent.id, "sup.1", dt.date(2026, 1, 1), "主管岗位空缺")
     page = login("admin").get("/admin/users").data.decode()
     assert "职级与角色不符(1)" in page and "现为客服主管,但没有“主管”角色" in page
+
+
+def test_hr_issues_one_time_passwords_for_several_people_at_once(db_app, login, org):
+    a1, a2 = org["agents"][0], org["agents"][1]
+    hr = login("hr")
+    page = hr.post("/staff/one-time-passwords", data={"people": [a1.id, a2.id]})
+    assert page.status_code == 200
+    html = page.data.decode()
+    assert "一次性密码(2 人)" in html and html.count('class="secret"') == 2 and "张三" in html and "李四" in html
+    db.session.rollback()
+    assert all(
+        u.must_change_password for u in db.session.scalars(select(User).where(User.employee_id.in_([a1.id, a2.id])))
+    )
+    nothing = hr.post("/staff/one-time-passwords", data={})
+    assert nothing.status_code == 422 and "请先勾选人员" in nothing.data.decode()
+    before = db.session.scalar(select(User).where(User.employee_id == org["head"].id)).password_hash
+    refused = hr.post("/staff/one-time-passwords", data={"people": [org["head"].id, 9999]})  # 9999: nobody
+    assert refused.status_code == 404
+    db.session.rollback()
+    after = db.session.scalar(select(User).where(User.employee_id == org["head"].id))
+    assert after.password_hash == before and not after.must_change_password  # all or none

@@ -188,6 +188,14 @@ def issue_one_time_password(actor: User, employee_id: int) -> tuple[User, str]:
     return user, password
 
 
+@writes
+def issue_one_time_passwords(actor: User, employee_ids: list[int]) -> list[tuple[User, str]]:
+    """One-time passwords for several people at once, all or none (one transaction)."""
+    if len(set(employee_ids)) > 200:
+        raise ServiceError("一次最多为 200 人生成一次性密码。")
+    return [issue_one_time_password(actor, employee_id) for employee_id in sorted(set(employee_ids))]
+
+
 def login_of(employee_id: int) -> User | None:
     return db.session.scalar(select(User).where(User.employee_id == employee_id))
 

@@ -284,6 +284,20 @@ class GapReasonForm(FlaskForm):
         return keys
 
 
+class PeopleForm(FlaskForm):
+    """Several people ticked in a list (their ids)."""
+
+    people = SelectMultipleField("人员", choices=[], validate_choice=False)
+
+    def ids(self) -> list[int]:
+        values = self.people.data or []
+        if not values:
+            raise ValueError("请先勾选人员。")
+        if not all(v.isdigit() for v in values):
+            raise ValueError("请求参数无效。")
+        return [int(v) for v in values]
+
+
 def deduction_form(kinds: dict[str, str]) -> FlaskForm:
     """A person's deductions of a month: one amount field per kind of the policy in force."""
 

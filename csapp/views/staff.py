@@ -14,9 +14,18 @@ from ..policy.parameters import policy_for
 from ..services import accounts, allowances, serious_errors, teams
 from ..services import promotion as service
 from ..services.access import employee_for, require
+from ..services.errors import ServiceError
 from ..services.promotion_data import current_grade
 from .common import refused, run_form
-from .forms import AllowanceForm, AppointForm, EmptyForm, LateApplicationForm, SeriousErrorForm, TeamForm
+from .forms import (
+    AllowanceForm,
+    AppointForm,
+    EmptyForm,
+    LateApplicationForm,
+    PeopleForm,
+    SeriousErrorForm,
+    TeamForm,
+)
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -97,6 +106,25 @@ def allowance(employee_id: int):
     return redirect(url_for("staff.person", employee_id=employee_id))
 
 
+@bp.post("/one-time-passwords")
+@login_required
+def one_time_passwords():
+    """One-time passwords for the people ticked on the list, shown this once."""
+    form = PeopleForm()
+
+    def issue():
+        try:
+            ids = form.ids()
+        except ValueError as exc:
+            raise ServiceError(str(exc)) from None
+        return accounts.issue_one_time_passwords(current_user, ids)
+
+    issued, error = run_form(form, issue)
+    if error:
+        return refused(index, error.message, error.status)
+    return render_template("staff/one_time_password.html", issued=issued)
+
+
 @bp.post("/<int:employee_id>/one-time-password")
 @login_required
 def one_time_password(employee_id: int):
@@ -104,8 +132,7 @@ def one_time_password(employee_id: int):
     issued, error = run_form(EmptyForm(), lambda: accounts.issue_one_time_password(current_user, employee_id))
     if error:
         return refused(person, error.message, error.status, employee_id=employee_id)
-    user, password = issued
-    return render_template("staff/one_time_password.html", login=user, password=password, employee=user.employee)
+    return render_template("staff/one_time_password.html", issued=[issued])
 
 
 @bp.post("/<int:employee_id>/team")
