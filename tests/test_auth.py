@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 from factories import PASSWORD
 from sqlalchemy import func, select
@@ -189,3 +190,19 @@ def test_hr_issues_one_time_passwords_for_several_people_at_once(db_app, login, 
     db.session.rollback()
     after = db.session.scalar(select(User).where(User.employee_id == org["head"].id))
     assert after.password_hash == before and not after.must_change_password  # all or none
+
+
+def test_hr_exports_the_roster_with_names_never_formulas(db_app, login, org):
+    from openpyxl import load_workbook
+
+    org["agents"][0].name = "=HYPERLINK(1)"
+    db.session.commit()
+    response = login("hr").get("/staff/roster.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][:3] == ("工号", "姓名", "部门")
+    first = next(r for r in rows if r[0] == "A001")
+    assert first[1] == "=HYPERLINK(1)" and sheet.cell(row=rows.index(first) + 1, column=2).data_type == "s"
+    assert first[4] == "话务员" and first[5] == "话务员 · 一星" and first[6] == "正式" and first[10] == "agent"
+    assert login("agent").get("/staff/roster.xlsx").status_code == 403

@@ -185,6 +185,7 @@ def test_the_exports_read_in_chinese(demo):
         f"/pay.xlsx?month={month}",
         "/pay.xlsx?month=2026-09",
         f"/import/template.xlsx?month={month}",
+        "/staff/roster.xlsx",
     ):
         response = client.get(url)
         assert response.status_code == 200, url

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -26,6 +26,7 @@ from .forms import (
     SeriousErrorForm,
     TeamForm,
 )
+from .ranking import XLSX
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -161,3 +162,18 @@ def serious_error(employee_id: int):
         return refused(person, error.message, error.status, employee_id=employee_id)
     flash("已记录严重工作失误。" if flagged else "已解除严重工作失误。")
     return redirect(url_for("staff.person", employee_id=employee_id))
+
+
+@bp.get("/roster.xlsx")
+@login_required
+def roster():
+    """花名册: everyone with department, team, track, grade, employment, dates and login, as XLSX."""
+    require(current_user, "hr")
+    from ..services.roster import roster_workbook
+
+    day = clock.today()
+    return Response(
+        roster_workbook(day),
+        mimetype=XLSX,
+        headers={"Content-Disposition": f"attachment; filename=roster-{day.isoformat()}.xlsx"},
+    )
