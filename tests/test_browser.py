@@ -220,3 +220,76 @@ def test_hr_prints_a_months_pay_notices_as_one_zip(batch_server, page, tmp_path)
     with zipfile.ZipFile(path) as archive:
         assert len(archive.namelist()) == slips
         assert all(archive.read(n).startswith(b"%PDF") for n in archive.namelist())
+
+
+@pytest.fixture()
+def pay_server(tmp_path):
+    app = create_app({"SECRET_KEY": "browser", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'pay.sqlite'}"})
+    with app.app_context():
+        from csapp.services import month_lock
+        from csapp.services.pay import deductions
+
+        db.create_all()
+        org = build_org()
+        hr = org["users"]["hr"]
+        for department in (org["main"], org["other"]):
+            month_lock.lock(hr, department.id, MONTH)
+        deductions.mark_none(hr, MONTH, "服务商下月一并扣除")
+        spec_id = org["spec"].id
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}", spec_id
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_one_time_password_then_a_confirmed_slip_with_net_pay(pay_server, page):
+    """HR gives 孙专员 a one-time password; she must set her own; HR explains the gaps and confirms;
+    she then sees her confirmed slip with 实发."""
+    base, spec_id = pay_server
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.expected_statuses.add(422)  # the first confirmation is refused while gaps are unexplained
+    log_in(page, base, "hr")
+    page.goto(f"{base}/staff/{spec_id}")
+    page.get_by_role("button", name="生成一次性密码").click()
+    password = page.locator(".secret").inner_text()
+    page.context.clear_cookies()
+
+    page.goto(f"{base}/login")
+    page.fill("#username", "p001")
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/password")
+    expect(page.locator("main")).to_contain_text("一次性密码")
+    page.fill("#current_password", password)
+    page.fill("#new_password", "my-own-pass-1")
+    page.fill("#repeat_password", "my-own-pass-1")
+    page.get_by_role("button", name="修改密码").click()
+    page.goto(f"{base}/me/pay?month={MONTH}")
+    expect(page.locator("main")).to_contain_text("尚未确认")
+    page.context.clear_cookies()
+
+    log_in(page, base, "hr")
+    page.goto(f"{base}/pay?month={MONTH}")
+    page.get_by_role("button", name="计算工资").click()
+    page.get_by_role("button", name="确认工资").click()
+    expect(page.locator("#flash")).to_contain_text("数据缺失没有说明原因")
+    page.fill("#gap-reason", "考勤表月底补交,已核实")  # every unexplained gap is ticked already
+    page.get_by_role("button", name="保存原因").click()
+    expect(page.locator("#flash")).to_contain_text("处数据缺失填写原因")
+    page.get_by_role("button", name="确认工资").click()
+    expect(page.locator("#flash")).to_contain_text("第 1 次确认")
+    page.context.clear_cookies()
+
+    page.goto(f"{base}/login")
+    page.fill("#username", "p001")
+    page.fill("#password", "my-own-pass-1")
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.goto(f"{base}/me/pay?month={MONTH}")
+    main = page.locator("main")
+    expect(main).to_contain_text("实发合计")
+    expect(main).to_contain_text("第 1 次确认")
+    expect(main).to_contain_text("数据缺失说明")
