@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from csapp import create_app
 from csapp.extensions import db
-from csapp.models import User
+from csapp.models import Employee, User
 
 
 def test_login_logout(db_app, login):
@@ -206,3 +206,56 @@ def test_hr_exports_the_roster_with_names_never_formulas(db_app, login, org):
     assert first[1] == "=HYPERLINK(1)" and sheet.cell(row=rows.index(first) + 1, column=2).data_type == "s"
     assert first[4] == "话务员" and first[5] == "话务员 · 一星" and first[6] == "正式" and first[10] == "agent"
     assert login("agent").get("/staff/roster.xlsx").status_code == 403
+
+
+def test_hr_hires_regularises_and_records_a_leaver(db_app, login, org):
+    from csapp.models import AuditEntry, PersonEvent
+    from csapp.services.pay import runs
+
+    hr = login("hr")
+    hired = hr.post(
+        "/staff/hire",
+        data={
+            "code": "A100",
+            "name": "新同事",
+            "department": org["main"].id,
+            "track": "agent",
+            "hired_on": "2026-10-20",
+            "team": "",
+        },
+    )
+    assert hired.status_code == 303
+    person = db.session.scalar(select(Employee).where(Employee.code == "A100"))
+    assert person.grade_on(dt.date(2026, 10, 20)) == "agent.p" and person.employment_in("2026-11") == "intern"
+    account = db.session.scalar(select(User).where(User.employee_id == person.id))
+    assert account.username == "a100" and account.roles == {"agent"} and account.must_change_password
+    assert db_app.test_client().post("/login", data={"username": "a100", "password": "!"}).status_code == 401
+    slip = next(s for s in runs.compute_run(org["users"]["hr"], "2026-10").slips if s.employee_id == person.id)
+    assert slip.employed_days == 12  # hired on the 20th: paid for 12 of 31 days
+    again = hr.post(
+        "/staff/hire",
+        data={"code": "A100", "name": "x", "department": org["main"].id, "track": "agent", "hired_on": "2026-10-20"},
+    )
+    assert again.status_code == 422 and "已经存在" in again.data.decode()
+    boss = hr.post(
+        "/staff/hire",
+        data={"code": "S900", "name": "x", "department": org["main"].id, "track": "sup", "hired_on": "2026-10-20"},
+    )
+    assert boss.status_code == 422
+
+    assert hr.post(f"/staff/{person.id}/regularize", data={"on": "2027-01-20"}).status_code == 303
+    db.session.refresh(person)
+    assert person.employment_in("2026-12") == "intern" and person.employment_on(dt.date(2027, 1, 20)) == "regular"
+    assert "已于 2027-01-20 转正" in hr.post(f"/staff/{person.id}/regularize", data={"on": "2027-02-01"}).data.decode()
+
+    agent = org["agents"][1]
+    refused = hr.post(f"/staff/{agent.id}/leave", data={"on": "2026-10-10", "reason": ""})
+    assert refused.status_code == 422 and "离职原因" in refused.data.decode()
+    assert hr.post(f"/staff/{agent.id}/leave", data={"on": "2026-10-10", "reason": "个人原因"}).status_code == 303
+    assert db_app.test_client().post("/login", data={"username": "agent2", "password": PASSWORD}).status_code == 401
+    kinds = [e.kind for e in db.session.scalars(select(PersonEvent).order_by(PersonEvent.id))]
+    assert kinds == ["hire", "regularize", "leave"]
+    actions = set(db.session.scalars(select(AuditEntry.action)))
+    assert {"person.hire", "person.regularize", "person.leave"} <= actions
+    page = hr.get(f"/staff/{agent.id}").data.decode()
+    assert "离职:个人原因" in page and "已于 2026-10-10 离职" in page

@@ -6,6 +6,7 @@ from .monthly import AgentMonth, Attendance, DepartmentMonth, LeaderMonth, Speci
 from .notice import NOTICE_KINDS, BatchJob, IssuedNotice, NoticeCounter
 from .org import Department, Employee, GradeChange, PersonAllowance, Team, TeamMembership
 from .pay import Deduction, DeductionMonth, PayComputation, PayGapReason, PayRun, PayRunStatus, PaySlip
+from .people import PersonEvent
 from .promotion import ApplicationStatus, IllegalTransition, PromotionApplication
 from .users import ROLES, User, UserRole
 
@@ -43,5 +44,6 @@ __all__ = [
     "NoticeCounter",
     "PersonAllowance",
     "Team",
+    "PersonEvent",
     "TeamMembership",
 ]

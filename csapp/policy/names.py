@@ -68,6 +68,9 @@ AUDIT_ACTION_NAMES = {
     "user.password": "修改密码",
     "user.one_time_password": "生成一次性密码",
     "team.assign": "调整班组",
+    "person.hire": "入职",
+    "person.regularize": "转正",
+    "person.leave": "离职",
 }
 
 FIELD_NAMES = {
@@ -119,6 +122,10 @@ FIELD_NAMES = {
     "total": "份数",
     "name": "姓名",
     "kind": "类型",
+    "team": "班组",
+    "hire": "入职",
+    "regularize": "转正",
+    "leave": "离职",
 }
 
 # Units of promotion criteria, for "≥ 93 分" (dept_quality is a QA score for supervisors, a rate for managers)

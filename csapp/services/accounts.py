@@ -52,7 +52,7 @@ def authenticate(username: str, password: str) -> User:
                 .values(failed_logins=User.failed_logins + 1, last_failed_at=_now())
             )
         raise ServiceError("用户名或密码不正确。")
-    if not user.active:
+    if not user.active or (user.employee and user.employee.separated_on and clock.today() > user.employee.separated_on):
         raise ServiceError("此账号已停用,请联系管理员。")
     if user.failed_logins:
         with write_transaction():

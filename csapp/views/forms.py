@@ -205,6 +205,31 @@ class AllowanceForm(FlaskForm):
     effective_month = MonthField("自哪个月起", validators=[_required("请填写自哪个月起。")])
 
 
+class HireForm(FlaskForm):
+    code = StringField("工号", validators=[DataRequired("请填写工号。"), Length(max=20, message="工号最多 20 位。")])
+    name = StringField("姓名", validators=[DataRequired("请填写姓名。"), Length(max=80, message="姓名最多 80 字。")])
+    department = IdField("部门", validators=[_required("请选择部门。")])
+    track = ChoiceField(
+        "岗位",
+        choices=[SelectChoice("agent", "话务员"), SelectChoice("spec", "成长档案专员")],
+        validators=[_required("请选择岗位。")],
+    )
+    hired_on = DayField("入职日期", validators=[_required("请填写入职日期。")])
+    team = IdField("班组", validators=[Optional()])
+
+
+class RegularizeForm(FlaskForm):
+    on = DayField("转正日期", validators=[_required("请填写转正日期。")])
+    note = StringField("说明", validators=[Optional(), Length(max=500, message="说明最多 500 字。")])
+
+
+class LeaveForm(FlaskForm):
+    on = DayField("离职日(最后工作日)", validators=[_required("请填写离职日。")])
+    reason = StringField(
+        "离职原因", validators=[DataRequired("请填写离职原因。"), Length(max=500, message="原因最多 500 字。")]
+    )
+
+
 class TeamForm(FlaskForm):
     team = IdField("班组", validators=[_required("请选择班组。")])
     effective_on = DayField("生效日期", validators=[_required("请填写生效日期。")])

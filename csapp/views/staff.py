@@ -11,9 +11,9 @@ from ..extensions import db
 from ..models import Employee
 from ..policy.months import month_of
 from ..policy.parameters import policy_for
-from ..services import accounts, allowances, serious_errors, teams
+from ..services import accounts, allowances, people, serious_errors, teams
 from ..services import promotion as service
-from ..services.access import employee_for, require
+from ..services.access import departments_for, employee_for, require
 from ..services.errors import ServiceError
 from ..services.promotion_data import current_grade
 from .common import refused, run_form
@@ -21,8 +21,11 @@ from .forms import (
     AllowanceForm,
     AppointForm,
     EmptyForm,
+    HireForm,
     LateApplicationForm,
+    LeaveForm,
     PeopleForm,
+    RegularizeForm,
     SeriousErrorForm,
     TeamForm,
 )
@@ -36,9 +39,14 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 def index():
     require(current_user, "hr")
     day = clock.today()
-    people = db.session.scalars(select(Employee).order_by(Employee.department_id, Employee.code)).all()
+    everyone = db.session.scalars(select(Employee).order_by(Employee.department_id, Employee.code)).all()
     return render_template(
-        "staff/index.html", people=[(p, current_grade(p, day)[0]) for p in people], policy=policy_for(month_of(day))
+        "staff/index.html",
+        people=[(p, current_grade(p, day)[0]) for p in everyone],
+        policy=policy_for(month_of(day)),
+        departments=departments_for(current_user),
+        teams=[t for d in departments_for(current_user) for t in teams.teams_of(d.id)],
+        today=day,
     )
 
 
@@ -177,3 +185,48 @@ def roster():
         mimetype=XLSX,
         headers={"Content-Disposition": f"attachment; filename=roster-{day.isoformat()}.xlsx"},
     )
+
+
+@bp.post("/hire")
+@login_required
+def hire():
+    """入职: the employee, their first grade, team and login (then a one-time password)."""
+    form = HireForm()
+    employee, error = run_form(
+        form,
+        lambda: people.hire(
+            current_user,
+            form.code.data,
+            form.name.data,
+            form.department.data,
+            form.track.data,
+            form.hired_on.data,
+            form.team.data,
+        ),
+    )
+    if error:
+        return refused(index, error.message, error.status)
+    flash(f"{employee.name}({employee.code})已入职;请为其生成一次性密码。")
+    return redirect(url_for("staff.person", employee_id=employee.id))
+
+
+@bp.post("/<int:employee_id>/regularize")
+@login_required
+def regularize(employee_id: int):
+    form = RegularizeForm()
+    _, error = run_form(form, lambda: people.regularize(current_user, employee_id, form.on.data, form.note.data or ""))
+    if error:
+        return refused(person, error.message, error.status, employee_id=employee_id)
+    flash("已记录转正。")
+    return redirect(url_for("staff.person", employee_id=employee_id))
+
+
+@bp.post("/<int:employee_id>/leave")
+@login_required
+def leave(employee_id: int):
+    form = LeaveForm()
+    _, error = run_form(form, lambda: people.leave(current_user, employee_id, form.on.data, form.reason.data))
+    if error:
+        return refused(person, error.message, error.status, employee_id=employee_id)
+    flash("已记录离职;离职日之后该账号不能再登录。")
+    return redirect(url_for("staff.person", employee_id=employee_id))

@@ -1,0 +1,134 @@
+"""员工档案: HR hires people, records 转正 and leaving. Each is a dated PersonEvent, audited.
+
+A hire creates the employee with the first grade of the track (话务员(试用期), 见习专员), the team if
+one is given, and a login (role 坐席/专员) without a usable password: HR then issues a one-time
+password. Other roles stay with the admin. Leaving ends the login from the day after 离职日.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from .. import clock
+from ..db import writes
+from ..extensions import db
+from ..models import Department, Employee, GradeChange, PersonEvent, Team, TeamMembership, User, UserRole
+from ..policy.months import month_of
+from ..policy.parameters import policy_for
+from . import audit
+from .access import employee_for, require
+from .errors import ServiceError
+from .pay.runs import mark_pay_stale
+
+HIRE_TRACKS = ("agent", "spec")  # 主管 and 经理 come by promotion or appointment
+
+
+def _subject(employee: Employee) -> str:
+    return f"{employee.code} {employee.name}"
+
+
+@writes
+def hire(
+    actor: User, code: str, name: str, department_id: int, track: str, hired_on: dt.date, team_id: int | None = None
+) -> Employee:
+    """Hire someone: the employee, the track's first grade from the hire date, the team and a login."""
+    require(actor, "hr")
+    code, name = (code or "").strip(), (name or "").strip()
+    if not code or not code.isalnum() or len(code) > 20:
+        raise ServiceError("工号须为 1–20 位字母或数字。", "code")
+    if not name:
+        raise ServiceError("请填写姓名。", "name")
+    if db.session.scalar(select(Employee).where(Employee.code == code)) is not None:
+        raise ServiceError(f"工号 {code} 已经存在;再次入职请在原档案上办理。", "code")
+    if track not in HIRE_TRACKS:
+        raise ServiceError("只能招聘话务员或成长档案专员;主管和经理由晋升或任命产生。", "track")
+    department = db.session.get(Department, department_id)
+    if department is None:
+        raise ServiceError("请选择部门。", "department")
+    month = month_of(hired_on)
+    grade = policy_for(month).tracks[track].ladder[0]
+    employee = Employee(code=code, name=name, department=department, hired_on=hired_on)
+    employee.grades.append(
+        GradeChange(grade=grade, effective_on=hired_on, kind="hire", reason="入职", created_by_id=actor.id)
+    )
+    if team_id is not None:
+        team = db.session.get(Team, team_id)
+        if team is None or team.department_id != department.id:
+            raise ServiceError("请选择本部门的班组。", "team")
+        employee.memberships.append(
+            TeamMembership(team=team, effective_on=hired_on, reason="入职", created_by_id=actor.id)
+        )
+    db.session.add(employee)
+    db.session.flush()
+    login = User(
+        username=code.lower(), display_name=name, employee=employee, password_hash="!", must_change_password=True
+    )  # no usable password until HR issues a one-time one
+    if db.session.scalar(select(User).where(User.username == login.username)) is not None:
+        raise ServiceError(f"登录名 {login.username} 已被使用,请换一个工号。", "code")
+    login.role_rows = [UserRole(role="agent")]
+    db.session.add(login)
+    _event(actor, employee, "hire", hired_on, f"{department.name} {policy_for(month).grade_label(grade)}")
+    mark_pay_stale(None, month, f"{name} 入职", department_id=department.id)
+    return employee
+
+
+@writes
+def regularize(actor: User, employee_id: int, day: dt.date, note: str = "") -> PersonEvent:
+    """转正 on *day*: 实习/试用 until then, 正式 from it (D21); the promotion clock starts."""
+    require(actor, "hr")
+    employee = employee_for(actor, employee_id)
+    if employee.regularized_on is not None:
+        raise ServiceError(f"{employee.name} 已于 {employee.regularized_on} 转正。")
+    if day < employee.hired_on:
+        raise ServiceError("转正日期不能早于入职日期。", "on")
+    employee.regularized_on = day
+    for month in _months_from(day):
+        mark_pay_stale(employee.id, month, f"{employee.name} 转正")
+    return _event(actor, employee, "regularize", day, note)
+
+
+@writes
+def leave(actor: User, employee_id: int, last_day: dt.date, reason: str) -> PersonEvent:
+    """离职: *last_day* is the last day of employment; the login ends after it."""
+    require(actor, "hr")
+    employee = employee_for(actor, employee_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("请填写离职原因。", "reason")
+    if employee.separated_on is not None:
+        raise ServiceError(f"{employee.name} 已于 {employee.separated_on} 离职。")
+    if last_day < employee.hired_on:
+        raise ServiceError("离职日不能早于入职日期。", "on")
+    employee.separated_on = last_day
+    login = db.session.scalar(select(User).where(User.employee_id == employee.id))
+    if login is not None and last_day < clock.today():
+        login.active = False
+    for month in _months_from(last_day):
+        mark_pay_stale(employee.id, month, f"{employee.name} 离职")
+    return _event(actor, employee, "leave", last_day, reason)
+
+
+def _months_from(day: dt.date) -> list[str]:
+    from ..models import PayRun
+
+    return list(db.session.scalars(select(PayRun.month).where(PayRun.month >= month_of(day)).distinct()))
+
+
+def _event(actor: User, employee: Employee, kind: str, day: dt.date, note: str) -> PersonEvent:
+    event = PersonEvent(employee=employee, kind=kind, on=day, note=note, created_by_id=actor.id)
+    db.session.add(event)
+    db.session.flush()
+    audit.record(
+        actor,
+        f"person.{kind}",
+        "person_event",
+        event.id,
+        subject=_subject(employee),
+        month=month_of(day),
+        field=kind,
+        new=f"{day} {note}".strip(),
+        reason=note,
+    )
+    return event
