@@ -157,7 +157,7 @@ def test_bad_deductions_are_refused(org):
     with pytest.raises(ServiceError, match="未知的扣款类型"):
         deductions.set_deductions(hr, a1.id, MONTH, {"bonus": Decimal("1")})
     db.session.rollback()
-    assert deductions.deductions_of(MONTH) == {}
+    assert runs.deductions_of(MONTH) == {}
 
 
 def test_a_deductions_import_is_all_or_nothing(db_app, org, login):
@@ -167,11 +167,11 @@ def test_a_deductions_import_is_all_or_nothing(db_app, org, login):
     assert response.status_code == 422
     page = response.data.decode()
     assert "A999" in page and "须填数字" in page and "没有导入任何一行" in page
-    assert deductions.deductions_of(MONTH) == {}
+    assert runs.deductions_of(MONTH) == {}
     good = "工号,社保个人部分,个人所得税\nA001,300,10\nA002,280.5,0\n".encode()
     response = client.post(f"/pay/deductions/import?month={MONTH}", data={"file": (io.BytesIO(good), "d.csv")})
     assert response.status_code == 303
-    found = deductions.deductions_of(MONTH)
+    found = runs.deductions_of(MONTH)
     assert found[org["agents"][0].id] == {"social_insurance": Decimal("300.00"), "income_tax": Decimal("10.00")}
     assert found[org["agents"][1].id] == {"social_insurance": Decimal("280.50")}
     run = runs.compute_run(org["users"]["hr"], MONTH)

@@ -7,6 +7,8 @@ import io
 from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..extensions import db
+from ..models import DeductionMonth
 from ..policy import names
 from ..policy.parameters import policy_for
 from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
@@ -132,16 +134,12 @@ def deductions():
     """扣款: typed per person, imported from the payroll provider, or 本月无扣款."""
     require(current_user, "hr")
     month = month_arg()
-    from ..extensions import db
-    from ..models import DeductionMonth
-    from ..services.pay.runs import pay_cases
-
-    people = [case.employee for case in pay_cases(month)]
+    people = pay_runs.paid_people(month)  # the names only: no need to compute anyone's pay
     return render_template(
         "pay/deductions.html",
         people=people,
         kinds=deduction_service.kinds(month),
-        amounts=deduction_service.deductions_of(month),
+        amounts=pay_runs.deductions_of(month),
         state=db.session.get(DeductionMonth, month),
         result=getattr(g, "import_result", None),
         **month_nav(month),

@@ -30,13 +30,6 @@ def kinds(month: str) -> dict[str, str]:
     return dict(policy_for(month).pay.deduction_kinds)
 
 
-def deductions_of(month: str) -> dict[int, dict[str, Decimal]]:
-    found: dict[int, dict[str, Decimal]] = {}
-    for row in db.session.scalars(select(Deduction).where(Deduction.month == month)):
-        found.setdefault(row.employee_id, {})[row.kind] = row.amount
-    return found
-
-
 def _store(user: User, employee: Employee, month: str, kind: str, amount: Decimal | None) -> None:
     row = db.session.scalar(
         select(Deduction).where(Deduction.employee_id == employee.id, Deduction.month == month, Deduction.kind == kind)

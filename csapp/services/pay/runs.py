@@ -119,15 +119,28 @@ def employed_days(person: Employee, month: str) -> int | None:
     return None if days >= days_in(month) else max(days, 0)
 
 
-def pay_cases(month: str) -> list[PayCase]:
-    """Everyone employed on any day of *month*, with their pay inputs and the data that is missing."""
+def paid_people(month: str) -> list[Employee]:
+    """Everyone who gets a slip for *month*: employed on any day of it, with a grade on its reference day."""
     start, end = month_bounds(month)
-    policy = policy_for(month)
-    people = [
+    return [
         e
         for e in db.session.scalars(select(Employee).order_by(Employee.department_id, Employee.code))
         if e.employed_in(start, end) and e.grade_on(e.reference_day(month))
     ]
+
+
+def deductions_of(month: str) -> dict[int, dict[str, Decimal]]:
+    """Per person, the month's deductions by kind (as typed or imported)."""
+    found: dict[int, dict[str, Decimal]] = {}
+    for row in db.session.scalars(select(Deduction).where(Deduction.month == month)):
+        found.setdefault(row.employee_id, {})[row.kind] = row.amount
+    return found
+
+
+def pay_cases(month: str) -> list[PayCase]:
+    """Everyone employed on any day of *month*, with their pay inputs and the data that is missing."""
+    policy = policy_for(month)
+    people = paid_people(month)
     attendance = {a.employee_id: a for a in db.session.scalars(select(Attendance).where(Attendance.month == month))}
     books = {
         s.employee_id: s.books_delivered
@@ -212,7 +225,7 @@ def compute_run(user: User, month: str) -> PayRun:
     _claim(user, month)
     try:
         policy = policy_for(month)
-        deductions = _deductions_of(month)
+        deductions = deductions_of(month)
         slips, negative = [], []
         for case in pay_cases(month):
             result = compute_pay(case.inputs, policy, days_in(month))
@@ -225,13 +238,6 @@ def compute_run(user: User, month: str) -> PayRun:
         return _store_run(user, month, policy.version, slips)
     finally:
         _release(month)
-
-
-def _deductions_of(month: str) -> dict[int, dict[str, Decimal]]:
-    found: dict[int, dict[str, Decimal]] = {}
-    for row in db.session.scalars(select(Deduction).where(Deduction.month == month)):
-        found.setdefault(row.employee_id, {})[row.kind] = row.amount
-    return found
 
 
 @writes
