@@ -180,7 +180,7 @@ def issue_one_time_password(actor: User, employee_id: int) -> tuple[User, str]:
         "user.one_time_password",
         "user",
         user.id,
-        subject=f"{employee.code} {employee.name}",
+        subject=audit.subject_of(employee),
         field="password",
         old="***" if not created else None,
         new="***",

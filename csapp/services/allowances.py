@@ -45,7 +45,7 @@ def set_allowance(user: User, employee_id: int, kind: str, amount: Decimal | Non
         "allowance.update",
         "person_allowance",
         row.id,
-        subject=f"{employee.code} {employee.name}",
+        subject=audit.subject_of(employee),
         month=month,
         field=kind,
         old=old,

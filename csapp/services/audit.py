@@ -14,6 +14,11 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+def subject_of(employee) -> str:
+    """How an audit row names a person: 工号 and name."""
+    return f"{employee.code} {employee.name}"
+
+
 def record(
     user: User | None,
     action: str,

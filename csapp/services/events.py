@@ -29,10 +29,6 @@ def _agent(user: User, employee_id: int, month: str) -> Employee:
     return employee
 
 
-def _subject(employee: Employee) -> str:
-    return f"{employee.code} {employee.name}"
-
-
 @writes
 def add_incident(user: User, employee_id: int, kind: str, day: dt.date, note: str, reason: str = "") -> Incident:
     """Record one management incident on its date."""
@@ -59,7 +55,7 @@ def add_incident(user: User, employee_id: int, kind: str, day: dt.date, note: st
         "incident.add",
         "incident",
         incident.id,
-        subject=_subject(employee),
+        subject=audit.subject_of(employee),
         month=month,
         field=kind,
         new=f"{incidents[kind].name} {day} {incident.note}".strip(),
@@ -83,7 +79,7 @@ def remove_incident(user: User, incident_id: int, reason: str = "") -> None:
         "incident.remove",
         "incident",
         incident.id,
-        subject=_subject(employee),
+        subject=audit.subject_of(employee),
         month=incident.month,
         field=incident.kind,
         old=f"{name} {incident.occurred_on} {incident.note}".strip(),
@@ -117,7 +113,7 @@ def add_sample(
         "qa.add",
         "qa_sample",
         sample.id,
-        subject=_subject(employee),
+        subject=audit.subject_of(employee),
         month=month,
         field="score",
         new=f"{value} {sample.recording_id}".strip(),
@@ -139,7 +135,7 @@ def remove_sample(user: User, sample_id: int, reason: str = "") -> None:
         "qa.remove",
         "qa_sample",
         sample.id,
-        subject=_subject(employee),
+        subject=audit.subject_of(employee),
         month=sample.month,
         field="score",
         old=f"{sample.score} {sample.recording_id}".strip(),
@@ -166,7 +162,7 @@ def add_case(
         "case.add",
         "dissatisfied_case",
         case.id,
-        subject=_subject(employee),
+        subject=audit.subject_of(employee),
         month=month,
         field="recording_id",
         new=case.recording_id,
@@ -192,7 +188,7 @@ def review_case(user: User, case_id: int, justified: bool | None, reason: str = 
         "case.review",
         "dissatisfied_case",
         case.id,
-        subject=_subject(employee),
+        subject=audit.subject_of(employee),
         month=case.month,
         field="justified",
         old=names[old],
@@ -215,7 +211,7 @@ def remove_case(user: User, case_id: int, reason: str = "") -> None:
         "case.remove",
         "dissatisfied_case",
         case.id,
-        subject=_subject(employee),
+        subject=audit.subject_of(employee),
         month=case.month,
         field="recording_id",
         old=case.recording_id,

@@ -288,7 +288,7 @@ def save_cell(
         f"{sheet.key}.update",
         sheet.model.__tablename__,
         record.id,
-        subject=f"{employee.code} {employee.name}",
+        subject=audit.subject_of(employee),
         month=month,
         field=field,
         old=old,

@@ -25,10 +25,6 @@ from .pay.runs import mark_pay_stale
 HIRE_TRACKS = ("agent", "spec")  # 主管 and 经理 come by promotion or appointment
 
 
-def _subject(employee: Employee) -> str:
-    return f"{employee.code} {employee.name}"
-
-
 @writes
 def hire(
     actor: User, code: str, name: str, department_id: int, track: str, hired_on: dt.date, team_id: int | None = None
@@ -125,7 +121,7 @@ def _event(actor: User, employee: Employee, kind: str, day: dt.date, note: str) 
         f"person.{kind}",
         "person_event",
         event.id,
-        subject=_subject(employee),
+        subject=audit.subject_of(employee),
         month=month_of(day),
         field=kind,
         new=f"{day} {note}".strip(),

@@ -89,7 +89,7 @@ def save_score(user: User, employee_id: int, month: str, item: str, value: Decim
         "reviewed.update",
         "reviewed_score",
         row.id if row else None,
-        subject=f"{employee.code} {employee.name}",
+        subject=audit.subject_of(employee),
         month=month,
         field=item,
         old=old,

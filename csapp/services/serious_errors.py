@@ -30,7 +30,7 @@ def set_serious_error(user: User, employee_id: int, flagged: bool, reason: str) 
         "serious_error.record" if flagged else "serious_error.lift",
         "employee",
         employee.id,
-        subject=f"{employee.code} {employee.name}",
+        subject=audit.subject_of(employee),
         field="serious_error",
         old=not flagged,
         new=flagged,

@@ -75,7 +75,7 @@ def assign(actor: User, employee_id: int, team_id: int, day: dt.date, reason: st
         "team.assign",
         "team_membership",
         row.id,
-        subject=f"{employee.code} {employee.name}",
+        subject=audit.subject_of(employee),
         month=month_of(day),
         field="team",
         old=old.name if old else None,

@@ -55,7 +55,7 @@ def _store(user: User, employee: Employee, month: str, kind: str, amount: Decima
             "deduction.update",
             "deduction",
             row.id if row else None,
-            subject=f"{employee.code} {employee.name}",
+            subject=audit.subject_of(employee),
             month=month,
             field=kind,
             old=old,
