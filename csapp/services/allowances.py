@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from ..db import insert_or_select, writes
 from ..extensions import db
-from ..models import PayRun, PersonAllowance, User
+from ..models import PersonAllowance, User
 from ..models.org import allowances_in
 from ..policy.parameters import policy_for
 from . import audit
 from .access import employee_for, require
 from .errors import ServiceError
 from .grid import Column, check_value
-from .pay.runs import mark_pay_stale
+from .pay.runs import mark_pay_stale_from
 
 AMOUNT = Column("amount", "金额", "decimal", "元/月", Decimal(100000))
 
@@ -38,8 +36,7 @@ def set_allowance(user: User, employee_id: int, kind: str, amount: Decimal | Non
         db.session, PersonAllowance, {"amount": value}, employee_id=employee.id, kind=kind, effective_month=month
     )
     row.amount = value
-    for later in db.session.scalars(select(PayRun.month).where(PayRun.month >= month).distinct()):
-        mark_pay_stale(employee.id, later, f"{names[kind]}自 {month} 起调整")
+    mark_pay_stale_from(month, f"{names[kind]}自 {month} 起调整", employee_id=employee.id)
     audit.record(
         user,
         "allowance.update",

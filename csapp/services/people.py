@@ -20,7 +20,7 @@ from ..policy.parameters import policy_for
 from . import audit
 from .access import employee_for, require
 from .errors import ServiceError
-from .pay.runs import mark_pay_stale
+from .pay.runs import mark_pay_stale, mark_pay_stale_from
 
 HIRE_TRACKS = ("agent", "spec")  # 主管 and 经理 come by promotion or appointment
 
@@ -80,8 +80,7 @@ def regularize(actor: User, employee_id: int, day: dt.date, note: str = "") -> P
     if day < employee.hired_on:
         raise ServiceError("转正日期不能早于入职日期。", "on")
     employee.regularized_on = day
-    for month in _months_from(day):
-        mark_pay_stale(employee.id, month, f"{employee.name} 转正")
+    mark_pay_stale_from(month_of(day), f"{employee.name} 转正", employee_id=employee.id)
     return _event(actor, employee, "regularize", day, note)
 
 
@@ -101,15 +100,8 @@ def leave(actor: User, employee_id: int, last_day: dt.date, reason: str) -> Pers
     login = db.session.scalar(select(User).where(User.employee_id == employee.id))
     if login is not None and last_day < clock.today():
         login.active = False
-    for month in _months_from(last_day):
-        mark_pay_stale(employee.id, month, f"{employee.name} 离职")
+    mark_pay_stale_from(month_of(last_day), f"{employee.name} 离职", employee_id=employee.id)
     return _event(actor, employee, "leave", last_day, reason)
-
-
-def _months_from(day: dt.date) -> list[str]:
-    from ..models import PayRun
-
-    return list(db.session.scalars(select(PayRun.month).where(PayRun.month >= month_of(day)).distinct()))
 
 
 def _event(actor: User, employee: Employee, kind: str, day: dt.date, note: str) -> PersonEvent:

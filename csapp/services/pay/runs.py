@@ -19,6 +19,7 @@ from ...extensions import db
 from ...models import (
     Attendance,
     Deduction,
+    Department,
     DepartmentMonth,
     Employee,
     IllegalTransition,
@@ -95,11 +96,17 @@ def mark_pay_stale(employee_id: int | None, month: str, reason: str, department_
 def mark_track_change(employee: Employee, month: str, reason: str) -> None:
     """A move into another track from *month* changes the department's agent ranking and averages:
     every live run of the department from that month on goes stale (the caller commits)."""
+    mark_pay_stale_from(month, reason, department_id=employee.department_id)
+
+
+def mark_pay_stale_from(month: str, reason: str, employee_id: int | None = None, department_id: int | None = None):
+    """mark_pay_stale for every month from *month* on that has a live run (a change dated in the past
+    or lasting from a month on). The caller commits."""
     months = db.session.scalars(
         select(PayRun.month).where(PayRun.month >= month, PayRun.status.in_(LIVE)).distinct()
     ).all()
     for later in months:
-        mark_pay_stale(None, later, reason, department_id=employee.department_id)
+        mark_pay_stale(employee_id, later, reason, department_id=department_id)
 
 
 @dataclass(frozen=True)
@@ -304,8 +311,6 @@ def confirm_run(user: User, run_id: int) -> PayRun:
     }
     unlocked = [d for d in departments if d not in locked]
     if unlocked:
-        from ...models import Department
-
         names = "、".join(db.session.get(Department, d).name for d in unlocked)
         raise ServiceError(f"{names} {run.month} 尚未锁定,锁定后才能确认工资。")
     unexplained = open_gaps(run)
