@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from ..extensions import db
 from ..models import DeductionMonth
 from ..policy import names
+from ..policy.months import add_months, first_day
 from ..policy.parameters import policy_for
 from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
 from ..services.access import require
@@ -17,6 +18,7 @@ from ..services.errors import ServiceError
 from ..services.pay import deductions as deduction_service
 from ..services.pay import runs as pay_runs
 from ..services.pay.gaps import explain_gaps as explain_service
+from ..services.pay.gaps import reasons_of, run_gaps
 from .common import month_arg, month_nav, refused, run_form
 from .forms import EmptyForm, GapReasonForm, RequiredReasonForm, UploadForm, deduction_form
 from .ranking import XLSX
@@ -27,15 +29,11 @@ bp = Blueprint("pay", __name__)
 def pay_day(month: str):
     """The day the month's pay is paid: PAY_DAY (default 15) of the following month."""
 
-    from ..policy.months import add_months, first_day
-
     day = int(current_app.config.get("PAY_DAY", 15))
     return first_day(add_months(month, 1)).replace(day=min(max(day, 1), 28))
 
 
 def _sheet_context(month: str, run) -> dict:
-    from ..services.pay.gaps import reasons_of, run_gaps
-
     gaps = run_gaps(run) if run else []
     people = {slip.employee_id: slip.employee for slip in run.slips} if run else {}
     return {

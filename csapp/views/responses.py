@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, make_response, render_template, request, url_for
+from flask import Flask, Response, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
@@ -71,8 +71,6 @@ def login_redirect() -> Response:
         response = make_response(render_template("_error.html", message="登录已过期,请重新登录。"), 401)
         response.headers["HX-Redirect"] = _login_url()
         return response
-    from flask import flash, redirect
-
     flash("请先登录。")
     return redirect(_login_url())
 
@@ -125,9 +123,7 @@ def register_responses(app: Flask) -> None:
             response = make_response("", 204)
             response.headers["HX-Redirect"] = target
             return response
-        from flask import flash, redirect
-
-        flash("请先设置您自己的新密码。")
+            flash("请先设置您自己的新密码。")
         return redirect(target)
 
     @app.after_request
