@@ -149,3 +149,12 @@ def insert_or_select(session: Session, model: type[M], values: dict | None = Non
             raise
         return row, False
     return row, True
+
+
+def upsert(session: Session, model: type[M], values: dict, **keys) -> M:
+    """The row with *keys* holding *values*: inserted (insert_or_select) or, if it was there, updated."""
+    row, inserted = insert_or_select(session, model, values, **keys)
+    if not inserted:
+        for name, value in values.items():
+            setattr(row, name, value)
+    return row

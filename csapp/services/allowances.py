@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..db import insert_or_select, writes
+from ..db import upsert, writes
 from ..extensions import db
 from ..models import PersonAllowance, User
 from ..models.org import allowances_in
@@ -32,10 +32,9 @@ def set_allowance(user: User, employee_id: int, kind: str, amount: Decimal | Non
     value = check_value(AMOUNT, amount) or Decimal(0)
     rows = [a for a in employee.allowances if a.kind == kind]
     old = allowances_in(rows, month).get(employee.id, {}).get(kind)
-    row, _ = insert_or_select(
+    row = upsert(
         db.session, PersonAllowance, {"amount": value}, employee_id=employee.id, kind=kind, effective_month=month
     )
-    row.amount = value
     mark_pay_stale_from(month, f"{names[kind]}自 {month} 起调整", employee_id=employee.id)
     audit.record(
         user,

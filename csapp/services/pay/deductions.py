@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from ...db import insert_or_select, writes
+from ...db import insert_or_select, upsert, writes
 from ...extensions import db
 from ...models import Deduction, DeductionMonth, Employee, User
 from ...policy.parameters import policy_for
@@ -83,10 +83,7 @@ def mark_none(user: User, month: str, reason: str) -> DeductionMonth:
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("请填写本月无扣款的原因。", "reason")
-    row, _ = insert_or_select(
-        db.session, DeductionMonth, {"source": "none", "note": reason, "by_id": user.id}, month=month
-    )
-    row.source, row.note, row.by_id = "none", reason, user.id
+    row = upsert(db.session, DeductionMonth, {"source": "none", "note": reason, "by_id": user.id}, month=month)
     audit.record(
         user, "deduction.none", "deduction_month", None, subject=month, month=month, field="reason", new=reason
     )
@@ -147,10 +144,7 @@ def _save_import(user: User, month: str, filename: str, parsed: list) -> None:
         for kind, amount in amounts.items():
             _store(user, employee, month, kind, amount)
         mark_pay_stale(employee.id, month, "扣款已导入")
-    row, _ = insert_or_select(
-        db.session, DeductionMonth, {"source": "import", "note": filename, "by_id": user.id}, month=month
-    )
-    row.source, row.note, row.by_id = "import", filename, user.id
+    upsert(db.session, DeductionMonth, {"source": "import", "note": filename, "by_id": user.id}, month=month)
     audit.record(
         user,
         "deduction.import",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from ...db import insert_or_select, writes
+from ...db import upsert, writes
 from ...extensions import db
 from ...models import DeductionMonth, PayGapReason, PayRun, User
 from ...policy.names import PAY_GAP_NAMES
@@ -63,7 +63,7 @@ def explain_gaps(user: User, month: str, gaps: list[tuple[int, str]], reason: st
     for employee_id, kind in gaps:
         if kind not in PAY_GAP_NAMES or kind == "deductions":
             raise ServiceError("未知的缺失类型。")
-        row, _ = insert_or_select(
+        upsert(
             db.session,
             PayGapReason,
             {"reason": reason, "by_id": user.id},
@@ -71,7 +71,6 @@ def explain_gaps(user: User, month: str, gaps: list[tuple[int, str]], reason: st
             employee_id=employee_id,
             kind=kind,
         )
-        row.reason, row.by_id = reason, user.id
     audit.record(
         user,
         "pay.gap_reason",
