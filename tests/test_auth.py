@@ -258,4 +258,4 @@ def test_hr_hires_regularises_and_records_a_leaver(db_app, login, org):
     actions = set(db.session.scalars(select(AuditEntry.action)))
     assert {"person.hire", "person.regularize", "person.leave"} <= actions
     page = hr.get(f"/staff/{agent.id}").data.decode()
-    assert "离职:个人原因" in page and "已于 2026-10-10 离职" in page
+    assert "<td>离职</td><td>个人原因" in page and "已于 2026-10-10 离职" in page

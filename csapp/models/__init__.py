@@ -4,7 +4,16 @@ from .audit import AuditEntry
 from .events import DissatisfiedCase, ImportDraft, Incident, QaSample, ReviewedScore
 from .monthly import AgentMonth, Attendance, DepartmentMonth, LeaderMonth, SpecialistMonth
 from .notice import NOTICE_KINDS, BatchJob, IssuedNotice, NoticeCounter
-from .org import Department, Employee, GradeChange, PersonAllowance, Team, TeamMembership
+from .org import (
+    Department,
+    DepartmentMembership,
+    Employee,
+    EmploymentPeriod,
+    GradeChange,
+    PersonAllowance,
+    Team,
+    TeamMembership,
+)
 from .pay import Deduction, DeductionMonth, PayComputation, PayGapReason, PayRun, PayRunStatus, PaySlip
 from .people import PersonEvent
 from .promotion import ApplicationStatus, IllegalTransition, PromotionApplication
@@ -46,4 +55,6 @@ __all__ = [
     "Team",
     "PersonEvent",
     "TeamMembership",
+    "DepartmentMembership",
+    "EmploymentPeriod",
 ]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import NamedTuple
 
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
 from ..extensions import db
-from ..policy.months import first_day, month_of
+from ..policy.months import first_day, last_day, month_of
 from ..policy.names import EMPLOYMENT_NAMES, TRACK_NAMES
 
 
@@ -25,7 +26,7 @@ class Employee(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)  # 工号
     name: Mapped[str] = mapped_column(String(80))
-    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)  # the latest placement
     hired_on: Mapped[dt.date] = mapped_column(Date)
     regularized_on: Mapped[dt.date | None] = mapped_column(Date)  # 转正
     separated_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -34,6 +35,8 @@ class Employee(db.Model):
     department: Mapped[Department] = relationship(back_populates="employees")
     grades: Mapped[list[GradeChange]] = relationship(back_populates="employee", order_by="GradeChange.effective_on")
     memberships: Mapped[list[TeamMembership]] = relationship(order_by="TeamMembership.effective_on")
+    placements: Mapped[list[DepartmentMembership]] = relationship(order_by="DepartmentMembership.effective_on")
+    past_periods: Mapped[list[EmploymentPeriod]] = relationship(order_by="EmploymentPeriod.hired_on")
 
     @property
     def track(self) -> str | None:
@@ -59,22 +62,67 @@ class Employee(db.Model):
     def employment_name(self) -> str:
         return EMPLOYMENT_NAMES[self.employment_on(clock.today())]
 
+    @property
+    def periods(self) -> list[Period]:
+        """Every employment period, oldest first; the last is the current one (RULES.md D21)."""
+        past = [Period(p.hired_on, p.regularized_on, p.separated_on) for p in self.past_periods]
+        return [*past, Period(self.hired_on, self.regularized_on, self.separated_on)]
+
+    def period_on(self, day: dt.date) -> Period:
+        """The employment period *day* falls in, or else the last one begun by then (else the first)."""
+        found = self.periods[0]
+        for period in self.periods:
+            if period.hired_on <= day:
+                found = period
+        return found
+
     def employment_on(self, day: dt.date) -> str:
-        """RULES.md D21: 实习/试用 (intern) until the 转正 date, 正式 (regular) from it — one fact, not two."""
-        return "regular" if self.regularized_on is not None and self.regularized_on <= day else "intern"
+        """RULES.md D21: 实习/试用 (intern) until the 转正 date, 正式 (regular) from it — one fact, not two.
+
+        A rehire starts a new period: 实习/试用 again until its own 转正.
+        """
+        regularized = self.period_on(day).regularized_on
+        return "regular" if regularized is not None and regularized <= day else "intern"
 
     def reference_day(self, month: str) -> dt.date:
         """RULES.md D20: the day a month reads dated facts on — the 1st, or the hire date if later."""
-        return max(first_day(month), self.hired_on)
+        start, end = first_day(month), last_day(month)
+        for period in self.periods:
+            if period.hired_on <= end and (period.separated_on is None or period.separated_on >= start):
+                return max(start, period.hired_on)
+        return max(start, self.period_on(end).hired_on)
+
+    def department_in(self, month: str) -> int:
+        """The department id on the month's reference day: a transfer never splits a month (D20)."""
+        return self.department_on(self.reference_day(month))
+
+    def department_on(self, day: dt.date) -> int:
+        """The department id on *day* (before the first placement: the first one)."""
+        current = self.placements[0] if self.placements else None
+        for placement in self.placements:
+            if placement.effective_on <= day:
+                current = placement
+        return current.department_id if current else self.department_id
 
     def team_in(self, month: str) -> Team | None:
-        """The 班组 on the month's reference day (RULES.md D20)."""
+        """The 班组 on the month's reference day (RULES.md D20), if it belongs to that month's department."""
         day = self.reference_day(month)
         current = None
         for membership in self.memberships:
             if membership.effective_on <= day:
                 current = membership
-        return current.team if current else None
+        if current is None or current.team.department_id != self.department_in(month):
+            return None
+        return current.team
+
+    def employed_days_in(self, month_start: dt.date, month_end: dt.date) -> int:
+        """Calendar days of the period the person was employed (hire date and last day both count)."""
+        days = 0
+        for period in self.periods:
+            first = max(month_start, period.hired_on)
+            last = min(month_end, period.separated_on) if period.separated_on else month_end
+            days += max((last - first).days + 1, 0)
+        return days
 
     def employment_in(self, month: str) -> str:
         return self.employment_on(self.reference_day(month))
@@ -92,8 +140,41 @@ class Employee(db.Model):
         return change.grade if change else None
 
     def employed_in(self, month_start: dt.date, month_end: dt.date) -> bool:
-        """Tell whether the person worked at some point of the period."""
-        return self.hired_on <= month_end and (self.separated_on is None or self.separated_on >= month_start)
+        """Tell whether the person worked at some point of the period (in any employment period)."""
+        return any(
+            p.hired_on <= month_end and (p.separated_on is None or p.separated_on >= month_start) for p in self.periods
+        )
+
+
+class Period(NamedTuple):
+    hired_on: dt.date
+    regularized_on: dt.date | None
+    separated_on: dt.date | None
+
+
+class EmploymentPeriod(db.Model):
+    """A closed employment period of someone who left and was hired again (RULES.md D21)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), index=True)
+    hired_on: Mapped[dt.date] = mapped_column(Date)
+    regularized_on: Mapped[dt.date | None] = mapped_column(Date)
+    separated_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class DepartmentMembership(db.Model):
+    """Someone belongs to a department from a date on; read on each month's reference day (D20)."""
+
+    __table_args__ = (UniqueConstraint("employee_id", "effective_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    department: Mapped[Department] = relationship()
 
 
 class GradeChange(db.Model):
@@ -157,6 +238,18 @@ class TeamMembership(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     team: Mapped[Team] = relationship()
+
+
+def department_people(department_id: int, month: str) -> list[Employee]:
+    """Everyone employed during *month* whose department on its reference day is *department_id*, by 工号."""
+    start, end = first_day(month), last_day(month)
+    placed = select(DepartmentMembership.employee_id).where(DepartmentMembership.department_id == department_id)
+    people = db.session.scalars(
+        select(Employee)
+        .where((Employee.id.in_(placed)) | (Employee.department_id == department_id))
+        .order_by(Employee.code)
+    )
+    return [p for p in people if p.employed_in(start, end) and p.department_in(month) == department_id]
 
 
 def allowances_in(rows: list[PersonAllowance], month: str) -> dict[int, dict[str, Decimal]]:

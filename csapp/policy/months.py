@@ -48,3 +48,9 @@ def months_before(month: str, count: int) -> list[str]:
 def days_in(month: str) -> int:
     """Return the number of calendar days of *month*."""
     return calendar.monthrange(*parse_month(month))[1]
+
+
+def last_day(month: str) -> dt.date:
+    """Return the last calendar day of *month*."""
+    year, mon = parse_month(month)
+    return dt.date(year, mon, days_in(month))

@@ -71,6 +71,10 @@ AUDIT_ACTION_NAMES = {
     "person.hire": "入职",
     "person.regularize": "转正",
     "person.leave": "离职",
+    "person.transfer": "调动部门",
+    "person.rehire": "再次入职",
+    "person.correct": "更正员工档案记录",
+    "roster.import": "导入花名册",
 }
 
 FIELD_NAMES = {
@@ -126,6 +130,8 @@ FIELD_NAMES = {
     "hire": "入职",
     "regularize": "转正",
     "leave": "离职",
+    "transfer": "调动部门",
+    "rehire": "再次入职",
 }
 
 # Units of promotion criteria, for "≥ 93 分" (dept_quality is a QA score for supervisors, a rate for managers)

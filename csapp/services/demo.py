@@ -330,12 +330,15 @@ def _demo_people_over_time(
     newcomer.grades.append(GradeChange(grade="agent.p", effective_on=hire_day, kind="hire", reason="入职"))
     db.session.add(newcomer)
     _user("hr2", "人事 周敏", ["hr"], None, password_hash)
-    _demo_teams(department, agents, newcomer)
+    _demo_teams(department, agents, newcomer, first_day(months[-2]))
     db.session.commit()
 
 
-def _demo_teams(department: Department, agents: list[tuple[Employee, float]], newcomer: Employee) -> None:
-    """Two teams (班组), each led by a supervisor; the agents alternate between them from their hire date."""
+def _demo_teams(
+    department: Department, agents: list[tuple[Employee, float]], newcomer: Employee, moved_on: dt.date
+) -> None:
+    """Two teams (班组), each led by a supervisor; the agents alternate between them from their hire date,
+    and one agent moved from 一组 to 二组 on *moved_on* (a dated transfer)."""
     leaders = [
         s
         for s in db.session.scalars(select(Employee).where(Employee.department_id == department.id))
@@ -347,6 +350,9 @@ def _demo_teams(department: Department, agents: list[tuple[Employee, float]], ne
         person.memberships.append(
             TeamMembership(team=teams[index % len(teams)], effective_on=person.hired_on, reason="演示数据")
         )
+    mover = agents[2][0]
+    if len(teams) == 2 and mover.hired_on < moved_on:
+        mover.memberships.append(TeamMembership(team=teams[1], effective_on=moved_on, reason="调整班组(演示数据)"))
 
 
 def _demo_application(agents: list[tuple[Employee, float]], applied_on: dt.date) -> None:

@@ -11,11 +11,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..db import insert_or_select, writes
 from ..extensions import db
 from ..models import AgentMonth, Attendance, DepartmentMonth, Employee, LeaderMonth, SpecialistMonth, User
+from ..models.org import department_people
 from ..policy.numbers import fmt
 from . import audit
 from .access import department_for, require
 from .errors import Conflict, ServiceError
-from .kpi import month_bounds
 from .month_lock import department_month, guard
 
 
@@ -198,11 +198,7 @@ def check_value(column: Column, number: Decimal | None) -> int | Decimal | None:
 
 def sheet_people(sheet: Sheet, department_id: int, month: str) -> list[Employee]:
     """Return the people a sheet lists for a department and month."""
-    start, end = month_bounds(month)
-    employees = db.session.scalars(
-        select(Employee).where(Employee.department_id == department_id).order_by(Employee.code)
-    )
-    return [e for e in employees if e.employed_in(start, end) and e.track_in(month) in sheet.tracks]
+    return [e for e in department_people(department_id, month) if e.track_in(month) in sheet.tracks]
 
 
 def sheet_records(sheet: Sheet, employees: list[Employee], month: str) -> dict[int, object]:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import AgentMonth, DepartmentMonth, DissatisfiedCase, Employee, Incident, QaSample
+from ..models.org import department_people
 from ..policy import kpi as kpi_rules
 from ..policy.months import add_months, first_day, months_before
 from ..policy.parameters import Policy, policy_for
@@ -77,11 +78,7 @@ class DepartmentKpi:
 
 def department_agents(department_id: int, month: str) -> list[Employee]:
     """Return the department's agents employed during *month*, by 工号."""
-    start, end = month_bounds(month)
-    employees = db.session.scalars(
-        select(Employee).where(Employee.department_id == department_id).order_by(Employee.code)
-    )
-    return [e for e in employees if e.employed_in(start, end) and e.track_in(month) == "agent"]
+    return [e for e in department_people(department_id, month) if e.track_in(month) == "agent"]
 
 
 def _by_employee(model, ids: list[int], month: str) -> dict[int, list]:

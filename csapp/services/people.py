@@ -1,8 +1,9 @@
-"""员工档案: HR hires people, records 转正 and leaving. Each is a dated PersonEvent, audited.
+"""员工档案: HR hires people, records 转正, transfers, leaving and rehires. Each is a dated PersonEvent, audited.
 
-A hire creates the employee with the first grade of the track (话务员(试用期), 见习专员), the team if
-one is given, and a login (role 坐席/专员) without a usable password: HR then issues a one-time
-password. Other roles stay with the admin. Leaving ends the login from the day after 离职日.
+A hire creates the employee with the first grade of the track (话务员(试用期), 见习专员), the department
+and team from the hire date, and a login (role 坐席/专员) without a usable password: HR then issues a
+one-time password. Other roles stay with the admin. Leaving ends the login from the day after 离职日;
+a rehire keeps the 工号 and starts a new employment period (RULES.md D21). Corrections: person_corrections.
 """
 
 from __future__ import annotations
@@ -14,7 +15,18 @@ from sqlalchemy import select
 from .. import clock
 from ..db import writes
 from ..extensions import db
-from ..models import Department, Employee, GradeChange, PersonEvent, Team, TeamMembership, User, UserRole
+from ..models import (
+    Department,
+    DepartmentMembership,
+    Employee,
+    EmploymentPeriod,
+    GradeChange,
+    PersonEvent,
+    Team,
+    TeamMembership,
+    User,
+    UserRole,
+)
 from ..policy.months import month_of
 from ..policy.parameters import policy_for
 from . import audit
@@ -49,13 +61,10 @@ def hire(
     employee.grades.append(
         GradeChange(grade=grade, effective_on=hired_on, kind="hire", reason="入职", created_by_id=actor.id)
     )
-    if team_id is not None:
-        team = db.session.get(Team, team_id)
-        if team is None or team.department_id != department.id:
-            raise ServiceError("请选择本部门的班组。", "team")
-        employee.memberships.append(
-            TeamMembership(team=team, effective_on=hired_on, reason="入职", created_by_id=actor.id)
-        )
+    employee.placements.append(
+        DepartmentMembership(department=department, effective_on=hired_on, reason="入职", created_by_id=actor.id)
+    )
+    _join_team(actor, employee, team_id, department.id, hired_on, "入职")
     db.session.add(employee)
     db.session.flush()
     login = User(
@@ -102,6 +111,100 @@ def leave(actor: User, employee_id: int, last_day: dt.date, reason: str) -> Pers
         login.active = False
     mark_pay_stale_from(month_of(last_day), f"{employee.name} 离职", employee_id=employee.id)
     return _event(actor, employee, "leave", last_day, reason)
+
+
+@writes
+def transfer(
+    actor: User, employee_id: int, department_id: int, day: dt.date, reason: str, team_id: int | None = None
+) -> PersonEvent:
+    """调动部门 from *day* on. Months whose reference day is before *day* stay in the old department (D20)."""
+    require(actor, "hr")
+    employee = employee_for(actor, employee_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("请填写调动原因。", "reason")
+    target = db.session.get(Department, department_id)
+    if target is None:
+        raise ServiceError("请选择调入部门。", "department")
+    if day < employee.hired_on:
+        raise ServiceError("调动日期不能早于入职日期。", "on")
+    if employee.separated_on is not None and day > employee.separated_on:
+        raise ServiceError(f"{employee.name} 已于 {employee.separated_on} 离职,不能调动。", "on")
+    source_id = employee.department_on(day)
+    if source_id == target.id:
+        raise ServiceError(f"{employee.name} 在 {day} 已属于{target.name}。", "department")
+    if any(p.effective_on == day for p in employee.placements):
+        raise ServiceError(f"{day} 已有一条部门调动记录,请更正那一条。", "on")
+    ensure_first_placement(employee)
+    employee.placements.append(
+        DepartmentMembership(department_id=target.id, effective_on=day, reason=reason, created_by_id=actor.id)
+    )
+    employee.department_id = current_placement(employee)
+    _join_team(actor, employee, team_id, target.id, day, reason)
+    source = db.session.get(Department, source_id)
+    for department_id_ in (source_id, target.id):  # both rankings change from that month on
+        mark_pay_stale_from(month_of(day), f"{employee.name} 调动部门", department_id=department_id_)
+    return _event(actor, employee, "transfer", day, f"{source.name} → {target.name}:{reason}")
+
+
+@writes
+def rehire(
+    actor: User, employee_id: int, day: dt.date, track: str, reason: str, team_id: int | None = None
+) -> PersonEvent:
+    """再次入职 (D21): same 工号, a new employment period — 试用 again, tenure from the new 转正."""
+    require(actor, "hr")
+    employee = employee_for(actor, employee_id)
+    if employee.separated_on is None:
+        raise ServiceError(f"{employee.name} 仍在职,不能再次入职。")
+    if day <= employee.separated_on:
+        raise ServiceError(f"再次入职日期须晚于上次离职日 {employee.separated_on}。", "on")
+    if track not in HIRE_TRACKS:
+        raise ServiceError("只能招聘话务员或成长档案专员;主管和经理由晋升或任命产生。", "track")
+    employee.past_periods.append(
+        EmploymentPeriod(
+            hired_on=employee.hired_on, regularized_on=employee.regularized_on, separated_on=employee.separated_on
+        )
+    )
+    employee.hired_on, employee.regularized_on, employee.separated_on = day, None, None
+    month = month_of(day)
+    grade = policy_for(month).tracks[track].ladder[0]
+    employee.grades.append(
+        GradeChange(grade=grade, effective_on=day, kind="hire", reason="再次入职", created_by_id=actor.id)
+    )
+    _join_team(actor, employee, team_id, employee.department_id, day, "再次入职")
+    login = db.session.scalar(select(User).where(User.employee_id == employee.id))
+    if login is not None:  # back, but only with a new one-time password from HR
+        login.active, login.password_hash, login.must_change_password = True, "!", True
+    mark_pay_stale(None, month, f"{employee.name} 再次入职", department_id=employee.department_id)
+    return _event(actor, employee, "rehire", day, f"{policy_for(month).grade_label(grade)}:{reason}".rstrip(":"))
+
+
+def current_placement(employee: Employee) -> int:
+    """The department of the latest placement: where the person's file belongs (access, lists)."""
+    latest = max(employee.placements, key=lambda p: p.effective_on, default=None)
+    return latest.department_id if latest else employee.department_id
+
+
+def ensure_first_placement(employee: Employee) -> None:
+    """Record the department from the first hire date when no placement exists yet (older records)."""
+    if not employee.placements:
+        first = employee.periods[0].hired_on
+        employee.placements.append(
+            DepartmentMembership(department_id=employee.department_id, effective_on=first, reason="入职")
+        )
+
+
+def _join_team(actor: User, employee: Employee, team_id: int | None, department_id: int, day: dt.date, why: str):
+    if team_id is None:
+        return
+    team = db.session.get(Team, team_id)
+    if team is None or team.department_id != department_id:
+        raise ServiceError("请选择该部门的班组。", "team")
+    for membership in employee.memberships:
+        if membership.effective_on == day:
+            membership.team, membership.reason = team, why
+            return
+    employee.memberships.append(TeamMembership(team=team, effective_on=day, reason=why, created_by_id=actor.id))
 
 
 def _event(actor: User, employee: Employee, kind: str, day: dt.date, note: str) -> PersonEvent:

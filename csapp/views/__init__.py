@@ -24,6 +24,7 @@ BLUEPRINT_MODULES = (
     "imports",
     "notices",
     "pay",
+    "personnel",
     "policy_page",
     "promotions",
     "ranking",

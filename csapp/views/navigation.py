@@ -36,7 +36,7 @@ def navigation(user) -> list[tuple[str, str]]:
         add("通知书", "notices.index")
         add("成绩录入", "entry.grid")
         add("排名", "ranking.ranking")
-        add("员工与职级", "staff.index")
+        add("员工档案", "staff.index")
         add("审计日志", "audit_log.index")
     if user.has("admin"):
         add("用户与角色", "admin.users")

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Employee
+from ..models.org import department_people
 from ..services import reviewed
 from ..services.access import require
-from ..services.kpi import month_bounds
 from ..services.month_lock import is_locked
 from .common import department_arg, htmx_render, month_arg, month_nav, run_form
 from .forms import ReviewScoreForm
@@ -19,15 +16,10 @@ bp = Blueprint("reviews", __name__)
 
 
 def _context(department, month: str) -> dict:
-    start, end = month_bounds(month)
     people = [
         p
-        for p in db.session.scalars(
-            select(Employee).where(Employee.department_id == department.id).order_by(Employee.code)
-        )
-        if p.employed_in(start, end)
-        and p.id != current_user.employee_id
-        and p.track_in(month) in reviewed.REVIEWED_TRACKS
+        for p in department_people(department.id, month)
+        if p.id != current_user.employee_id and p.track_in(month) in reviewed.REVIEWED_TRACKS
     ]
     scores = reviewed.scores_of([p.id for p in people], month)
     tracks = []

@@ -1,8 +1,9 @@
-"""员工与职级 (HR): people, their grade history, appointments and accepted late applications."""
+"""员工档案 (HR): the list of people, one page per person with the whole timeline, appointments,
+allowances, teams, one-time passwords and accepted late applications. Life events: views.personnel."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -11,25 +12,22 @@ from ..extensions import db
 from ..models import Employee
 from ..policy.months import month_of
 from ..policy.parameters import policy_for
-from ..services import accounts, allowances, people, serious_errors, teams
+from ..services import accounts, allowances, serious_errors, teams
 from ..services import promotion as service
 from ..services.access import departments_for, employee_for, require
 from ..services.errors import ServiceError
 from ..services.promotion_data import current_grade
+from ..services.timeline import timeline
 from .common import refused, run_form
 from .forms import (
     AllowanceForm,
     AppointForm,
     EmptyForm,
-    HireForm,
     LateApplicationForm,
-    LeaveForm,
     PeopleForm,
-    RegularizeForm,
     SeriousErrorForm,
     TeamForm,
 )
-from .ranking import XLSX
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -66,6 +64,9 @@ def person(employee_id: int):
         login=accounts.login_of(employee.id),
         teams=teams.teams_of(employee.department_id),
         team=employee.team_in(month_of(day)),
+        timeline=timeline(employee),
+        departments=departments_for(current_user),
+        all_teams=[t for d in departments_for(current_user) for t in teams.teams_of(d.id)],
         today=day,
     )
 
@@ -169,64 +170,4 @@ def serious_error(employee_id: int):
     if error:
         return refused(person, error.message, error.status, employee_id=employee_id)
     flash("已记录严重工作失误。" if flagged else "已解除严重工作失误。")
-    return redirect(url_for("staff.person", employee_id=employee_id))
-
-
-@bp.get("/roster.xlsx")
-@login_required
-def roster():
-    """花名册: everyone with department, team, track, grade, employment, dates and login, as XLSX."""
-    require(current_user, "hr")
-    from ..services.roster import roster_workbook
-
-    day = clock.today()
-    return Response(
-        roster_workbook(day),
-        mimetype=XLSX,
-        headers={"Content-Disposition": f"attachment; filename=roster-{day.isoformat()}.xlsx"},
-    )
-
-
-@bp.post("/hire")
-@login_required
-def hire():
-    """入职: the employee, their first grade, team and login (then a one-time password)."""
-    form = HireForm()
-    employee, error = run_form(
-        form,
-        lambda: people.hire(
-            current_user,
-            form.code.data,
-            form.name.data,
-            form.department.data,
-            form.track.data,
-            form.hired_on.data,
-            form.team.data,
-        ),
-    )
-    if error:
-        return refused(index, error.message, error.status)
-    flash(f"{employee.name}({employee.code})已入职;请为其生成一次性密码。")
-    return redirect(url_for("staff.person", employee_id=employee.id))
-
-
-@bp.post("/<int:employee_id>/regularize")
-@login_required
-def regularize(employee_id: int):
-    form = RegularizeForm()
-    _, error = run_form(form, lambda: people.regularize(current_user, employee_id, form.on.data, form.note.data or ""))
-    if error:
-        return refused(person, error.message, error.status, employee_id=employee_id)
-    flash("已记录转正。")
-    return redirect(url_for("staff.person", employee_id=employee_id))
-
-
-@bp.post("/<int:employee_id>/leave")
-@login_required
-def leave(employee_id: int):
-    form = LeaveForm()
-    _, error = run_form(form, lambda: people.leave(current_user, employee_id, form.on.data, form.reason.data))
-    if error:
-        return refused(person, error.message, error.status, employee_id=employee_id)
-    flash("已记录离职;离职日之后该账号不能再登录。")
     return redirect(url_for("staff.person", employee_id=employee_id))

@@ -20,6 +20,7 @@ from ...models import (
     Attendance,
     Deduction,
     Department,
+    DepartmentMembership,
     DepartmentMonth,
     Employee,
     IllegalTransition,
@@ -79,11 +80,13 @@ def mark_pay_stale(employee_id: int | None, month: str, reason: str, department_
     """
     marked = []
     for run in db.session.scalars(select(PayRun).where(PayRun.month == month, PayRun.status.in_(LIVE))):
-        query = select(PaySlip.id).join(Employee).where(PaySlip.run_id == run.id)
+        query = select(PaySlip.id).where(PaySlip.run_id == run.id)
         if employee_id is not None:
             query = query.where(PaySlip.employee_id == employee_id)
-        elif department_id is not None:
-            query = query.where(Employee.department_id == department_id)
+        elif department_id is not None:  # anyone who ever belonged to the department: stale errs on the safe side
+            placed = select(DepartmentMembership.employee_id).where(DepartmentMembership.department_id == department_id)
+            home = select(Employee.id).where(Employee.department_id == department_id)
+            query = query.where(PaySlip.employee_id.in_(placed) | PaySlip.employee_id.in_(home))
         if db.session.scalar(query.limit(1)) is None:
             continue
         run.stale = True
@@ -99,14 +102,15 @@ def mark_track_change(employee: Employee, month: str, reason: str) -> None:
     mark_pay_stale_from(month, reason, department_id=employee.department_id)
 
 
-def mark_pay_stale_from(month: str, reason: str, employee_id: int | None = None, department_id: int | None = None):
+def mark_pay_stale_from(
+    month: str, reason: str, employee_id: int | None = None, department_id: int | None = None
+) -> list[PayRun]:
     """mark_pay_stale for every month from *month* on that has a live run (a change dated in the past
     or lasting from a month on). The caller commits."""
     months = db.session.scalars(
         select(PayRun.month).where(PayRun.month >= month, PayRun.status.in_(LIVE)).distinct()
     ).all()
-    for later in months:
-        mark_pay_stale(employee_id, later, reason, department_id=department_id)
+    return [run for later in months for run in mark_pay_stale(employee_id, later, reason, department_id=department_id)]
 
 
 @dataclass(frozen=True)
@@ -119,11 +123,8 @@ class PayCase:
 
 def employed_days(person: Employee, month: str) -> int | None:
     """Days of *month* the person was employed (hire date and last day both count); None: the whole month."""
-    start, end = month_bounds(month)
-    first = max(start, person.hired_on)
-    last = min(end, person.separated_on) if person.separated_on else end
-    days = (last - first).days + 1
-    return None if days >= days_in(month) else max(days, 0)
+    days = person.employed_days_in(*month_bounds(month))
+    return None if days >= days_in(month) else days
 
 
 def paid_people(month: str) -> list[Employee]:
@@ -165,11 +166,13 @@ def pay_cases(month: str) -> list[PayCase]:
         kpi_score, note, gaps = None, "", []
         if policy.grades[grade].performance:
             if person.track_in(month) == "agent":
-                if rates.get(person.department_id) is None:
-                    gaps.append(Gap("department", person.id, f"{person.department.name}本月接通率未录入"))
-                if person.department_id not in kpis:
-                    kpis[person.department_id] = department_kpi(person.department_id, month)
-                row = kpis[person.department_id].row_for(person.id)
+                department_id = person.department_in(month)
+                if rates.get(department_id) is None:
+                    name = db.session.get(Department, department_id).name
+                    gaps.append(Gap("department", person.id, f"{name}本月接通率未录入"))
+                if department_id not in kpis:
+                    kpis[department_id] = department_kpi(department_id, month)
+                row = kpis[department_id].row_for(person.id)
                 if row and row.score:
                     kpi_score, note = row.score.total, row.score.explanation
                 else:
@@ -302,7 +305,7 @@ def confirm_run(user: User, run_id: int) -> PayRun:
     In one transaction the draft becomes 已确认 and the confirmed run before it 已被更正.
     """
     run = run_for(user, run_id)
-    departments = sorted({slip.employee.department_id for slip in run.slips})
+    departments = sorted({slip.employee.department_in(run.month) for slip in run.slips})
     locked = {
         d.department_id
         for d in db.session.scalars(
