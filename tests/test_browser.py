@@ -245,20 +245,29 @@ def pay_server(tmp_path):
         db.engine.dispose()
 
 
-def test_one_time_password_then_a_confirmed_slip_with_net_pay(pay_server, page):
-    """HR gives 孙专员 a one-time password; she must set her own; HR explains the gaps and confirms;
-    she then sees her confirmed slip with 实发."""
-    base, spec_id = pay_server
+def test_a_hire_a_one_time_password_then_a_confirmed_slip_with_net_pay(pay_server, page):
+    """HR hires 林新 on 10-12 and gives her a one-time password; she must set her own; HR explains the
+    gaps and confirms; she then sees her confirmed, prorated slip with 实发."""
+    base, _ = pay_server
     page.on("dialog", lambda dialog: dialog.accept())
     page.expected_statuses.add(422)  # the first confirmation is refused while gaps are unexplained
     log_in(page, base, "hr")
-    page.goto(f"{base}/staff/{spec_id}")
+    page.goto(f"{base}/staff")
+    page.get_by_text("办理入职", exact=True).first.click()
+    page.fill("#h-code", "A070")
+    page.fill("#h-name", "林新")
+    page.select_option("#h-dept", label="客服部")
+    page.select_option("#h-track", label="话务员")
+    page.fill("#h-date", f"{MONTH}-12")
+    page.get_by_role("button", name="办理入职").click()
+    expect(page.locator("#flash")).to_contain_text("林新(A070)已入职")
+    expect(page.locator("table.timeline")).to_contain_text("入职")
     page.get_by_role("button", name="生成一次性密码").click()
     password = page.locator(".secret").inner_text()
     page.context.clear_cookies()
 
     page.goto(f"{base}/login")
-    page.fill("#username", "p001")
+    page.fill("#username", "a070")
     page.fill("#password", password)
     page.click("button[type=submit]")
     page.wait_for_url("**/password")
@@ -284,7 +293,7 @@ def test_one_time_password_then_a_confirmed_slip_with_net_pay(pay_server, page):
     page.context.clear_cookies()
 
     page.goto(f"{base}/login")
-    page.fill("#username", "p001")
+    page.fill("#username", "a070")
     page.fill("#password", "my-own-pass-1")
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/login" not in url)
@@ -293,3 +302,4 @@ def test_one_time_password_then_a_confirmed_slip_with_net_pay(pay_server, page):
     expect(main).to_contain_text("实发合计")
     expect(main).to_contain_text("第 1 次确认")
     expect(main).to_contain_text("数据缺失说明")
+    expect(main).to_contain_text("本月在职 20 天")  # 10-12 … 10-31 (D19)

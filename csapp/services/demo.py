@@ -350,8 +350,8 @@ def _demo_teams(
         person.memberships.append(
             TeamMembership(team=teams[index % len(teams)], effective_on=person.hired_on, reason="演示数据")
         )
-    mover = agents[2][0]
-    if len(teams) == 2 and mover.hired_on < moved_on:
+    mover = next((a for a, _ in agents[2:] if a.separated_on is None and a.hired_on < moved_on), None)
+    if len(teams) == 2 and mover is not None:
         mover.memberships.append(TeamMembership(team=teams[1], effective_on=moved_on, reason="调整班组(演示数据)"))
 
 
