@@ -235,3 +235,19 @@ def test_a_hire_then_regularisation_opens_the_one_star_path(org):
     db.session.refresh(person)
     assert tenure().passed
     assert person.employment_in("2026-07") == "regular" and person.employment_in("2026-06") == "intern"
+
+
+def test_a_regularised_unrated_agents_pay_says_unrated_not_probation(org):
+    from csapp.services.pay import runs
+
+    person = org["agents"][2]  # 王五: agent.p, not regularised
+    hr = org["users"]["hr"]
+    line = {c.employee.id: c for c in runs.pay_cases(MONTH)}[person.id].inputs
+    assert line.regularized is False
+    people.regularize(hr, person.id, dt.date(2026, 9, 1), "试用期满")
+    case = {c.employee.id: c for c in runs.pay_cases(MONTH)}[person.id]
+    from csapp.policy.parameters import policy_for
+    from csapp.policy.pay import compute_pay
+
+    base = compute_pay(case.inputs, policy_for(MONTH)).lines["base"]
+    assert base.explanation.startswith("话务员(未定星)基本工资")

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .names import grade_name
 from .numbers import fmt, fmt2, money, round2
 from .parameters import Policy
 
@@ -36,6 +37,8 @@ class PayInput:
     """Calendar days of the month the person was employed (RULES.md D19); None: the whole month."""
     attendance_recorded: bool = True
     """False: nobody entered the month's attendance; missing attendance is never perfect attendance."""
+    regularized: bool | None = None
+    """转正 on the reference day: an unrated agent's lines then say 话务员(未定星), not (试用期)."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ def _performance(policy: Policy, person: PayInput, counted_leave: Decimal) -> tu
     """
     standard = policy.grades[person.grade].performance
     if standard == 0:
-        return None, f"{policy.grade_label(person.grade)}无绩效工资标准,绩效工资 0"
+        return None, f"{grade_name(policy, person.grade, person.regularized)}无绩效工资标准,绩效工资 0"
     limit = policy.pay.performance_zero_leave_days
     if counted_leave >= limit:
         return None, (f"本月计入的假期共 {fmt(counted_leave)} 天(不含年假),达到 {fmt(limit)} 天,不享受绩效工资")
@@ -112,9 +115,11 @@ def compute_pay(person: PayInput, policy: Policy, days_in_month: int | None = No
     lines: dict[str, PayLine] = {}
 
     if part_month:
-        amount, text = _prorated(grade.base, f"{policy.grade_label(person.grade)}基本工资", employed, days)
+        amount, text = _prorated(
+            grade.base, f"{grade_name(policy, person.grade, person.regularized)}基本工资", employed, days
+        )
     else:
-        amount, text = grade.base, f"{policy.grade_label(person.grade)}基本工资 {money(grade.base)}"
+        amount, text = grade.base, f"{grade_name(policy, person.grade, person.regularized)}基本工资 {money(grade.base)}"
     lines["base"] = PayLine("base", PAY_LINE_NAMES["base"], amount, text)
     perf, perf_text = _performance(policy, person, counted_leave)
     if perf is None:

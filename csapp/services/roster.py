@@ -32,7 +32,7 @@ def roster_rows(day: dt.date) -> list[tuple]:
                 person.department.name,
                 team.name if team else "",
                 names.TRACK_NAMES.get(person.track_in(month), ""),
-                names.grade_name(policy, grade, person.regularized_on is not None and person.regularized_on <= day),
+                names.grade_name(policy, grade, person.employment_on(day) == "regular"),
                 names.EMPLOYMENT_NAMES[person.employment_on(day)],
                 person.hired_on,
                 person.regularized_on,

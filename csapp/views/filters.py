@@ -27,6 +27,7 @@ def register_filters(app: Flask) -> None:
 
 
 def _grade_name(code: str | None, employee=None, month: str | None = None) -> str:
-    """A grade as people read it; with the employee, agent.p says 未定星 once they are regularised."""
-    regularized = bool(employee is not None and employee.regularized_on is not None)
-    return names.grade_name(policy_for(month or clock.current_month()), code, regularized)
+    """A grade as people read it; with the employee, agent.p says 未定星 once they are regularised (in *month*)."""
+    month = month or clock.current_month()
+    regularized = bool(employee is not None and employee.employment_in(month) == "regular")
+    return names.grade_name(policy_for(month), code, regularized)

@@ -225,7 +225,7 @@ def export():
     )
     policy = policy_for(month)
     for slip in run.slips:
-        grade = names.grade_name(policy, slip.grade, slip.employee.regularized_on is not None)
+        grade = names.grade_name(policy, slip.grade, slip.employee.employment_in(month) == "regular")
         sheet.append(
             [
                 slip.employee.code,

@@ -198,6 +198,7 @@ def pay_cases(month: str) -> list[PayCase]:
             allowances=allowances.get(person.id, {}),
             employed_days=employed_days(person, month),
             attendance_recorded=record is not None,
+            regularized=person.employment_in(month) == "regular",
         )
         cases.append(PayCase(person, inputs, note, gaps))
     return cases
