@@ -1,6 +1,6 @@
 """Every form of the app (Flask-WTF): labels and messages in Chinese, typed values out.
 
-Views read input only through these forms (the grid's cell endpoints keep their one-value parser);
+Views read input only through these forms (and people_forms, the 员工档案 ones) (the grid's cell endpoints keep their one-value parser);
 services get dates, Decimals and booleans, never raw text.
 """
 
@@ -89,7 +89,7 @@ class ChoiceField(SelectField):
             raise StopValidation("请从列表中选择。")
 
 
-def _required(message: str = REQUIRED):
+def required(message: str = REQUIRED):
     return InputRequired(message)
 
 
@@ -106,14 +106,14 @@ class RequiredReasonForm(FlaskForm):
 
 
 class IncidentForm(ReasonForm):
-    person = IdField("坐席", validators=[_required("请选择坐席。")])
-    kind = ChoiceField("事件类型", validators=[_required("请选择事件类型。")])
-    occurred_on = DayField("日期", validators=[_required("请填写日期。")])
+    person = IdField("坐席", validators=[required("请选择坐席。")])
+    kind = ChoiceField("事件类型", validators=[required("请选择事件类型。")])
+    occurred_on = DayField("日期", validators=[required("请填写日期。")])
     note = StringField("说明", validators=[Optional(), Length(max=300, message="说明最多 300 字。")])
 
 
 class QaSampleForm(ReasonForm):
-    score = NumberField("质检分数", validators=[_required("请填写质检分数。")])
+    score = NumberField("质检分数", validators=[required("请填写质检分数。")])
     recording_id = StringField("录音编号", validators=[Optional(), Length(max=60, message="录音编号最多 60 字。")])
 
 
@@ -123,7 +123,7 @@ class CaseForm(ReasonForm):
 
 
 class CaseReviewForm(ReasonForm):
-    item_id = IdField("记录", validators=[_required("请求参数无效。")])
+    item_id = IdField("记录", validators=[required("请求参数无效。")])
     justified = ChoiceField(
         "复核结论",
         choices=[SelectChoice("", "待复核"), SelectChoice("yes", "有理由"), SelectChoice("no", "无理由")],
@@ -134,22 +134,22 @@ class CaseReviewForm(ReasonForm):
 class ItemForm(ReasonForm):
     """Remove one QA sample or dissatisfied case."""
 
-    item_id = IdField("记录", validators=[_required("请求参数无效。")])
+    item_id = IdField("记录", validators=[required("请求参数无效。")])
 
 
 class ReviewScoreForm(ReasonForm):
-    employee_id = IdField("员工", validators=[_required("请求参数无效。")])
-    item = StringField("考核项", validators=[_required("请求参数无效。")])
+    employee_id = IdField("员工", validators=[required("请求参数无效。")])
+    item = StringField("考核项", validators=[required("请求参数无效。")])
     value = NumberField("分数", validators=[Optional()])
 
 
 class InterviewForm(FlaskForm):
-    interview_on = DayField("面谈日期", validators=[_required("请填写面谈日期。")])
+    interview_on = DayField("面谈日期", validators=[required("请填写面谈日期。")])
     notes = TextAreaField("面谈记录", validators=[Optional(), Length(max=2000, message="面谈记录最多 2000 字。")])
     interview_result = ChoiceField(
         "面谈结果",
         choices=[SelectChoice("pass", "合格"), SelectChoice("fail", "不合格")],
-        validators=[_required("请选择面谈结果:合格或不合格。")],
+        validators=[required("请选择面谈结果:合格或不合格。")],
     )
     written_test = NumberField("笔试成绩", validators=[Optional()])
     process_result = ChoiceField(
@@ -164,7 +164,7 @@ class DecisionForm(FlaskForm):
     decision = ChoiceField(
         "评定",
         choices=[SelectChoice("approve", "批准晋升"), SelectChoice("reject", "不予晋升")],
-        validators=[_required("请选择评定结果。")],
+        validators=[required("请选择评定结果。")],
     )
     reason = TextAreaField(
         "评定理由", validators=[DataRequired("请填写评定理由。"), Length(max=1000, message="评定理由最多 1000 字。")]
@@ -179,8 +179,8 @@ class LateApplicationForm(FlaskForm):
 
 
 class AppointForm(FlaskForm):
-    grade = ChoiceField("职级", validators=[_required("请选择职级。")])
-    effective_on = DayField("生效日期", validators=[_required("请填写生效日期。")])
+    grade = ChoiceField("职级", validators=[required("请选择职级。")])
+    effective_on = DayField("生效日期", validators=[required("请填写生效日期。")])
     reason = StringField(
         "任命原因", validators=[DataRequired("请填写任命原因。"), Length(max=500, message="原因最多 500 字。")]
     )
@@ -200,67 +200,14 @@ class MonthField(StringField):
 
 
 class AllowanceForm(FlaskForm):
-    kind = ChoiceField("补贴类型", validators=[_required("请选择补贴类型。")])
+    kind = ChoiceField("补贴类型", validators=[required("请选择补贴类型。")])
     amount = NumberField("金额(元/月)", validators=[Optional()])
-    effective_month = MonthField("自哪个月起", validators=[_required("请填写自哪个月起。")])
-
-
-_TRACKS = [SelectChoice("agent", "话务员"), SelectChoice("spec", "成长档案专员")]
-_REASON = [DataRequired("请填写原因。"), Length(max=500, message="原因最多 500 字。")]
-
-
-class HireForm(FlaskForm):
-    code = StringField("工号", validators=[DataRequired("请填写工号。"), Length(max=20, message="工号最多 20 位。")])
-    name = StringField("姓名", validators=[DataRequired("请填写姓名。"), Length(max=80, message="姓名最多 80 字。")])
-    department = IdField("部门", validators=[_required("请选择部门。")])
-    track = ChoiceField("岗位", choices=_TRACKS, validators=[_required("请选择岗位。")])
-    hired_on = DayField("入职日期", validators=[_required("请填写入职日期。")])
-    team = IdField("班组", validators=[Optional()])
-
-
-class RegularizeForm(FlaskForm):
-    on = DayField("转正日期", validators=[_required("请填写转正日期。")])
-    note = StringField("说明", validators=[Optional(), Length(max=500, message="说明最多 500 字。")])
-
-
-class LeaveForm(FlaskForm):
-    on = DayField("离职日(最后工作日)", validators=[_required("请填写离职日。")])
-    reason = StringField(
-        "离职原因", validators=[DataRequired("请填写离职原因。"), Length(max=500, message="原因最多 500 字。")]
-    )
-
-
-class TransferForm(FlaskForm):
-    department = IdField("调入部门", validators=[_required("请选择调入部门。")])
-    on = DayField("生效日期", validators=[_required("请填写生效日期。")])
-    team = IdField("班组", validators=[Optional()])
-    reason = StringField("调动原因", validators=_REASON)
-
-
-class RehireForm(FlaskForm):
-    on = DayField("再次入职日期", validators=[_required("请填写入职日期。")])
-    track = ChoiceField("岗位", choices=_TRACKS, validators=[_required("请选择岗位。")])
-    team = IdField("班组", validators=[Optional()])
-    reason = StringField("说明", validators=[Optional(), Length(max=500, message="说明最多 500 字。")])
-
-
-class CorrectionForm(FlaskForm):
-    """A new date for a person event, or 撤销 (the submit button named cancel)."""
-
-    on = DayField("正确日期", validators=[Optional()])
-    reason = StringField("更正原因", validators=_REASON)
-    cancel = BooleanField("撤销")
-
-
-class TeamForm(FlaskForm):
-    team = IdField("班组", validators=[_required("请选择班组。")])
-    effective_on = DayField("生效日期", validators=[_required("请填写生效日期。")])
-    reason = StringField("原因", validators=[Optional(), Length(max=500, message="原因最多 500 字。")])
+    effective_month = MonthField("自哪个月起", validators=[required("请填写自哪个月起。")])
 
 
 class SeriousErrorForm(FlaskForm):
     flagged = ChoiceField(
-        "操作", choices=[SelectChoice("1", "记录"), SelectChoice("0", "解除")], validators=[_required("请求参数无效。")]
+        "操作", choices=[SelectChoice("1", "记录"), SelectChoice("0", "解除")], validators=[required("请求参数无效。")]
     )
     reason = StringField(
         "原因", validators=[DataRequired("请填写原因。"), Length(max=500, message="原因最多 500 字。")]
@@ -284,7 +231,7 @@ class RolesForm(FlaskForm):
 
 
 class UploadForm(FlaskForm):
-    file = FileField("文件", validators=[_required("请选择要上传的文件。")])
+    file = FileField("文件", validators=[required("请选择要上传的文件。")])
 
 
 class ImportApplyForm(FlaskForm):
@@ -297,7 +244,7 @@ class BatchForm(FlaskForm):
     kind = ChoiceField(
         "通知书",
         choices=[SelectChoice("pay", "工资通知单"), SelectChoice("promotion", "晋升通知书与调薪通知单")],
-        validators=[_required("请选择要打印的通知书。")],
+        validators=[required("请选择要打印的通知书。")],
     )
 
 
@@ -349,7 +296,7 @@ def deduction_form(kinds: dict[str, str]) -> FlaskForm:
     """A person's deductions of a month: one amount field per kind of the policy in force."""
 
     class DeductionForm(FlaskForm):
-        employee_id = IdField("员工", validators=[_required("请求参数无效。")])
+        employee_id = IdField("员工", validators=[required("请求参数无效。")])
 
     for key, label in kinds.items():
         setattr(DeductionForm, f"d_{key}", NumberField(label, validators=[Optional()]))

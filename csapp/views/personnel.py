@@ -13,7 +13,8 @@ from ..services.errors import ServiceError
 from ..services.roster import roster_workbook
 from ..services.roster_import import OPTIONAL, REQUIRED, import_roster
 from .common import refused, run_form
-from .forms import CorrectionForm, HireForm, LeaveForm, RegularizeForm, RehireForm, TransferForm, UploadForm
+from .forms import UploadForm
+from .people_forms import CorrectionForm, HireForm, LeaveForm, RegularizeForm, RehireForm, TransferForm
 from .ranking import XLSX
 from .staff import index, person
 

@@ -26,8 +26,8 @@ from .forms import (
     LateApplicationForm,
     PeopleForm,
     SeriousErrorForm,
-    TeamForm,
 )
+from .people_forms import TeamForm
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
