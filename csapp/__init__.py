@@ -33,10 +33,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         LOGIN_THROTTLE_FREE_ATTEMPTS=5,
         ORGANISATION_NAME="客服中心",
         RENDER_WORKERS=2,
+        RENDER_IDLE_SECONDS=180,
+        JOB_LEASE_SECONDS=30,
         MIGRATIONS_DIR=str(MIGRATIONS),
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
+        app.config.from_envvar("CSAPP_SETTINGS", silent=True)  # a consumer or a test server on another config
     else:
         app.config.from_mapping(test_config)
 

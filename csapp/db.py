@@ -23,6 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .extensions import db
 
 BEGIN_OPTION = "csapp_begin"
+_ON_COMMIT = "csapp.on_commit"
 _WRITING = "csapp_writing"
 M = TypeVar("M")
 
@@ -107,6 +108,21 @@ def write_transaction() -> Iterator[Session]:
         raise
     finally:
         session.info.pop(_WRITING, None)
+        callbacks = session.info.pop(_ON_COMMIT, [])
+    for callback in callbacks:  # only reached when the commit succeeded
+        callback()
+
+
+def on_commit(callback) -> None:
+    """Run *callback* once the current write transaction has committed (never if it rolls back).
+
+    For what must follow the commit, never precede it: enqueueing a job whose row this transaction
+    inserts, linking a file into its final name.
+    """
+    session = db.session()
+    if not session.info.get(_WRITING):
+        raise RuntimeError("on_commit outside a write transaction")
+    session.info.setdefault(_ON_COMMIT, []).append(callback)
 
 
 def writes(function):

@@ -11,6 +11,9 @@ import pytest
 from flask import g
 
 from csapp import create_app
+from csapp.queue import huey
+
+huey.immediate = True  # tasks run at once, in the process that enqueues them (the kill test runs a consumer)
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("CSAPP_SHARED", REPO.parent / "shared"))
@@ -33,7 +36,7 @@ def pki_dir(tmp_path_factory):
     return folder
 
 
-def _test_app(database: Path, pki_dir: Path, **config):
+def _test_app(database: Path, pki_dir: Path, **config):  # the archive sits beside the database file
     """An app on a database file, as the tests use it (no CSRF, PDFs rendered in-process)."""
     application = create_app(
         {
@@ -43,6 +46,7 @@ def _test_app(database: Path, pki_dir: Path, **config):
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
             "PKI_DIR": str(pki_dir),
             "RENDER_WORKERS": 0,
+            "ARCHIVE_DIR": str(database.parent / "archive"),
             **config,
         }
     )

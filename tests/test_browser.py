@@ -118,7 +118,7 @@ def test_a_bad_value_shows_a_chinese_error_next_to_the_cell(live_server, page):
 
 
 @pytest.fixture()
-def promotion_server(tmp_path):
+def promotion_server(tmp_path, pki_dir):
     from factories import fill_cycle
 
     app = create_app(
@@ -126,6 +126,9 @@ def promotion_server(tmp_path):
             "SECRET_KEY": "browser",
             "TODAY": "2026-11-03",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}",
+            "PKI_DIR": str(pki_dir),
+            "ARCHIVE_DIR": str(tmp_path / "archive"),
+            "RENDER_WORKERS": 0,
         }
     )
     with app.app_context():
@@ -167,6 +170,8 @@ def test_whole_promotion_flow(promotion_server, page):
     page.fill("#decision-reason", "各项条件均满足,同意晋升。")
     page.get_by_role("button", name="批准晋升").click()
     page.wait_for_selector("text=已批准晋升")
+    expect(page.locator("#workflow")).to_contain_text("晋升通知书 JS")  # issued on the queue, then listed
+    expect(page.locator("#workflow")).to_contain_text("调薪通知单 TX")
     page.context.clear_cookies()
 
     log_in(page, base, "agent")
@@ -182,6 +187,7 @@ def batch_server(tmp_path, pki_dir):
             "SECRET_KEY": "browser",
             "PKI_DIR": str(pki_dir),
             "RENDER_WORKERS": 2,
+            "ARCHIVE_DIR": str(tmp_path / "archive"),
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'n.sqlite'}",
         }
     )
@@ -207,7 +213,7 @@ def test_hr_prints_a_months_pay_notices_as_one_zip(batch_server, page, tmp_path)
     log_in(page, base, "hr")
     page.goto(f"{base}/notices?month={MONTH}")
     page.select_option("#kind", "pay")
-    page.get_by_role("button", name="开始批量打印").click()
+    page.get_by_role("button", name="开始签发").click()
     page.wait_for_url("**/notices/batch/*")
     assert page.locator("#batch-bar").count() == 1  # the progress bar
     link = page.locator("#batch-download")

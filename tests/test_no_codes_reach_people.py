@@ -98,6 +98,7 @@ def demo(tmp_path_factory, pki_dir):
             "TODAY": DEMO_DAY,
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'demo.sqlite'}",
             "PKI_DIR": str(pki_dir),
+            "ARCHIVE_DIR": str(folder / "archive"),
             "RENDER_WORKERS": 0,
         }
     )
@@ -204,13 +205,13 @@ def test_the_notices_read_in_chinese(demo):
     from pypdf import PdfReader
 
     from csapp.models import PayRun, PayRunStatus, PaySlip, PromotionApplication, User
-    from csapp.services import notices, promotion
+    from csapp.services import issuing, notices, promotion
 
     with demo.app_context():
         hr = db.session.scalar(select(User).where(User.username == "hr"))
         run = db.session.scalar(select(PayRun).where(PayRun.status == PayRunStatus.CONFIRMED))
         slip = db.session.scalar(select(PaySlip).where(PaySlip.run_id == run.id).limit(1))
-        texts = [notices.issue_pay_notice(hr, slip.id)]
+        texts = [issuing.issue_pay_notice(hr, slip.id)]
         application = db.session.scalar(select(PromotionApplication).limit(1))
         manager = db.session.scalar(select(User).where(User.username == "manager"))
         from decimal import Decimal
@@ -224,7 +225,7 @@ def test_the_notices_read_in_chinese(demo):
             else None
         )
         if decided:
-            texts += notices.issue_for_application(hr, application.id)
+            texts += issuing.issue_for_application(hr, application.id)
         for notice in texts:
             _, path = notices.notice_file(hr, notice.id)
             text = "\n".join(page.extract_text() for page in PdfReader(path).pages)

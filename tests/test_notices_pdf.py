@@ -17,7 +17,7 @@ from csapp.extensions import db
 from csapp.notices.pki import create_pki
 from csapp.notices.render import FACES, FONT_DIR, MissingGlyph, render_pdf
 from csapp.notices.signing import load_signer, sign_pdf, verify_pdf
-from csapp.services import notices, promotion
+from csapp.services import issuing, notices, promotion
 
 RARE = "堃喆珺瑄昇龑堉䶮"
 
@@ -48,7 +48,7 @@ def pdf_fonts(data: bytes) -> set[str]:
 
 
 def stored(app, notice) -> bytes:
-    return (Path(app.instance_path) / notice.path).read_bytes()
+    return (Path(app.config["ARCHIVE_DIR"]) / notice.path).read_bytes()
 
 
 def test_every_gbk_character_is_in_the_shipped_fonts():
@@ -95,7 +95,7 @@ def approved(org):
 
 
 def test_promotion_and_salary_change_notices(db_app, org, approved):
-    promotion_notice, salary_notice = notices.issue_for_application(org["users"]["hr"], approved.id)
+    promotion_notice, salary_notice = issuing.issue_for_application(org["users"]["hr"], approved.id)
     text = pdf_text(stored(db_app, promotion_notice))
     assert "晋升通知书" in text and "张三" in text and "A001" in text
     assert "话务员·一星" in text and "话务员·二星" in text and "2026年11月1日" in text
@@ -105,7 +105,7 @@ def test_promotion_and_salary_change_notices(db_app, org, approved):
     text = pdf_text(stored(db_app, salary_notice))
     assert "调薪通知单" in text and "¥3,000.00" in text and "¥3,300.00" in text and "¥300.00" in text
     assert pdf_fonts(stored(db_app, salary_notice)) <= SHIPPED
-    again = notices.issue_for_application(org["users"]["hr"], approved.id)
+    again = issuing.issue_for_application(org["users"]["hr"], approved.id)
     assert [n.id for n in again] == [promotion_notice.id, salary_notice.id]  # issued once
 
 
@@ -115,7 +115,7 @@ def test_pay_notice_has_every_line_and_a_rare_name(db_app, org, approved):
     db.session.commit()
     run = confirmed_pay(org, "2026-10")
     slip = next(s for s in run.slips if s.employee_id == person.id)
-    notice = notices.issue_pay_notice(org["users"]["hr"], slip.id)
+    notice = issuing.issue_pay_notice(org["users"]["hr"], slip.id)
     text = pdf_text(stored(db_app, notice))
     assert "工资通知单" in text and "张" + RARE[:2] in text and "2026年10月" in text
     for amount in (slip.base, slip.performance, slip.attendance_bonus, slip.gross):
@@ -124,7 +124,7 @@ def test_pay_notice_has_every_line_and_a_rare_name(db_app, org, approved):
 
 
 def test_sign_and_verify_strictly(db_app, org, approved, pki_dir, tmp_path):
-    notice = notices.issue_for_application(org["users"]["hr"], approved.id)[0]
+    notice = issuing.issue_for_application(org["users"]["hr"], approved.id)[0]
     data = stored(db_app, notice)
     ca = pki_dir / "ca.pem"
     good = verify_pdf(data, ca)
@@ -159,7 +159,7 @@ def test_sign_and_verify_strictly(db_app, org, approved, pki_dir, tmp_path):
 
 
 def test_verify_command_exit_codes(db_app, org, approved, tmp_path):
-    notice = notices.issue_for_application(org["users"]["hr"], approved.id)[0]
+    notice = issuing.issue_for_application(org["users"]["hr"], approved.id)[0]
     good = tmp_path / "good.pdf"
     good.write_bytes(stored(db_app, notice))
     bad = tmp_path / "bad.pdf"
@@ -172,7 +172,7 @@ def test_verify_command_exit_codes(db_app, org, approved, tmp_path):
 
 
 def test_verify_page_and_own_notices(db_app, org, approved, login):
-    notice = notices.issue_for_application(org["users"]["hr"], approved.id)[0]
+    notice = issuing.issue_for_application(org["users"]["hr"], approved.id)[0]
     data = stored(db_app, notice)
     page = (
         login("agent2")

@@ -146,7 +146,7 @@ def test_approval_puts_the_grade_in_force_from_the_first_of_the_month_and_stales
     with pytest.raises(ServiceError, match="已通过"):
         promotion.decide(hr, application.id, False, "再议")
     actions = [e.action for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
-    assert actions[-3:] == ["promotion.submit", "promotion.interview", "promotion.decide"]
+    assert actions[-4:] == ["promotion.submit", "promotion.interview", "promotion.decide", "notice.batch"]
 
 
 def test_an_ineligible_application_cannot_be_approved_but_can_be_rejected(ready):

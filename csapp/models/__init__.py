@@ -3,7 +3,7 @@
 from .audit import AuditEntry
 from .events import DissatisfiedCase, ImportDraft, Incident, QaSample, ReviewedScore
 from .monthly import AgentMonth, Attendance, DepartmentMonth, LeaderMonth, SpecialistMonth
-from .notice import NOTICE_KINDS, BatchJob, IssuedNotice, NoticeCounter
+from .notice import NOTICE_KINDS, BatchJob, IssuedNotice, NoticeCounter, WorkerBeat
 from .org import (
     Department,
     DepartmentMembership,
@@ -51,6 +51,7 @@ __all__ = [
     "BatchJob",
     "IssuedNotice",
     "NoticeCounter",
+    "WorkerBeat",
     "PersonAllowance",
     "Team",
     "PersonEvent",

@@ -28,7 +28,14 @@ PAY_GAP_NAMES = {
     "department": "部门数据缺失",
     "deductions": "扣款未录入",
 }
-JOB_STATUS_NAMES = {"queued": "排队中", "running": "进行中", "done": "已完成", "failed": "失败"}
+JOB_STATUS_NAMES = {
+    "queued": "排队中",
+    "running": "进行中",
+    "done": "已完成",
+    "failed": "失败",
+    "interrupted": "已中断",
+}
+NOTICE_STATUS_NAMES = {"reserved": "签发中", "valid": "有效", "superseded": "已被取代", "voided": "已作废"}
 NOTICE_KIND_NAMES = {"promotion": "晋升通知书", "salary_change": "调薪通知单", "pay": "工资通知单"}
 STAR_NAMES = {"production": "产量明星", "qa": "质检明星"}
 VERDICT_NAMES = {True: "满足", False: "不满足", None: "待定"}
@@ -74,6 +81,8 @@ AUDIT_ACTION_NAMES = {
     "person.transfer": "调动部门",
     "person.rehire": "再次入职",
     "person.correct": "更正员工档案记录",
+    "notice.void": "作废通知书",
+    "notice.supersede": "通知书被更正取代",
     "roster.import": "导入花名册",
 }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,19 +17,18 @@ from ..models import (
     ApplicationStatus,
     IssuedNotice,
     NoticeCounter,
-    PayRunStatus,
     PaySlip,
     PromotionApplication,
     User,
 )
 from ..notices import signing
 from ..notices.pki import PkiPaths
-from ..notices.render import MissingGlyph
+from ..policy.names import grade_name
 from ..policy.parameters import policy_for
 from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
-from . import audit, render_pool
-from .access import employee_for, require
+from .access import employee_for
 from .errors import Forbidden, NotFound, ServiceError
+from .pay.runs import pay_day
 
 PREFIX = {"promotion": "JS", "salary_change": "TX", "pay": "GZ"}
 
@@ -92,7 +93,11 @@ class Prepared:
 
 @dataclass(frozen=True)
 class NoticeSpec:
-    """What one notice is: its kind, template, person, month, registry keys and template context."""
+    """What one notice is: its kind, template, person, month, registry keys and template context.
+
+    *identity* names what it is about (one pay notice per person and month; two notices per approved
+    application); *fingerprint* hashes what it says, so a recomputed run re-issues only what changed.
+    """
 
     kind: str
     template: str
@@ -100,6 +105,8 @@ class NoticeSpec:
     month: str
     keys: dict
     context: dict
+    identity: str = ""
+    fingerprint: str = ""
 
 
 def prepare(spec: NoticeSpec, user: User, number: str, signer: str) -> Prepared:
@@ -124,68 +131,6 @@ def prepare(spec: NoticeSpec, user: User, number: str, signer: str) -> Prepared:
     return Prepared(spec.kind, number, html, f"{title} {name}", signer, spec.employee_id, spec.month, spec.keys)
 
 
-def finish(prepared: Prepared, pdf: bytes, user: User, audited: bool = True) -> IssuedNotice:
-    """Store a signed notice and enter it in the registry (the caller commits).
-
-    A batch passes audited=False: its one audit row and the registry record every notice it issues.
-    """
-    relative = Path("notices") / prepared.number.split("-")[0] / f"{prepared.number}.pdf"
-    target = Path(current_app.instance_path) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(pdf)
-    notice = IssuedNotice(
-        number=prepared.number,
-        kind=prepared.kind,
-        employee_id=prepared.employee_id,
-        month=prepared.month,
-        sha256=signing.sha256(pdf),
-        path=str(relative),
-        signer=prepared.signer,
-        signatory=prepared.signatory,
-        issued_by_id=user.id,
-        **prepared.keys,
-    )
-    db.session.add(notice)
-    if audited:
-        db.session.flush()
-        audit.record(
-            user,
-            "notice.issue",
-            "issued_notice",
-            notice.id,
-            subject=notice.number,
-            month=prepared.month,
-            field=prepared.kind,
-            new=notice.sha256,
-        )
-    return notice
-
-
-def existing(kind: str, **keys) -> IssuedNotice | None:
-    query = select(IssuedNotice).where(IssuedNotice.kind == kind)
-    for name, value in keys.items():
-        query = query.where(getattr(IssuedNotice, name) == value)
-    return db.session.scalar(query)
-
-
-def produce_signed(prepared: Prepared) -> bytes:
-    """Render and sign one notice in the render pool; a missing glyph becomes a Chinese message."""
-    path, passphrase = signer_file()
-    try:
-        return render_pool.submit(prepared.html, path, passphrase, prepared.reason).result()
-    except MissingGlyph as exc:
-        raise ServiceError(f"通知书中有字体无法显示的字符,未签发:{exc}") from exc
-
-
-def issue(user: User, spec: NoticeSpec) -> IssuedNotice:
-    """Issue one notice and wait for it (or return the one already issued for the same keys)."""
-    found = existing(spec.kind, **spec.keys)
-    if found:
-        return found
-    prepared = prepare(spec, user, claim_number(spec.kind, clock.issue_date().year), signer_common_name())
-    return finish(prepared, produce_signed(prepared), user)
-
-
 def application_specs(application: PromotionApplication) -> list[NoticeSpec]:
     """The promotion notice and the salary-change notice of an approved application."""
     if application.status != ApplicationStatus.APPROVED:
@@ -204,9 +149,21 @@ def application_specs(application: PromotionApplication) -> list[NoticeSpec]:
         "criteria": [c for c in evaluation["criteria"] if c["passed"]],
     }
     keys = {"application_id": application.id}
+    content = _fingerprint(
+        {"from": application.from_grade, "to": application.target_grade, "month": application.month, "base": new.base}
+    )
     return [
-        NoticeSpec("promotion", "promotion.html", application.employee_id, application.month, keys, context),
-        NoticeSpec("salary_change", "salary_change.html", application.employee_id, application.month, keys, context),
+        NoticeSpec(
+            kind,
+            f"{kind}.html",
+            application.employee_id,
+            application.month,
+            keys,
+            context,
+            f"{kind}:{application.id}",
+            content,
+        )
+        for kind in ("promotion", "salary_change")
     ]
 
 
@@ -215,39 +172,43 @@ def pay_spec(slip: PaySlip) -> NoticeSpec:
     policy = policy_for(slip.run.month)
     explanations = slip.explanations
     lines = [(PAY_LINE_NAMES[key], getattr(slip, key), explanations.get(key, "")) for key in PAY_LINES]
+    paid_on = pay_day(slip.run.month)
+    deduction_names = policy.pay.deduction_kinds
+    deductions = [(deduction_names.get(kind, "其他扣款"), amount) for kind, amount in slip.deductions.items()]
     context = {
         "slip": slip,
         "employee": slip.employee,
         "lines": lines,
-        "grade_label": policy.grade_label(slip.grade),
+        "deductions": deductions,
+        "pay_day": paid_on,
+        "grade_label": grade_name(policy, slip.grade, slip.employee.employment_in(slip.run.month) == "regular"),
         "kpi_note": explanations.get("kpi", ""),
         "pay_month": slip.run.month,
     }
-    return NoticeSpec("pay", "pay.html", slip.employee_id, slip.run.month, {"pay_slip_id": slip.id}, context)
+    content = {
+        "grade": slip.grade,
+        "lines": {key: str(getattr(slip, key)) for key in PAY_LINES},
+        "deductions": {kind: str(amount) for kind, amount in slip.deductions.items()},
+        "gross": str(slip.gross),
+        "net": str(slip.net),
+        "pay_day": paid_on.isoformat(),
+    }
+    identity = f"pay:{slip.employee_id}:{slip.run.month}"
+    return NoticeSpec(
+        "pay", "pay.html", slip.employee_id, slip.run.month, {"pay_slip_id": slip.id}, context, identity,
+        _fingerprint(content),
+    )  # fmt: skip
 
 
-@writes
-def issue_for_application(user: User, application_id: int) -> list[IssuedNotice]:
-    """Issue the promotion notice and the salary-change notice of an approved application."""
-    require(user, "hr")
-    application = db.session.get(PromotionApplication, application_id)
-    if application is None:
-        raise NotFound("没有这份申请。")
-    notices = [issue(user, spec) for spec in application_specs(application)]
-    return notices
+def _fingerprint(content: dict) -> str:
+    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
 
-@writes
-def issue_pay_notice(user: User, slip_id: int) -> IssuedNotice:
-    """Issue the monthly pay notice of one pay slip."""
-    require(user, "hr")
-    slip = db.session.get(PaySlip, slip_id)
-    if slip is None:
-        raise NotFound("没有这张工资单。")
-    if slip.run.status != PayRunStatus.CONFIRMED:
-        raise ServiceError("只能为已确认的工资签发工资通知单。")
-    notice = issue(user, pay_spec(slip))
-    return notice
+def current_notice(identity: str) -> IssuedNotice | None:
+    """The 有效 notice of an identity (one pay notice per person and month), if any."""
+    return db.session.scalar(
+        select(IssuedNotice).where(IssuedNotice.identity == identity, IssuedNotice.status == "valid")
+    )
 
 
 def notices_of(user: User, employee_id: int) -> list[IssuedNotice]:
@@ -273,7 +234,10 @@ def notice_file(user: User, notice_id: int) -> tuple[IssuedNotice, Path]:
         raise NotFound("没有这份通知书。")
     if notice.employee_id != user.employee_id and not user.has("hr"):
         raise Forbidden("您只能下载自己的通知书。")
-    return notice, Path(current_app.instance_path) / notice.path
+    if notice.sha256 is None:
+        raise NotFound("这份通知书还在签发中。")
+    root = Path(current_app.config.get("ARCHIVE_DIR") or current_app.instance_path)
+    return notice, root / notice.path
 
 
 @dataclass(frozen=True)
@@ -283,7 +247,28 @@ class VerifyReport:
 
     @property
     def valid(self) -> bool:
+        """Signed by us, unaltered and in the registry (it may still be superseded or voided)."""
         return self.verification.valid and self.notice is not None
+
+    @property
+    def standing(self) -> str:
+        """valid (and current) | superseded | voided | invalid — the CLI's exit codes 0, 3, 4, 1."""
+        if not self.valid:
+            return "invalid"
+        return self.notice.status if self.notice.status in ("superseded", "voided") else "valid"
+
+    @property
+    def headline(self) -> str:
+        notice = self.notice
+        if self.standing == "invalid":
+            return "✘ 未通过验证"
+        if self.standing == "valid":
+            return "✔ 真实有效"
+        when = clock.local(notice.status_changed_at).strftime("%Y-%m-%d") if notice.status_changed_at else ""
+        if self.standing == "superseded":
+            successor = notice.successor
+            return f"签名有效,但已被 {successor.number if successor else '新通知书'} 取代({when},{notice.status_reason})"
+        return f"签名有效,但已作废({when},{notice.status_reason})"
 
 
 def verify(data: bytes) -> VerifyReport:

@@ -16,10 +16,11 @@ from ..models import ApplicationStatus, Employee, GradeChange, IllegalTransition
 from ..policy.months import add_months, first_day, month_of
 from ..policy.parameters import Policy, policy_for
 from ..policy.promotion import Eligibility, evaluate
-from . import audit
+from . import audit, jobs
 from .access import employee_for, require
 from .errors import Forbidden, NotFound, ServiceError
 from .grid import Column, check_value
+from .notices import pki_paths
 from .pay.runs import mark_pay_stale, mark_track_change
 from .promotion_data import build_application, current_grade
 
@@ -292,6 +293,9 @@ def decide(user: User, application_id: int, approve: bool, reason: str) -> Promo
         new=application.status.label,
         reason=reason,
     )
+    if approve and pki_paths().exists():  # the two notices go to the queue once the approval commits
+        db.session.flush()
+        jobs.create(user, "application", application.month, application_id=application.id)
     return application
 
 

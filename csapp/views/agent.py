@@ -9,13 +9,12 @@ from ..policy import names as names_module
 from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
 from ..services.access import employee_for
 from ..services.kpi import agent_history, months_up_to
-from ..services.notices import existing
+from ..services.notices import current_notice
 from ..services.pay.deductions import kinds as deduction_kinds
-from ..services.pay.runs import slip_for
+from ..services.pay.runs import pay_day, slip_for
 from ..services.reviewed import items_for, reviewed_kpi
 from .charts import trend
 from .common import month_arg, month_nav
-from .pay import pay_day
 
 bp = Blueprint("agent", __name__)
 
@@ -77,7 +76,7 @@ def my_pay():
     employee = employee_for(current_user, current_user.employee_id)
     month = month_arg()
     slip = slip_for(employee.id, month)
-    notice = existing("pay", pay_slip_id=slip.id) if slip else None
+    notice = current_notice(f"pay:{slip.employee_id}:{month}") if slip else None
     return render_template(
         "agent/pay.html",
         employee=employee,

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 
-from ..services import batches, notices
+from ..notices.zipstream import stream_zip
+from ..services import issuing, jobs, notices
 from ..services.access import require
 from ..services.errors import ServiceError
 from .common import htmx_render, month_arg, month_nav, refused, run_form
 from .forms import BatchForm, EmptyForm, UploadForm
+from .forms import RequiredReasonForm as VoidForm
 
 bp = Blueprint("notices", __name__)
 
@@ -21,8 +23,8 @@ def index():
     month = month_arg()
     return render_template(
         "notices/index.html",
-        jobs=batches.recent_jobs(),
-        kinds=batches.KINDS,
+        jobs=jobs.recent_jobs(),
+        kinds=jobs.KINDS,
         issued=notices.registry(month),
         **month_nav(month),
     )
@@ -33,37 +35,65 @@ def index():
 def start_batch():
     month = month_arg()
     form = BatchForm()
-    job, error = run_form(form, lambda: batches.start(current_user, form.kind.data, month))
+    job, error = run_form(form, lambda: jobs.create(current_user, form.kind.data, month))
     if error:
         return refused(index, error.message, error.status)
-    flash("已开始打印,可以离开此页,稍后回来查看。")
+    flash("已交给后台签发,可以离开此页,稍后回来下载。")
     return redirect(url_for("notices.batch", job_id=job.id))
+
+
+def job_context(job) -> dict:
+    return {
+        "job": job,
+        "kinds": jobs.KINDS,
+        "interrupted": jobs.interrupted(job),
+        "consumer_alive": jobs.consumer_alive(),
+    }
 
 
 @bp.get("/notices/batch/<int:job_id>")
 @login_required
 def batch(job_id: int):
-    job = batches.job_for(current_user, job_id)
-    return htmx_render("notices/batch.html", "notices/_progress.html", job=job, kinds=batches.KINDS)
+    job = jobs.job_for(current_user, job_id)
+    return htmx_render("notices/batch.html", "notices/_progress.html", **job_context(job))
+
+
+@bp.post("/notices/batch/<int:job_id>/resume")
+@login_required
+def resume(job_id: int):
+    _, error = run_form(EmptyForm(), lambda: jobs.resume(current_user, job_id))
+    if error:
+        return refused(batch, error.message, error.status, job_id=job_id)
+    flash("已重新交给后台继续签发。")
+    return redirect(url_for("notices.batch", job_id=job_id))
 
 
 @bp.get("/notices/batch/<int:job_id>.zip")
 @login_required
 def batch_zip(job_id: int):
-    job = batches.job_for(current_user, job_id)
-    return send_file(batches.zip_file(job), as_attachment=True, download_name=f"{job.kind}-{job.month}.zip")
+    """The job's notices as one ZIP, built from the archive while it downloads (no ZIP file is kept)."""
+    job = jobs.job_for(current_user, job_id)
+    store = issuing.store()
+    members = [(name, store.path(key)) for name, key in jobs.zip_members(job)]
+    if not members:
+        abort(404)
+    filename = f"{job.kind}-{job.month}-{job.id}.zip"
+    return Response(
+        stream_zip(members),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
+    )
 
 
-@bp.post("/promotions/<int:application_id>/notices")
+@bp.post("/notices/<int:notice_id>/void")
 @login_required
-def issue_for_application(application_id: int):
-    _, error = run_form(EmptyForm(), lambda: notices.issue_for_application(current_user, application_id))
+def void(notice_id: int):
+    form = VoidForm()
+    _, error = run_form(form, lambda: issuing.void(current_user, notice_id, form.reason.data))
     if error:
-        from .promotions import detail
-
-        return refused(detail, error.message, error.status, application_id=application_id)
-    flash("已签发晋升通知书和调薪通知单。")
-    return redirect(url_for("promotions.detail", application_id=application_id))
+        return refused(index, error.message, error.status)
+    flash("通知书已作废;验证时会显示“签名有效,但已作废”。")
+    return redirect(url_for("notices.index"))
 
 
 @bp.get("/notices/<int:notice_id>.pdf")

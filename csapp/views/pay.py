@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..models import DeductionMonth
 from ..policy import names
-from ..policy.months import add_months, first_day
 from ..policy.parameters import policy_for
 from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
 from ..services.access import require
@@ -26,13 +25,6 @@ from .ranking import XLSX
 bp = Blueprint("pay", __name__)
 
 
-def pay_day(month: str):
-    """The day the month's pay is paid: PAY_DAY (default 15) of the following month."""
-
-    day = int(current_app.config.get("PAY_DAY", 15))
-    return first_day(add_months(month, 1)).replace(day=min(max(day, 1), 28))
-
-
 def _sheet_context(month: str, run) -> dict:
     gaps = run_gaps(run) if run else []
     people = {slip.employee_id: slip.employee for slip in run.slips} if run else {}
@@ -45,7 +37,7 @@ def _sheet_context(month: str, run) -> dict:
         "reasons": reasons_of(month),
         "people": people,
         "deduction_kinds": deduction_service.kinds(month),
-        "pay_day": pay_day(month),
+        "pay_day": pay_runs.pay_day(month),
         **month_nav(month),
     }
 

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from .. import clock
 from ..models import ApplicationStatus
-from ..services import notices
+from ..services import jobs, notices
 from ..services import promotion as service
 from ..services.access import require
 from .common import attempt, htmx_render, refused, run_form
@@ -76,8 +76,9 @@ def _detail_context(application, error: str | None = None, field: str | None = N
         and current_user.employee_id != application.employee_id,
         "can_decide": current_user.has("hr") and application.status == ApplicationStatus.INTERVIEWED,
         "issued": [
-            n for n in (notices.existing(k, application_id=application.id) for k in ("promotion", "salary_change")) if n
+            n for n in (notices.current_notice(f"{k}:{application.id}") for k in ("promotion", "salary_change")) if n
         ],
+        "notice_job": jobs.latest_for_application(application.id) if current_user.has("hr") else None,
         "today": clock.today(),
     }
 
@@ -132,11 +133,20 @@ def decide(application_id: int):
     _, error = run_form(form, lambda: service.decide(current_user, application_id, approve, form.reason.data))
     if error:
         return refused(detail, error.message, error.status, application_id=application_id)
-    flash("已批准晋升,新职级自申请当月 1 日起生效。" if approve else "已评定为不通过。")
-    if approve:
-        _, error = attempt(lambda: notices.issue_for_application(current_user, application_id))
-        if error:
-            flash(f"晋升通知书尚未签发:{error.message}")
+    flash("已批准晋升,新职级自申请当月 1 日起生效;两份通知书正在后台签发。" if approve else "已评定为不通过。")
+    return redirect(url_for("promotions.detail", application_id=application_id))
+
+
+@bp.post("/promotions/<int:application_id>/notices")
+@login_required
+def issue_notices(application_id: int):
+    """Hand the two notices of an approved application to the queue (again, if the first try failed)."""
+    job, error = run_form(
+        EmptyForm(), lambda: jobs.create(current_user, "application", "", application_id=application_id)
+    )
+    if error:
+        return refused(detail, error.message, error.status, application_id=application_id)
+    flash("两份通知书正在后台签发。")
     return redirect(url_for("promotions.detail", application_id=application_id))
 
 

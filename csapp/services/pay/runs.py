@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import delete, func, select, update
 
 from ... import clock
@@ -33,7 +34,7 @@ from ...models import (
     User,
 )
 from ...models.org import allowances_in
-from ...policy.months import days_in
+from ...policy.months import add_months, days_in, first_day
 from ...policy.parameters import policy_for
 from ...policy.pay import PAY_LINES, PayInput, PayResult, compute_pay
 from .. import audit
@@ -111,6 +112,12 @@ def mark_pay_stale_from(
         select(PayRun.month).where(PayRun.month >= month, PayRun.status.in_(LIVE)).distinct()
     ).all()
     return [run for later in months for run in mark_pay_stale(employee_id, later, reason, department_id=department_id)]
+
+
+def pay_day(month: str) -> dt.date:
+    """The day the month's pay is paid: PAY_DAY (default 15) of the following month."""
+    day = int(current_app.config.get("PAY_DAY", 15))
+    return first_day(add_months(month, 1)).replace(day=min(max(day, 1), 28))
 
 
 @dataclass(frozen=True)

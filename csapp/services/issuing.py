@@ -1,0 +1,209 @@
+"""Issue a notice in three steps, so that a number is never lost, reused or attached to two files.
+
+1. ``reserve``: check every character against the shipped fonts (before any number is taken), then
+   in one short transaction claim the number (``UPDATE … RETURNING``) and insert the registry row as
+   预留 with its content, its notice key (unique) and its verification code.
+2. ``complete`` renders and signs outside any transaction,
+3. then in one short transaction records the hash and 有效 (and 已被取代 on the notice it replaces);
+   the store links the file into its final name only after that commit.
+
+``sweep`` (consumer start) finishes what a crash left: 预留 rows are signed with their own number
+and text; temp files are linked when their hash was committed, deleted otherwise.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from .. import clock
+from ..db import write_transaction, writes
+from ..extensions import db
+from ..models import IssuedNotice, PayRunStatus, PaySlip, PromotionApplication, User
+from ..notices.glyphs import missing_characters
+from ..notices.render import MissingGlyph
+from ..notices.store import FolderStore
+from . import audit
+from .access import require
+from .errors import NotFound, ServiceError
+from .notices import PREFIX, NoticeSpec, application_specs, claim_number, pay_spec, prepare, signer_common_name
+
+Producer = Callable[[str, str], bytes]  # (html, reason) → signed PDF
+
+
+class UnprintableName(ServiceError):
+    """The shipped fonts lack a character of this notice: it takes no number and HR hands it out on paper."""
+
+
+@dataclass(frozen=True)
+class Work:
+    """One notice to issue: its spec, and the notice it replaces (a correction) if any."""
+
+    spec: NoticeSpec
+    replaces: IssuedNotice | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.spec.identity}:after:{self.replaces.number}" if self.replaces else f"{self.spec.identity}:first"
+
+
+def store() -> FolderStore:
+    """The notice archive: ARCHIVE_DIR (default: the instance folder), files under notices/<prefix>/."""
+    return FolderStore(Path(current_app.config.get("ARCHIVE_DIR") or current_app.instance_path))
+
+
+def check_printable(user: User, spec: NoticeSpec, signer: str) -> None:
+    probe = prepare(spec, user, f"{PREFIX[spec.kind]}0000-00000", signer)
+    missing = missing_characters(probe.html)
+    if missing:
+        chars = "、".join(f"“{c}”(U+{ord(c):04X})" for c in missing)
+        name = spec.context["employee"].name if "employee" in spec.context else ""
+        raise UnprintableName(
+            f"{name}({spec.context['employee'].code})的通知书含有字体无法显示的字符 {chars},未签发、未占用编号;"
+            "请人事为其出具纸质通知书。"
+        )
+
+
+def reserve(user: User, work: Work, signer: str) -> IssuedNotice:
+    """Step 1: the registry row 预留 with its number and content (or the row this work already has)."""
+    found = db.session.scalar(select(IssuedNotice).where(IssuedNotice.notice_key == work.key))
+    if found is not None:
+        return found
+    check_printable(user, work.spec, signer)
+    with write_transaction() as session:
+        found = session.scalar(select(IssuedNotice).where(IssuedNotice.notice_key == work.key))
+        if found is not None:  # another consumer reserved it meanwhile
+            return found
+        spec = work.spec
+        number = claim_number(spec.kind, clock.issue_date().year)
+        prepared = prepare(spec, user, number, signer)
+        notice = IssuedNotice(
+            number=number,
+            kind=spec.kind,
+            employee_id=spec.employee_id,
+            month=spec.month,
+            status="reserved",
+            identity=spec.identity,
+            notice_key=work.key,
+            verification_code=secrets.token_hex(6).upper(),
+            fingerprint=spec.fingerprint,
+            supersedes_id=work.replaces.id if work.replaces else None,
+            html=prepared.html,
+            path=f"notices/{number.split('-')[0]}/{number}.pdf",
+            signer=prepared.signer,
+            signatory=prepared.signatory,
+            issued_by_id=user.id,
+            issued_at=clock.now_utc(),
+            **spec.keys,
+        )
+        session.add(notice)
+    return notice
+
+
+def complete(notice_id: int, produce: Producer, audited: bool = True) -> IssuedNotice:
+    """Steps 2 and 3: render and sign a reserved notice outside any transaction, then record it."""
+    notice = db.session.get(IssuedNotice, notice_id)
+    db.session.commit()  # end the read snapshot: nothing is held while rendering
+    if notice.status != "reserved":
+        return notice
+    try:
+        pdf = produce(notice.html, f"{PREFIX[notice.kind]} 通知书 {notice.number}")
+    except MissingGlyph as exc:  # the cmap check should have caught it: the number is spent, never reused
+        with write_transaction() as session:
+            session.refresh(notice)
+            notice.status, notice.html, notice.status_changed_at = "voided", None, clock.now_utc()
+            notice.status_reason = "字体无法显示其中的字符,未能生成"
+        raise UnprintableName(
+            f"{notice.employee.name} 的通知书含有字体无法显示的字符,未签发;请出具纸质通知书。"
+        ) from exc
+    with write_transaction() as session:
+        session.refresh(notice)
+        if notice.status != "reserved":  # finished by someone else meanwhile: keep theirs
+            return notice
+        notice.sha256 = store().put_new(session, notice.path, pdf)
+        notice.status, notice.html, notice.issued_at = "valid", None, clock.now_utc()
+        old = notice.supersedes
+        if old is not None and old.status == "valid":
+            old.status, old.status_changed_at = "superseded", clock.now_utc()
+            old.status_reason = f"工资更正后由 {notice.number} 取代"
+            audit.record(
+                notice.issued_by, "notice.supersede", "issued_notice", old.id, subject=old.number, month=old.month,
+                field="status", old="valid", new=notice.number,
+            )  # fmt: skip
+        if audited:
+            session.flush()
+            audit.record(
+                notice.issued_by, "notice.issue", "issued_notice", notice.id, subject=notice.number,
+                month=notice.month, field=notice.kind, new=notice.sha256,
+            )  # fmt: skip
+    return notice
+
+
+def issue_now(user: User, spec: NoticeSpec, produce: Producer | None = None) -> IssuedNotice:
+    """Issue one notice in this process and wait for it (CLI, tests); the 有效 one if it says the same."""
+    from .notices import current_notice
+    from .render_pool import produce_signed
+
+    current = current_notice(spec.identity)
+    if current is not None and current.fingerprint in (spec.fingerprint, ""):
+        return current
+    notice = reserve(user, Work(spec, current), signer_common_name())
+    return complete(notice.id, produce or produce_signed)
+
+
+def issue_for_application(user: User, application_id: int) -> list[IssuedNotice]:
+    """Issue the promotion notice and the salary-change notice of an approved application, and wait."""
+    require(user, "hr")
+    application = db.session.get(PromotionApplication, application_id)
+    if application is None:
+        raise NotFound("没有这份申请。")
+    return [issue_now(user, spec) for spec in application_specs(application)]
+
+
+def issue_pay_notice(user: User, slip_id: int) -> IssuedNotice:
+    """Issue the monthly pay notice of one slip of a confirmed run, and wait."""
+    require(user, "hr")
+    slip = db.session.get(PaySlip, slip_id)
+    if slip is None:
+        raise NotFound("没有这张工资单。")
+    if slip.run.status != PayRunStatus.CONFIRMED:
+        raise ServiceError("只能为已确认的工资签发工资通知单。")
+    return issue_now(user, pay_spec(slip))
+
+
+@writes
+def void(user: User, notice_id: int, reason: str) -> IssuedNotice:
+    """作废 a notice with a reason (no successor): it still verifies as signed, but says 已作废."""
+    require(user, "hr")
+    notice = db.session.get(IssuedNotice, notice_id)
+    if notice is None:
+        raise NotFound("没有这份通知书。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("作废须填写原因。", "reason")
+    if notice.status != "valid":
+        raise ServiceError(f"{notice.number} 现为“{notice.status_name}”,不能作废。")
+    notice.status, notice.status_reason, notice.status_changed_at = "voided", reason, clock.now_utc()
+    audit.record(
+        user, "notice.void", "issued_notice", notice.id, subject=notice.number, month=notice.month,
+        field="status", old="valid", new="voided", reason=reason,
+    )  # fmt: skip
+    return notice
+
+
+def sweep(produce: Producer) -> dict:
+    """Finish what a crash left: 预留 rows signed with their own number; temp files linked or deleted."""
+    reserved = db.session.scalars(select(IssuedNotice.id).where(IssuedNotice.status == "reserved")).all()
+    for notice_id in reserved:
+        complete(notice_id, produce)
+    committed = dict(
+        db.session.execute(select(IssuedNotice.path, IssuedNotice.sha256).where(IssuedNotice.sha256.is_not(None))).all()
+    )
+    db.session.commit()
+    finished, deleted = store().sweep(committed)
+    return {"signed": len(reserved), "linked": finished, "deleted": deleted}

@@ -1,0 +1,81 @@
+"""The queue's tasks. Run a consumer with ``huey_consumer csapp.tasks.huey -w 1 -d 0.1 -m 1``.
+
+Each task runs inside an application context of one app per consumer (Huey's Flask recipe); under
+``huey.immediate`` (tests) it uses the app that enqueued it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+
+from flask import Flask, current_app, has_app_context
+from huey import crontab
+
+from .queue import huey
+
+_app: Flask | None = None
+OWNER = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def flask_app() -> Flask:
+    global _app
+    if has_app_context():
+        return current_app._get_current_object()
+    if _app is None:
+        from . import create_app
+
+        _app = create_app()
+    return _app
+
+
+@huey.task()
+def run_chunk(job_id: int) -> None:
+    """Issue the next chunk of a job; enqueue the chunk after it."""
+    from .services import jobs
+
+    with flask_app().app_context():
+        more = jobs.run_chunk(job_id, OWNER)
+    if more:
+        run_chunk(job_id)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def requeue_stalled() -> None:
+    """Every minute: jobs whose message was lost or whose consumer died are enqueued again."""
+    from .services import jobs
+
+    with flask_app().app_context():
+        stalled = jobs.stalled()
+    for job_id in stalled:
+        run_chunk(job_id)
+
+
+@huey.on_startup()
+def start_consumer() -> None:
+    """At consumer start: beat, finish what a crash left (notices and files), re-enqueue stalled jobs."""
+    from .services import issuing, jobs
+    from .services.render_pool import produce_signed
+
+    app = flask_app()
+    with app.app_context():
+        jobs.beat(OWNER, os.getpid())
+        issuing.sweep(produce_signed)
+        stalled = jobs.stalled_now()
+    threading.Thread(target=_beat_forever, args=(app,), daemon=True, name="csapp-beat").start()
+    for job_id in stalled:
+        run_chunk(job_id)
+
+
+def _beat_forever(app: Flask) -> None:
+    from .services import jobs
+
+    while True:
+        time.sleep(5)
+        try:
+            with app.app_context():
+                jobs.beat(OWNER, os.getpid())
+        except Exception:  # a busy database must not end the beat
+            app.logger.exception("consumer heartbeat failed")
