@@ -267,7 +267,9 @@ class VerifyReport:
         when = clock.local(notice.status_changed_at).strftime("%Y-%m-%d") if notice.status_changed_at else ""
         if self.standing == "superseded":
             successor = notice.successor
-            return f"签名有效,但已被 {successor.number if successor else '新通知书'} 取代({when},{notice.status_reason})"
+            return (
+                f"签名有效,但已被 {successor.number if successor else '新通知书'} 取代({when},{notice.status_reason})"
+            )
         return f"签名有效,但已作废({when},{notice.status_reason})"
 
 
