@@ -52,3 +52,27 @@ def claim_numbers(barrier, database_uri: str, count: int) -> list[str]:
     with app.app_context():
         barrier.wait()
         return [claim_number("pay", 2026) for _ in range(count)]
+
+
+def issue_job(barrier, config: dict, kind: str, month: str, application_id: int | None) -> str:
+    """In a fresh process: start a notice job (the queue runs it at once here); report how it went."""
+    from csapp import create_app
+    from csapp.queue import huey
+    from csapp.services import jobs
+    from csapp.services.errors import ServiceError
+
+    huey.immediate = True
+    app = create_app({"TESTING": True, "SECRET_KEY": "race", "RENDER_WORKERS": 0, **config})
+    with app.app_context():
+        from csapp.extensions import db
+        from csapp.models import User
+
+        hr = db.session.query(User).filter_by(username="hr").one()
+        db.session.commit()
+        barrier.wait()
+        try:
+            job = jobs.create(hr, kind, month, application_id=application_id)
+        except ServiceError as exc:
+            return f"refused: {exc.message}"
+        db.session.rollback()
+        return f"job {job.id}: {db.session.get(type(job), job.id).status}"

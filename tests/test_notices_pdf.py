@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from factories import confirmed_pay, employee, fill_cycle, metrics
+from factories import confirmed_pay, employee, metrics
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
@@ -17,7 +15,7 @@ from csapp.extensions import db
 from csapp.notices.pki import create_pki
 from csapp.notices.render import FACES, FONT_DIR, MissingGlyph, render_pdf
 from csapp.notices.signing import load_signer, sign_pdf, verify_pdf
-from csapp.services import issuing, notices, promotion
+from csapp.services import issuing, notices
 
 RARE = "堃喆珺瑄昇龑堉䶮"
 
@@ -79,19 +77,6 @@ def test_rare_names_punctuation_and_money_render_with_the_shipped_fonts_only():
 def test_a_character_no_font_has_fails_instead_of_printing_a_box():
     with pytest.raises(MissingGlyph, match="notdef"):
         render_pdf("<p>私用区字符 \ue000</p>")
-
-
-@pytest.fixture()
-def approved(org):
-    """张三's approved promotion agent.1 → agent.2 in 2026-11, and a pay run of 2026-11."""
-    fill_cycle(org)
-    hr = org["users"]["hr"]
-    application = promotion.submit(org["users"]["agent"], dt.date(2026, 11, 3))
-    promotion.record_interview(
-        org["users"]["dept_head"], application.id, dt.date(2026, 11, 4), "好", "pass", Decimal("96"), None
-    )
-    promotion.decide(hr, application.id, True, "条件全部满足")
-    return application
 
 
 def test_promotion_and_salary_change_notices(db_app, org, approved):

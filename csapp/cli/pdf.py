@@ -35,7 +35,13 @@ def pki_init(organisation: str | None, signer_name: str | None, if_missing: bool
     click.echo(f"Created the CA {paths.ca_cert} and the signing certificate {paths.signer_p12}.")
 
 
-@pdf_cli.command("verify", help="Verify a notice: exit 0 when valid, 1 when not.")
+EXIT_CODES = {"valid": 0, "invalid": 1, "superseded": 3, "voided": 4}
+
+
+@pdf_cli.command(
+    "verify",
+    help="Verify a notice: exit 0 valid and current, 1 invalid, 3 valid but superseded, 4 valid but voided.",
+)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def pdf_verify(file: Path) -> None:
     from ..services.errors import ServiceError
@@ -55,4 +61,5 @@ def pdf_verify(file: Path) -> None:
     click.echo(
         f"registry: {report.notice.number + ' ' + report.notice.kind_name if report.notice else 'not an issued notice'}"
     )
-    sys.exit(0 if report.valid else 1)
+    click.echo(f"standing: {report.standing} — {report.headline}")
+    sys.exit(EXIT_CODES[report.standing])

@@ -81,7 +81,7 @@ def reserve(user: User, work: Work, signer: str) -> IssuedNotice:
             return found
         spec = work.spec
         number = claim_number(spec.kind, clock.issue_date().year)
-        prepared = prepare(spec, user, number, signer)
+        prepared = prepare(spec, user, number, signer, work.replaces.number if work.replaces else None)
         notice = IssuedNotice(
             number=number,
             kind=spec.kind,

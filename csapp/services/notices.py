@@ -109,10 +109,11 @@ class NoticeSpec:
     fingerprint: str = ""
 
 
-def prepare(spec: NoticeSpec, user: User, number: str, signer: str) -> Prepared:
+def prepare(spec: NoticeSpec, user: User, number: str, signer: str, replaces: str | None = None) -> Prepared:
     """Render the notice's HTML with its number (signatory, seal and signature text included).
 
-    The issue date is a business date (training mode moves it); the signing time is real.
+    The issue date is a business date (training mode moves it); the signing time is real. A correction
+    names the number it replaces.
     """
     now = clock.now_local()
     name = current_app.config.get("NOTICE_SIGNATORY_NAME") or user.display_name
@@ -126,6 +127,7 @@ def prepare(spec: NoticeSpec, user: User, number: str, signer: str) -> Prepared:
         signatory_name=name,
         signatory_title=title,
         signer_name=signer,
+        replaces=replaces,
         **spec.context,
     )
     return Prepared(spec.kind, number, html, f"{title} {name}", signer, spec.employee_id, spec.month, spec.keys)

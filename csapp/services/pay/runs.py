@@ -351,6 +351,10 @@ def confirm_run(user: User, run_id: int) -> PayRun:
         old=f"第 {previous.run_no} 次核算" if previous else None,
         new=f"第 {run.run_no} 次核算",
     )
+    if previous is not None:  # the notices issued from the run it corrects follow it
+        from ..notice_corrections import follow_confirmed_run  # (it builds on the pay services)
+
+        follow_confirmed_run(user, run)
     return run
 
 

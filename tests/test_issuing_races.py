@@ -1,0 +1,65 @@
+"""Two pay batches and two issuings of one approval at once, in separate processes (issue 10)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from pathlib import Path
+
+from factories import MONTH, confirmed_pay
+from race import in_processes, issue_job
+from sqlalchemy import select
+
+from csapp.extensions import db
+from csapp.models import IssuedNotice
+
+
+def test_concurrent_batches_and_approvals_issue_each_notice_once(db_app, org, pki_dir, monkeypatch):
+    import datetime as dt
+    from decimal import Decimal
+
+    from factories import fill_cycle
+
+    from csapp.services import promotion
+
+    class NoKeys:
+        def exists(self) -> bool:
+            return False
+
+    monkeypatch.setattr(promotion, "pki_paths", lambda: NoKeys())  # approve now, issue in the race below
+    fill_cycle(org)
+    hr = org["users"]["hr"]
+    application = promotion.submit(org["users"]["agent"], dt.date(2026, 11, 3))
+    promotion.record_interview(
+        org["users"]["dept_head"], application.id, dt.date(2026, 11, 4), "好", "pass", Decimal("96"), None
+    )
+    promotion.decide(hr, application.id, True, "条件全部满足")
+    run = confirmed_pay(org)
+    slips = len(run.slips)
+    db.session.commit()
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    config = {
+        "SQLALCHEMY_DATABASE_URI": db_app.config["SQLALCHEMY_DATABASE_URI"],
+        "PKI_DIR": str(pki_dir),
+        "ARCHIVE_DIR": db_app.config["ARCHIVE_DIR"],
+    }
+    results = in_processes(
+        issue_job,
+        [(config, "pay", MONTH, None), (config, "pay", MONTH, None)]
+        + [(config, "application", "", application.id)] * 2,
+    )
+    assert all(r.endswith(": done") or r.startswith("refused: ") for r in results), results
+
+    db.session.rollback()
+    issued = db.session.scalars(select(IssuedNotice)).all()
+    assert len(issued) == slips + 2, [n.number for n in issued]  # each notice once: no duplicate, none missing
+    assert all(n.status == "valid" for n in issued)
+    assert Counter(n.identity for n in issued).most_common(1)[0][1] == 1
+    assert len({n.number for n in issued}) == len(issued)
+    archive = Path(db_app.config["ARCHIVE_DIR"])
+    for notice in issued:  # every archived file is the one the registry vouches for
+        assert hashlib.sha256((archive / notice.path).read_bytes()).hexdigest() == notice.sha256, notice.number
+    assert list(archive.rglob("*.tmp")) == []
+    assert len(list(archive.rglob("*.pdf"))) == len(issued)
