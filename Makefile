@@ -1,4 +1,5 @@
-# csapp — `make run` sets everything up and serves on 127.0.0.1:5000; `make test` runs the tests.
+# csapp — `make run` sets everything up and serves on 127.0.0.1:5000 (web + queue worker, see Procfile);
+# `make test` runs the tests.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -13,7 +14,7 @@ TEST_PACKAGES := chromium
 .PHONY: run test lint bench lock system-deps test-deps venv db clean
 
 run: system-deps venv db
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	CSAPP_HOST=$(HOST) CSAPP_PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
 
 # Local config with a random secret key (kept in instance/, not in git), migrations, the signing keys and
 # the demo data, each only once.
