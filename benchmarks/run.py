@@ -1,7 +1,8 @@
-"""`make bench`: notice rendering and signing, measured beside their floors in the same run.
+"""`make bench`: each figure beside its floor, measured in the same run (this machine is noisy: only ratios hold).
 
-Prints figures; asserts nothing. Each measurement runs in a fresh child process so that RSS
-figures are not polluted by one another.
+Prints one line per figure — ``bench <name> value=<v> floor=<f> ratio=<r> target=<t> ok|MISS`` — and
+asserts nothing. Every measurement runs in a fresh child process so that timings and RSS figures do
+not pollute one another.
 """
 
 from __future__ import annotations
@@ -18,143 +19,139 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+MONTH = "2026-10"
 
 
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+def rss_mb(pid: int | str = "self") -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
-# ---------------------------------------------------------------- children
-def child_bare_import() -> dict:
-    import flask  # noqa: F401
-    import flask_login  # noqa: F401
-    import flask_sqlalchemy  # noqa: F401
-    import flask_wtf  # noqa: F401
-
-    return {"rss": rss_mb()}
+def report(name: str, value: float, floor: float, target: float, unit: str = "") -> None:
+    ratio = value / floor if floor else float("inf")
+    verdict = "ok" if ratio <= target else "MISS"
+    print(f"bench {name} value={value:.3f}{unit} floor={floor:.3f}{unit} ratio={ratio:.2f} target={target} {verdict}")
 
 
-def _bench_app(workdir: Path, people: int):
-    from csapp import create_app
-    from csapp.extensions import db
-    from csapp.notices.pki import create_pki
-
-    if not (workdir / "pki" / "ca.pem").exists():
-        create_pki(workdir / "pki", "基准测试中心", "基准测试中心 人事部")
-    app = create_app(
-        {
-            "SECRET_KEY": "bench",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'bench.sqlite'}",
-            "PKI_DIR": str(workdir / "pki"),
-            "RENDER_WORKERS": 2,
-        }
-    )
-    app.config["INSTANCE_FOR_BENCH"] = str(workdir)
-    app.instance_path = str(workdir / "instance")
-    with app.app_context():
-        from sqlalchemy import inspect
-
-        if not inspect(db.engine).has_table("employee"):
-            db.create_all()
-            _populate(people)
-    return app
-
-
-def _populate(people: int) -> None:
-    import datetime as dt
-
-    from factories import build_org, employee, metrics
-
-    from csapp.extensions import db
-
-    org = build_org()
-    names = "堃喆珺瑄昇龑堉䶮伟芳娜敏静丽强磊洋艳勇军杰娟涛明超霞平刚"
-    for index in range(people - 7):
-        person = employee(
-            org["main"],
-            f"B{index:04d}",
-            "王" + names[index % len(names)] + names[(index * 7) % len(names)],
-            grade="agent.2",
-            hired=dt.date(2023, 1, 1),
-        )
-        metrics(person, "2026-10", production=900 + index, qa=(90 + index % 10,))
-    db.session.commit()  # build_org already recorded the department's 2026-10
-
-
-def _serve_one(app, path: str) -> int:
-    """Answer one GET as a WSGI server would (no test client: it imports pdb and friends)."""
-    from werkzeug.test import EnvironBuilder
-
-    status = []
-    body = app(EnvironBuilder(path=path).get_environ(), lambda s, h, e=None: status.append(s))
-    b"".join(body)
-    return int(status[0].split()[0])
-
-
-def _pool_rss() -> float:
-    """RSS of the render pool's worker processes (children of this process), summed."""
-    total = 0.0
-    for child in Path(f"/proc/{os.getpid()}/task").glob("*/children"):
-        for pid in child.read_text().split():
-            status = Path(f"/proc/{pid}/status")
-            if status.exists():
-                for line in status.read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) / 1024
-    return total
-
-
-def child_app_idle(workdir: str) -> dict:
-    app = _bench_app(Path(workdir), 200)
-    assert _serve_one(app, "/login") == 200
-    heavy = sorted(m for m in ("weasyprint", "pyhanko", "openpyxl") if m in sys.modules)
-    return {"rss": rss_mb(), "heavy_modules_loaded": heavy}
-
-
-def child_app_notices(workdir: str, count: int) -> dict:
-    """Issue *count* pay notices through the app's own service (template, render, sign, store)."""
-    app = _bench_app(Path(workdir), max(count, 200))
-    from sqlalchemy import select
-
-    from csapp.extensions import db
-    from csapp.models import User
-    from csapp.services import notices
-    from csapp.services.pay import runs as pay_runs
-
-    times = []
-    stages = {"app": rss_mb()}
-    with app.test_request_context():
-        hr = db.session.scalar(select(User).where(User.username == "hr"))
-        run = pay_runs.current_run("2026-10") or pay_runs.compute_run(hr, "2026-10")
-        slips = list(run.slips)
-        stages["run"] = rss_mb()
-        html_sample = None
-        for index in range(count):
-            slip = slips[index % len(slips)]
-            spec = notices.pay_spec(slip)
-            prepared = notices.prepare(spec, hr, 100000 + index, "基准测试中心 人事部")
-            html_sample = html_sample or prepared.html
-            started = time.perf_counter()
-            pdf = notices.produce_signed(prepared)
-            times.append(time.perf_counter() - started)
-            assert pdf.startswith(b"%PDF")
-            if index in (0, 29):
-                stages[f"after {index + 1}"] = rss_mb()
-    (Path(workdir) / "sample.html").write_text(html_sample, encoding="utf-8")
+# ---------------------------------------------------------------- set-up
+def _config(workdir: Path) -> dict:
     return {
-        "median_s": statistics.median(times[1:] or times),
-        "first_s": times[0],
-        "rss": rss_mb(),
-        "pool_rss": _pool_rss(),
-        "stages": stages,
+        "SECRET_KEY": "bench",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'bench.sqlite'}",
+        "PKI_DIR": str(workdir / "pki"),
+        "ARCHIVE_DIR": str(workdir / "archive"),
+        "WTF_CSRF_ENABLED": False,
+        "RENDER_WORKERS": 2,
+        "RENDER_IDLE_SECONDS": 3,
     }
 
 
+def child_setup(workdir: str, people: int) -> dict:
+    """The database: a department of *people* with a confirmed October run, and an approvable application."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from factories import build_org, confirmed_pay, employee, fill_cycle, metrics
+
+    from csapp import create_app
+    from csapp.extensions import db
+    from csapp.notices.pki import create_pki
+    from csapp.services import promotion
+
+    folder = Path(workdir)
+    create_pki(folder / "pki", "基准测试中心", "基准测试中心 人事部")
+    (folder / "settings.py").write_text("".join(f"{k} = {v!r}\n" for k, v in _config(folder).items()))
+    app = create_app({**_config(folder), "PKI_DIR": str(folder / "no-keys")})  # approve without issuing
+    names = "堃喆珺瑄昇龑堉䶮伟芳娜敏静丽强磊洋艳勇军杰娟涛明超霞平刚"
+    with app.app_context():
+        db.create_all()
+        org = build_org()
+        fill_cycle(org)
+        for index in range(people - 8):
+            person = employee(org["other"], f"B{index:04d}", "王" + names[index % 28] + names[(index * 7) % 28])
+            metrics(person, MONTH, production=900 + index, qa=(90 + index % 10,))
+        db.session.commit()
+        slips = len(confirmed_pay(org).slips)
+        application = promotion.submit(org["users"]["agent"], dt.date(2026, 11, 3))
+        promotion.record_interview(
+            org["users"]["dept_head"], application.id, dt.date(2026, 11, 4), "好", "pass", Decimal("96"), None
+        )
+        return {"slips": slips, "application": application.id}
+
+
+# ---------------------------------------------------------------- children
+def child_bare_post(workdir: str, count: int) -> dict:
+    """The floor of a request: a bare Flask POST that commits one row (same SQLite settings as the app)."""
+    from flask import Flask, redirect
+    from flask_sqlalchemy import SQLAlchemy
+
+    app = Flask("bare")
+    app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(workdir) / 'bare.sqlite'}"
+    db = SQLAlchemy(app)
+
+    class Row(db.Model):
+        id = db.Column(db.Integer, primary_key=True)
+        text = db.Column(db.String(50))
+
+    @app.post("/rows")
+    def add():
+        db.session.add(Row(text="x"))
+        db.session.commit()
+        return redirect("/rows")
+
+    with app.app_context():
+        db.create_all()
+    return {"times": [_time_request(app, "/rows", {}) for _ in range(count)]}
+
+
+def _time_request(app, path: str, form: dict, headers: dict | None = None) -> float:
+    from werkzeug.test import EnvironBuilder
+
+    environ = EnvironBuilder(path=path, method="POST", data=form, headers=headers or {}).get_environ()
+    status = []
+    started = time.perf_counter()
+    b"".join(app(environ, lambda s, h, e=None: status.append(s)))
+    elapsed = time.perf_counter() - started
+    assert status[0].startswith("303") or status[0].startswith("302"), status
+    return elapsed
+
+
+def child_approval(workdir: str, count: int, application_id: int) -> dict:
+    """The approval request (HR approves; its two notices go to the queue), reset between rounds."""
+    from sqlalchemy import text
+
+    from csapp import create_app
+    from csapp.extensions import db
+
+    app = create_app(_config(Path(workdir)))
+    client = app.test_client()
+    client.post("/login", data={"username": "hr", "password": "secret-pass"})
+    cookie = client.get_cookie("session").value
+    headers = {"Cookie": f"session={cookie}"}
+    times = []
+    for _ in range(count):
+        times.append(
+            _time_request(
+                app, f"/promotions/{application_id}/decide", {"decision": "approve", "reason": "满足"}, headers
+            )
+        )
+        with app.app_context():  # put the application back before the next round (not timed)
+            db.session.execute(
+                text("UPDATE promotion_application SET status='interviewed' WHERE id=:i"), {"i": application_id}
+            )
+            db.session.execute(text("DELETE FROM grade_change WHERE kind='promotion'"))
+            db.session.execute(text("DELETE FROM batch_job"))
+            db.session.commit()
+    return {"times": times, "heavy": sorted(m for m in ("weasyprint", "pyhanko") if m in sys.modules)}
+
+
 def child_bare_notices(workdir: str, count: int) -> dict:
-    """The floor: WeasyPrint renders the same HTML with the same fonts, pyHanko signs it."""
+    """The floor: WeasyPrint renders the same HTML with the same fonts, pyHanko signs it (B-B, same settings)."""
     import io
 
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -180,65 +177,132 @@ def child_bare_notices(workdir: str, count: int) -> dict:
         field_name="Sig", md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES
     )
     times = []
-    stages = {"start": rss_mb()}
-    for index in range(count):
+    for _ in range(count):
         started = time.perf_counter()
         pdf = HTML(string=html).write_pdf(stylesheets=[css, notice_css], font_config=config)
         out = io.BytesIO()
         signers.PdfSigner(meta, signer=signer).sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), output=out)
         times.append(time.perf_counter() - started)
-        if index in (0, 29):
-            stages[f"after {index + 1}"] = rss_mb()
-    return {"median_s": statistics.median(times[1:] or times), "first_s": times[0], "rss": rss_mb(), "stages": stages}
+    return {"times": times, "rss": rss_mb()}
 
 
-def child_batch(workdir: str, count: int) -> dict:
-    """200 signed notices through the app's batch, twice: with the render pool cold, then warm."""
-    app = _bench_app(Path(workdir), count)
+def child_app_notices(workdir: str, count: int) -> dict:
+    """One notice through the app's own path (template, font check, render, sign), in-process."""
     from sqlalchemy import select
 
+    from csapp import create_app
     from csapp.extensions import db
-    from csapp.models import BatchJob, User
-    from csapp.services import batches
-    from csapp.services.pay import runs as pay_runs
+    from csapp.models import PayRun, PayRunStatus, User
+    from csapp.notices.glyphs import missing_characters
+    from csapp.services import notices, render_pool
 
-    walls = []
+    app = create_app({**_config(Path(workdir)), "RENDER_WORKERS": 0})
+    times = []
     with app.test_request_context():
         hr = db.session.scalar(select(User).where(User.username == "hr"))
-        for _ in range(2):
-            run = pay_runs.compute_run(hr, "2026-10")  # a fresh run: none of its notices issued yet
-            total = len(run.slips)
+        slips = db.session.scalar(select(PayRun).where(PayRun.status == PayRunStatus.CONFIRMED)).slips
+        for index in range(count):
             started = time.perf_counter()
-            job = batches.start(hr, "pay", "2026-10")
-            while True:
-                db.session.expire_all()
-                job = db.session.get(BatchJob, job.id)
-                if job.status in ("done", "failed"):
-                    break
-                time.sleep(0.05)
-            walls.append(time.perf_counter() - started)
-    return {"cold_s": walls[0], "warm_s": walls[1], "notices": total, "status": job.status, "error": job.error}
+            prepared = notices.prepare(notices.pay_spec(slips[index % len(slips)]), hr, f"GZ2026-{index:05d}", "基准")
+            assert not missing_characters(prepared.html)
+            assert render_pool.produce_signed(prepared.html, "bench").startswith(b"%PDF")
+            times.append(time.perf_counter() - started)
+        (Path(workdir) / "sample.html").write_text(prepared.html, encoding="utf-8")
+    return {"times": times}
+
+
+def child_bare_import() -> dict:
+    import flask  # noqa: F401
+    import flask_login  # noqa: F401
+    import flask_sqlalchemy  # noqa: F401
+    import flask_wtf  # noqa: F401
+
+    return {"rss": rss_mb()}
+
+
+def child_app_idle(workdir: str) -> dict:
+    from csapp import create_app
+
+    app = create_app(_config(Path(workdir)))
+    assert app.test_client().get("/login").status_code == 200
+    return {"rss": rss_mb()}
 
 
 CHILDREN = {
+    "setup": child_setup,
+    "bare_post": child_bare_post,
+    "approval": child_approval,
+    "bare_notices": child_bare_notices,
+    "app_notices": child_app_notices,
     "bare_import": child_bare_import,
     "app_idle": child_app_idle,
-    "app_notices": child_app_notices,
-    "bare_notices": child_bare_notices,
-    "batch": child_batch,
 }
 
 
-def run_child(name: str, *args) -> dict:
+def run_child(name: str, *args, env: dict | None = None) -> dict:
     output = subprocess.run(
         [sys.executable, __file__, "--child", name, *map(str, args)],
-        check=True,
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        env={**os.environ, "PYTHONWARNINGS": "ignore", **(env or {})},
     )
+    if output.returncode:
+        raise SystemExit(f"benchmark child {name} failed:\n{output.stderr[-3000:]}")
     return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def queue_batch(folder: Path, slips: int) -> tuple[float, float, float]:
+    """200 pay notices through the real queue and worker; returns (wall s, pool MB busy, pool MB after idle)."""
+    env = {
+        **os.environ,
+        "QUEUE_URL": f"sqlite:///{folder / 'queue.sqlite'}",
+        "CSAPP_SETTINGS": str(folder / "settings.py"),
+    }
+    consumer = subprocess.Popen(
+        [sys.executable, "-m", "huey.bin.huey_consumer", "csapp.tasks.huey", "-w", "1", "-d", "0.1", "-m", "1"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        script = (
+            "import json,time,sys\nfrom csapp import create_app\nfrom csapp.extensions import db\n"
+            "from csapp.models import BatchJob, User\nfrom csapp.services import jobs\n"
+            "app = create_app()\nwith app.app_context():\n"
+            "    hr = db.session.query(User).filter_by(username='hr').one()\n"
+            "    started = time.perf_counter(); job_id = jobs.create(hr, 'pay', '2026-10').id\n"
+            "    while True:\n        db.session.rollback(); job = db.session.get(BatchJob, job_id)\n"
+            "        if job.status in ('done', 'failed'): break\n        time.sleep(0.05)\n"
+            "    print(json.dumps({'wall': time.perf_counter() - started, 'status': job.status, 'done': job.done}))\n"
+        )
+        time.sleep(2)  # the worker is up before the job is handed to it
+        result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+        outcome = json.loads(result.stdout.strip().splitlines()[-1])
+        assert outcome["status"] == "done" and outcome["done"] == slips, (outcome, result.stderr[-2000:])
+        busy = _children_rss(consumer.pid)
+        ticks = os.sysconf("SC_CLK_TCK")
+        fields = Path(f"/proc/{consumer.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        print(f"      (the worker process itself used {(int(fields[11]) + int(fields[12])) / ticks:.1f} s of CPU)")
+        time.sleep(6)  # RENDER_IDLE_SECONDS = 3 in the bench settings
+        idle = _children_rss(consumer.pid)
+        return outcome["wall"], busy, idle
+    finally:
+        consumer.send_signal(2)
+        consumer.wait(30)
+
+
+def _children_rss(pid: int) -> float:
+    """RSS of the worker's render processes (multiprocessing's resource tracker is not one of them)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if parent == pid and b"resource_tracker" not in command:
+                total += rss_mb(entry.name)
+    return total
 
 
 def main() -> None:
@@ -246,42 +310,39 @@ def main() -> None:
         name, args = sys.argv[2], [int(a) if a.isdigit() else a for a in sys.argv[3:]]
         print(json.dumps(CHILDREN[name](*args)))
         return
-    with tempfile.TemporaryDirectory() as folder:
-        print(f"csapp benchmarks on {os.cpu_count()} cores (each figure beside its floor, same run)\n")
-        run_child("app_notices", folder, 3)  # build the DB, keys and the sample notice HTML
-        # alternate the two, three rounds each, and keep each one's best median: this machine is noisy
-        rounds = [(run_child("app_notices", folder, 20), run_child("bare_notices", folder, 20)) for _ in range(3)]
-        app_one = min((r[0] for r in rounds), key=lambda r: r["median_s"])
-        bare_one = min((r[1] for r in rounds), key=lambda r: r["median_s"])
-        ratio = app_one["median_s"] / bare_one["median_s"]
-        print(
-            f"one signed notice      app {app_one['median_s'] * 1000:7.1f} ms   bare render+sign "
-            f"{bare_one['median_s'] * 1000:7.1f} ms   ratio {ratio:.2f} (target <= 1.30)"
-        )
-        batch = run_child("batch", folder, 200)
-        print(
-            f"200 signed notices     batch wall {batch['warm_s']:6.1f} s with the render pool warm, "
-            f"{batch['cold_s']:.1f} s cold (first batch after start: spawns and warms 2 workers), "
-            f"{batch['notices']} notices, {batch['status']} (target <= 15 s)   floor: 200 x bare / 2 cores = "
-            f"{200 * bare_one['median_s'] / 2:5.1f} s"
-        )
-        bare_idle = run_child("bare_import")
-        app_idle = run_child("app_idle", folder)
-        print(
-            f"worker RSS before PDF  app {app_idle['rss']:6.1f} MB   bare flask imports {bare_idle['rss']:6.1f} MB   "
-            f"ratio {app_idle['rss'] / bare_idle['rss']:.2f} (target <= 1.20); heavy modules loaded: "
-            f"{app_idle['heavy_modules_loaded'] or 'none'}"
-        )
-        app_many = run_child("app_notices", folder, 500)
-        bare_many = run_child("bare_notices", folder, 500)
-        print(
-            f"RSS after 500 notices  web worker {app_many['rss']:6.1f} MB   bare render+sign {bare_many['rss']:6.1f} MB   "
-            f"ratio {app_many['rss'] / bare_many['rss']:.2f} (target <= 1.15)"
-        )
-        print(
-            f"                       (the render pool's 2 processes hold {app_many['pool_rss']:6.1f} MB together, "
-            f"{app_many['pool_rss'] / 2 / bare_many['rss']:.2f}x the bare script each)"
-        )
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        print(f"csapp benchmarks on {os.cpu_count()} cores; each figure beside its floor, measured in this run")
+        setup = run_child("setup", folder, 200)
+        queue_env = {"QUEUE_URL": f"sqlite:///{folder / 'queue.sqlite'}"}
+
+        app_one = statistics.median(run_child("app_notices", folder, 15)["times"][1:])
+        bare_one = statistics.median(run_child("bare_notices", folder, 15)["times"][1:])
+        report("one_signed_notice_s", app_one, bare_one, 1.3, "s")
+
+        approval = run_child("approval", folder, 15, setup["application"], env=queue_env)
+        bare_post = statistics.median(run_child("bare_post", folder, 15)["times"][1:])
+        report("approval_request_s", statistics.median(approval["times"][1:]), bare_post, 3.0, "s")
+        print(f"      (web process loaded for the approval: {approval['heavy'] or 'neither weasyprint nor pyhanko'})")
+
+        half = setup["slips"] // 2
+        started = time.perf_counter()
+        floors = [
+            subprocess.Popen([sys.executable, __file__, "--child", "bare_notices", str(folder), str(n)], cwd=ROOT,
+                             stdout=subprocess.DEVNULL)
+            for n in (half, setup["slips"] - half)
+        ]  # fmt: skip
+        for process in floors:
+            process.wait()
+        floor_wall = time.perf_counter() - started
+        wall, busy, idle = queue_batch(folder, setup["slips"])
+        report(f"queue_{setup['slips']}_pay_notices_s", wall, floor_wall, 1.3, "s")
+        print(f"bench render_pool_after_idle_mb value={idle:.1f} floor={busy:.1f} ratio={idle / busy if busy else 0:.2f} "
+              f"target=0.05 {'ok' if busy and idle / busy <= 0.05 else 'MISS'}")  # fmt: skip
+
+        bare_idle = run_child("bare_import")["rss"]
+        app_idle = run_child("app_idle", folder)["rss"]
+        report("web_worker_idle_rss_mb", app_idle, bare_idle, 1.2, "MB")
 
 
 if __name__ == "__main__":

@@ -7,8 +7,9 @@ WeasyPrint would draw a .notdef box for a character no shipped font has; checkin
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
-from html.parser import HTMLParser
+from html import unescape
 
 from .render import FACES, FONT_DIR
 
@@ -25,32 +26,16 @@ def _covered() -> frozenset[int]:
     return frozenset(codes)
 
 
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("style", "script", "head"):
-            self._skip += 1
-
-    def handle_endtag(self, tag):
-        if tag in ("style", "script", "head") and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
+HIDDEN = re.compile(r"<(style|script)\b.*?</\1>|<[^>]*>", re.S | re.I)
 
 
 def missing_characters(html: str) -> list[str]:
-    """The characters of the notice's visible text that no shipped font can draw, in order, once each."""
-    parser = _Text()
-    parser.feed(html)
+    """The characters of the notice's text that no shipped font can draw, in order, once each.
+
+    Our own templates' HTML: tags (and style/script bodies) are dropped, entities decoded."""
     covered = _covered()
     missing: list[str] = []
-    for char in "".join(parser.parts):
+    for char in dict.fromkeys(unescape(HIDDEN.sub(" ", html))):
         if char.isspace() or unicodedata.category(char) in ("Cc", "Cf"):
             continue
         if ord(char) not in covered and char not in missing:

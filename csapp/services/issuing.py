@@ -13,6 +13,7 @@ and text; temp files are linked when their hash was committed, deleted otherwise
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,15 +42,30 @@ class UnprintableName(ServiceError):
 
 
 @dataclass(frozen=True)
-class Work:
-    """One notice to issue: its spec, and the notice it replaces (a correction) if any."""
+class Item:
+    """What a job covers, cheaply: the notice's identity and content hash; ``build`` makes its spec."""
 
-    spec: NoticeSpec
-    replaces: IssuedNotice | None = None
+    identity: str
+    fingerprint: str
+    build: Callable[[], NoticeSpec]
+
+
+class Work:
+    """One notice to issue, and the notice it replaces (a correction) if any; the spec is built on first use."""
+
+    def __init__(self, item: Item | NoticeSpec, replaces: IssuedNotice | None = None) -> None:
+        if isinstance(item, NoticeSpec):
+            item = Item(item.identity, item.fingerprint, lambda spec=item: spec)
+        self.item, self.replaces = item, replaces
+
+    @functools.cached_property
+    def spec(self) -> NoticeSpec:
+        return self.item.build()
 
     @property
     def key(self) -> str:
-        return f"{self.spec.identity}:after:{self.replaces.number}" if self.replaces else f"{self.spec.identity}:first"
+        identity = self.item.identity
+        return f"{identity}:after:{self.replaces.number}" if self.replaces else f"{identity}:first"
 
 
 def store() -> FolderStore:
@@ -57,9 +73,14 @@ def store() -> FolderStore:
     return FolderStore(Path(current_app.config.get("ARCHIVE_DIR") or current_app.instance_path))
 
 
-def check_printable(user: User, spec: NoticeSpec, signer: str) -> None:
-    probe = prepare(spec, user, f"{PREFIX[spec.kind]}0000-00000", signer)
-    missing = missing_characters(probe.html)
+NUMBER_SLOT = "NOTICE-NUMBER-SLOT"  # ASCII, so the font check of the draft holds for the final text
+
+
+def draft(user: User, work: Work, signer: str):
+    """The notice's text with a slot for its number, checked against the fonts before any number is taken."""
+    spec = work.spec
+    prepared = prepare(spec, user, NUMBER_SLOT, signer, work.replaces.number if work.replaces else None)
+    missing = missing_characters(prepared.html)
     if missing:
         chars = "、".join(f"“{c}”(U+{ord(c):04X})" for c in missing)
         name = spec.context["employee"].name if "employee" in spec.context else ""
@@ -67,6 +88,7 @@ def check_printable(user: User, spec: NoticeSpec, signer: str) -> None:
             f"{name}({spec.context['employee'].code})的通知书含有字体无法显示的字符 {chars},未签发、未占用编号;"
             "请人事为其出具纸质通知书。"
         )
+    return prepared
 
 
 def reserve(user: User, work: Work, signer: str) -> IssuedNotice:
@@ -74,14 +96,13 @@ def reserve(user: User, work: Work, signer: str) -> IssuedNotice:
     found = db.session.scalar(select(IssuedNotice).where(IssuedNotice.notice_key == work.key))
     if found is not None:
         return found
-    check_printable(user, work.spec, signer)
+    prepared = draft(user, work, signer)
     with write_transaction() as session:
         found = session.scalar(select(IssuedNotice).where(IssuedNotice.notice_key == work.key))
         if found is not None:  # another consumer reserved it meanwhile
             return found
         spec = work.spec
         number = claim_number(spec.kind, clock.issue_date().year)
-        prepared = prepare(spec, user, number, signer, work.replaces.number if work.replaces else None)
         notice = IssuedNotice(
             number=number,
             kind=spec.kind,
@@ -93,7 +114,7 @@ def reserve(user: User, work: Work, signer: str) -> IssuedNotice:
             verification_code=secrets.token_hex(6).upper(),
             fingerprint=spec.fingerprint,
             supersedes_id=work.replaces.id if work.replaces else None,
-            html=prepared.html,
+            html=prepared.html.replace(NUMBER_SLOT, number),
             path=f"notices/{number.split('-')[0]}/{number}.pdf",
             signer=prepared.signer,
             signatory=prepared.signatory,
@@ -105,6 +126,11 @@ def reserve(user: User, work: Work, signer: str) -> IssuedNotice:
     return notice
 
 
+def reason_of(notice: IssuedNotice) -> str:
+    """The signature's stated reason."""
+    return f"{PREFIX[notice.kind]} 通知书 {notice.number}"
+
+
 def complete(notice_id: int, produce: Producer, audited: bool = True) -> IssuedNotice:
     """Steps 2 and 3: render and sign a reserved notice outside any transaction, then record it."""
     notice = db.session.get(IssuedNotice, notice_id)
@@ -112,7 +138,7 @@ def complete(notice_id: int, produce: Producer, audited: bool = True) -> IssuedN
     if notice.status != "reserved":
         return notice
     try:
-        pdf = produce(notice.html, f"{PREFIX[notice.kind]} 通知书 {notice.number}")
+        pdf = produce(notice.html, reason_of(notice))
     except MissingGlyph as exc:  # the cmap check should have caught it: the number is spent, never reused
         with write_transaction() as session:
             session.refresh(notice)

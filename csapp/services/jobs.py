@@ -19,13 +19,21 @@ from sqlalchemy import or_, select, update
 from .. import clock
 from ..db import on_commit, write_transaction, writes
 from ..extensions import db
-from ..models import ApplicationStatus, BatchJob, PromotionApplication, User, WorkerBeat
+from ..models import ApplicationStatus, BatchJob, IssuedNotice, PromotionApplication, User, WorkerBeat
 from ..notices.render import MissingGlyph
-from . import audit, issuing
+from . import audit, issuing, render_pool
 from .access import require
 from .errors import NotFound, ServiceError
-from .issuing import UnprintableName, Work
-from .notices import NoticeSpec, application_specs, current_notice, pay_spec, signer_common_name, signer_file
+from .issuing import Item, UnprintableName, Work
+from .notices import (
+    application_specs,
+    current_notice,
+    pay_fingerprint,
+    pay_identity,
+    pay_spec,
+    signer_common_name,
+    signer_file,
+)
 from .pay.runs import confirmed_run
 
 KINDS = {
@@ -41,13 +49,13 @@ def lease_seconds() -> float:
     return float(current_app.config.get("JOB_LEASE_SECONDS", 30))
 
 
-def specs_of(job: BatchJob) -> list[NoticeSpec]:
-    """Every notice the job covers, issued or not."""
+def items_of(job: BatchJob) -> list[Item]:
+    """Every notice the job covers, issued or not (a spec is built only for what gets issued)."""
     if job.kind in ("pay", "pay_corrections"):
         run = confirmed_run(job.month)
         if run is None:
             raise ServiceError(f"{job.month} 的工资还没有确认,请先在“工资核算”中计算并确认。")
-        specs = [pay_spec(slip) for slip in run.slips]
+        return [Item(pay_identity(slip), pay_fingerprint(slip), lambda slip=slip: pay_spec(slip)) for slip in run.slips]
     elif job.kind == "promotion":
         approved = db.session.scalars(
             select(PromotionApplication)
@@ -59,19 +67,26 @@ def specs_of(job: BatchJob) -> list[NoticeSpec]:
         specs = application_specs(db.session.get(PromotionApplication, job.application_id))
     else:
         raise ServiceError("未知的批量类型。")
-    return specs
+    return [Item(spec.identity, spec.fingerprint, lambda spec=spec: spec) for spec in specs]
 
 
 def work_of(job: BatchJob) -> list[Work]:
     """What the job still has to issue, each with the notice it would replace; unchanged notices are left out."""
     works = []
-    for spec in specs_of(job):
-        current = current_notice(spec.identity)
-        if current is not None and current.fingerprint in (spec.fingerprint, ""):
+    items = items_of(job)
+    valid = {
+        n.identity: n
+        for n in db.session.scalars(
+            select(IssuedNotice).where(IssuedNotice.month == job.month, IssuedNotice.status == "valid")
+        )
+    }
+    for item in items:
+        current = valid.get(item.identity)
+        if current is not None and current.fingerprint in (item.fingerprint, ""):
             continue  # issued already and still says the same (a notice from before fingerprints: kept)
         if job.kind == "pay_corrections" and current is None:
             continue  # corrections replace issued notices only
-        works.append(Work(spec, current))
+        works.append(Work(item, current))
     return works
 
 
@@ -136,27 +151,37 @@ def claim(job_id: int, owner: str) -> bool:
     return taken is not None
 
 
-def run_chunk(job_id: int, owner: str, produce=None) -> bool:
-    """Issue up to CHUNK notices of the job; True when more remain (the caller enqueues the next chunk)."""
+def run_chunk(job_id: int, owner: str) -> bool:
+    """Issue up to CHUNK notices of the job; True when more remain (the caller enqueues the next chunk).
+
+    The chunk's notices are reserved first, then rendered side by side in the pool, then recorded.
+    """
     if not claim(job_id, owner):
         return False
-    from .render_pool import produce_signed
-
-    produce = produce or produce_signed
     job = db.session.get(BatchJob, job_id)
     user = db.session.get(User, job.created_by_id)
     failed = {f["identity"] for f in job.failed_notices}
-    pending = [w for w in work_of(job) if w.spec.identity not in failed]
+    pending = [w for w in work_of(job) if w.item.identity not in failed]
     signer = signer_common_name()
     db.session.commit()
-    for work in pending[:CHUNK]:
-        failure = None
+    reserved, failures = [], []
+    for work in pending[:CHUNK]:  # each render starts as soon as its number is reserved
         try:
             notice = issuing.reserve(user, work, signer)
-            issuing.complete(notice.id, produce, audited=False)
+        except UnprintableName as exc:
+            failures.append((work, exc.message))
+            continue
+        started = render_pool.start(notice.html, issuing.reason_of(notice)) if notice.status == "reserved" else None
+        reserved.append((work, notice, started))
+    for work, notice, started in reserved:
+        try:
+            issuing.complete(
+                notice.id, lambda html, reason, f=started: render_pool.produce_signed(html, reason, f), audited=False
+            )
         except (UnprintableName, MissingGlyph) as exc:
-            failure = getattr(exc, "message", None) or f"{work.spec.context['employee'].name} 的通知书无法生成:{exc}"
-        _progress(job_id, owner, work, failure)
+            message = getattr(exc, "message", None) or f"{work.spec.context['employee'].name} 的通知书无法生成:{exc}"
+            failures.append((work, message))
+    _progress(job_id, len(pending[:CHUNK]), failures)
     more = len(pending) > CHUNK
     with write_transaction() as session:
         job = session.get(BatchJob, job_id)
@@ -168,14 +193,15 @@ def run_chunk(job_id: int, owner: str, produce=None) -> bool:
     return more
 
 
-def _progress(job_id: int, owner: str, work: Work, failure: str | None) -> None:
+def _progress(job_id: int, count: int, failures: list[tuple[Work, str]]) -> None:
+    """After a chunk: progress, the lease renewed, the notices that failed (named, in Chinese)."""
     with write_transaction() as session:
         job = session.get(BatchJob, job_id)
-        job.done = min(job.done + 1, job.total)
+        job.done = min(job.done + count, job.total)
         job.heartbeat_at = clock.now_utc()
-        if failure:
-            failures = job.failed_notices + [{"identity": work.spec.identity, "message": failure}]
-            job.failures = json.dumps(failures, ensure_ascii=False)
+        if failures:
+            listed = job.failed_notices + [{"identity": w.item.identity, "message": m} for w, m in failures]
+            job.failures = json.dumps(listed, ensure_ascii=False)
 
 
 def stalled(queued_for: dt.timedelta = dt.timedelta(minutes=1)) -> list[int]:
@@ -196,8 +222,8 @@ def stalled(queued_for: dt.timedelta = dt.timedelta(minutes=1)) -> list[int]:
 def zip_members(job: BatchJob) -> list[tuple[str, str]]:
     """The job's notices as (member name ``编号-工号-姓名.pdf``, store key): the 有效 one of each."""
     members = []
-    for spec in specs_of(job):
-        notice = current_notice(spec.identity)
+    for item in items_of(job):
+        notice = current_notice(item.identity)
         if notice is not None:
             members.append((f"{notice.number}-{notice.employee.code}-{notice.employee.name}.pdf", notice.path))
     return members

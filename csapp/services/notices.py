@@ -187,19 +187,27 @@ def pay_spec(slip: PaySlip) -> NoticeSpec:
         "kpi_note": explanations.get("kpi", ""),
         "pay_month": slip.run.month,
     }
+    return NoticeSpec(
+        "pay", "pay.html", slip.employee_id, slip.run.month, {"pay_slip_id": slip.id}, context,
+        pay_identity(slip), pay_fingerprint(slip),
+    )  # fmt: skip
+
+
+def pay_identity(slip: PaySlip) -> str:
+    return f"pay:{slip.employee_id}:{slip.run.month}"
+
+
+def pay_fingerprint(slip: PaySlip) -> str:
+    """What a pay notice says: grade, every line, every deduction, 应发, 实发, pay date (not the explanations)."""
     content = {
         "grade": slip.grade,
         "lines": {key: str(getattr(slip, key)) for key in PAY_LINES},
         "deductions": {kind: str(amount) for kind, amount in slip.deductions.items()},
         "gross": str(slip.gross),
         "net": str(slip.net),
-        "pay_day": paid_on.isoformat(),
+        "pay_day": pay_day(slip.run.month).isoformat(),
     }
-    identity = f"pay:{slip.employee_id}:{slip.run.month}"
-    return NoticeSpec(
-        "pay", "pay.html", slip.employee_id, slip.run.month, {"pay_slip_id": slip.id}, context, identity,
-        _fingerprint(content),
-    )  # fmt: skip
+    return _fingerprint(content)
 
 
 def _fingerprint(content: dict) -> str:

@@ -89,13 +89,22 @@ def submit(html: str, path: str, passphrase: bytes | None, reason: str) -> Futur
     return _executor(workers, path, passphrase).submit(produce, html, path, passphrase, reason)
 
 
-def produce_signed(html: str, reason: str) -> bytes:
-    """Render and sign one notice; a dead render process costs one retry on a fresh pool, not the batch."""
+def start(html: str, reason: str) -> Future:
+    """Start rendering and signing one notice in the pool (several at once keep every process busy)."""
+    from .notices import signer_file
+
+    path, passphrase = signer_file()
+    return submit(html, path, passphrase, reason)
+
+
+def produce_signed(html: str, reason: str, started: Future | None = None) -> bytes:
+    """Render and sign one notice (or wait for one *started*); a dead render process costs one retry on a
+    fresh pool, not the batch."""
     from .notices import signer_file
 
     path, passphrase = signer_file()
     try:
-        return submit(html, path, passphrase, reason).result()
+        return (started or submit(html, path, passphrase, reason)).result()
     except BrokenProcessPool:
         _discard()
         try:
