@@ -99,3 +99,21 @@ def test_the_job_page_says_when_no_worker_runs_and_offers_to_resume(db_app, org,
     monkeypatch.setattr(jobs, "enqueue", sent.append)
     assert client.post(f"/notices/batch/{job.id}/resume").status_code == 303 and sent == [job.id]
     assert json.loads(job.failures or "[]") == []
+
+
+def test_a_file_already_in_the_archive_burns_the_number_and_the_notice_gets_the_next(db_app, org):
+    """An archive that outlived its database (a restore, a reused folder): nothing is overwritten."""
+    hr = org["users"]["hr"]
+    run = confirmed_pay(org)
+    stale = issuing.store().path("notices/GZ2026/GZ2026-00001.pdf")
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"a notice of another database")
+    job = jobs.create(hr, "pay", MONTH)
+    db.session.rollback()
+    job = db.session.get(BatchJob, job.id)
+    assert job.status == "done" and job.done == job.total == len(run.slips)
+    assert stale.read_bytes() == b"a notice of another database"
+    first = db.session.scalar(select(IssuedNotice).where(IssuedNotice.number == "GZ2026-00001"))
+    assert first.status == "voided" and "此编号作废" in first.status_reason
+    valid = db.session.scalars(select(IssuedNotice).where(IssuedNotice.status == "valid")).all()
+    assert len(valid) == len(run.slips) and first.employee_id in {n.employee_id for n in valid}

@@ -28,7 +28,7 @@ from ..extensions import db
 from ..models import IssuedNotice, PayRunStatus, PaySlip, PromotionApplication, User
 from ..notices.glyphs import missing_characters
 from ..notices.render import MissingGlyph
-from ..notices.store import FolderStore
+from ..notices.store import FolderStore, StoreConflict
 from . import audit
 from .access import require
 from .errors import NotFound, ServiceError
@@ -53,10 +53,12 @@ class Item:
 class Work:
     """One notice to issue, and the notice it replaces (a correction) if any; the spec is built on first use."""
 
-    def __init__(self, item: Item | NoticeSpec, replaces: IssuedNotice | None = None) -> None:
+    def __init__(
+        self, item: Item | NoticeSpec, replaces: IssuedNotice | None = None, after: str | None = None, key: str = ""
+    ) -> None:
         if isinstance(item, NoticeSpec):
             item = Item(item.identity, item.fingerprint, lambda spec=item: spec)
-        self.item, self.replaces = item, replaces
+        self.item, self.replaces, self.after, self._key = item, replaces, after, key
 
     @functools.cached_property
     def spec(self) -> NoticeSpec:
@@ -64,8 +66,35 @@ class Work:
 
     @property
     def key(self) -> str:
-        identity = self.item.identity
-        return f"{identity}:after:{self.replaces.number}" if self.replaces else f"{identity}:first"
+        """Unique per issuance: the first of an identity, or the one after its latest number."""
+        return self._key or (
+            f"{self.item.identity}:after:{self.after}" if self.after else f"{self.item.identity}:first"
+        )
+
+
+def plan(item: Item, current: IssuedNotice | None, latest: IssuedNotice | None, only_replace: bool = False):
+    """The Work an item needs, or None when its 有效 notice still says the same.
+
+    *current* is the identity's 有效 notice, *latest* its newest of any state: a 预留 one is finished
+    under its own key; otherwise the next issuance comes after the latest number.
+    """
+    if current is not None and current.fingerprint in (item.fingerprint, ""):
+        return None  # issued already and still says the same (a notice from before fingerprints: kept)
+    if only_replace and current is None:
+        return None
+    if latest is not None and latest.status == "reserved":
+        return Work(item, current, key=latest.notice_key)
+    return Work(item, current, after=latest.number if latest else None)
+
+
+def notices_by_identity(month: str) -> tuple[dict[str, IssuedNotice], dict[str, IssuedNotice]]:
+    """The month's 有效 notice and newest notice of each identity, in one query."""
+    current, latest = {}, {}
+    for notice in db.session.scalars(select(IssuedNotice).where(IssuedNotice.month == month).order_by(IssuedNotice.id)):
+        latest[notice.identity] = notice
+        if notice.status == "valid":
+            current[notice.identity] = notice
+    return current, latest
 
 
 def store() -> FolderStore:
@@ -151,7 +180,13 @@ def complete(notice_id: int, produce: Producer, audited: bool = True) -> IssuedN
         session.refresh(notice)
         if notice.status != "reserved":  # finished by someone else meanwhile: keep theirs
             return notice
-        notice.sha256 = store().put_new(session, notice.path, pdf)
+        try:
+            notice.sha256 = store().put_new(session, notice.path, pdf)
+        except StoreConflict:  # a file of another database has this name: burn the number, never overwrite
+            current_app.logger.error("archive already holds %s; number voided, the notice gets a new one", notice.path)
+            notice.status, notice.html, notice.status_changed_at = "voided", None, clock.now_utc()
+            notice.status_reason = "归档中已有同编号的文件(可能来自其他数据库),此编号作废,改用新编号重新签发"
+            return notice
         notice.status, notice.html, notice.issued_at = "valid", None, clock.now_utc()
         old = notice.supersedes
         if old is not None and old.status == "valid":
@@ -172,14 +207,17 @@ def complete(notice_id: int, produce: Producer, audited: bool = True) -> IssuedN
 
 def issue_now(user: User, spec: NoticeSpec, produce: Producer | None = None) -> IssuedNotice:
     """Issue one notice in this process and wait for it (CLI, tests); the 有效 one if it says the same."""
-    from .notices import current_notice
     from .render_pool import produce_signed
 
-    current = current_notice(spec.identity)
-    if current is not None and current.fingerprint in (spec.fingerprint, ""):
-        return current
-    notice = reserve(user, Work(spec, current), signer_common_name())
-    return complete(notice.id, produce or produce_signed)
+    for _ in range(3):  # a number burned by an archive clash is followed by a fresh one
+        current, latest = notices_by_identity(spec.month)
+        work = plan(Work(spec).item, current.get(spec.identity), latest.get(spec.identity))
+        if work is None:
+            return current[spec.identity]
+        notice = complete(reserve(user, work, signer_common_name()).id, produce or produce_signed)
+        if notice.status == "valid":
+            return notice
+    raise ServiceError("通知书归档目录中已有同编号的文件,未能签发;请联系管理员检查归档目录。")
 
 
 def issue_for_application(user: User, application_id: int) -> list[IssuedNotice]:

@@ -11,6 +11,7 @@ one twice.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 
 from flask import current_app
@@ -19,7 +20,7 @@ from sqlalchemy import or_, select, update
 from .. import clock
 from ..db import on_commit, write_transaction, writes
 from ..extensions import db
-from ..models import ApplicationStatus, BatchJob, IssuedNotice, PromotionApplication, User, WorkerBeat
+from ..models import ApplicationStatus, BatchJob, PromotionApplication, User, WorkerBeat
 from ..notices.render import MissingGlyph
 from . import audit, issuing, render_pool
 from .access import require
@@ -72,21 +73,12 @@ def items_of(job: BatchJob) -> list[Item]:
 
 def work_of(job: BatchJob) -> list[Work]:
     """What the job still has to issue, each with the notice it would replace; unchanged notices are left out."""
+    current, latest = issuing.notices_by_identity(job.month)
     works = []
-    items = items_of(job)
-    valid = {
-        n.identity: n
-        for n in db.session.scalars(
-            select(IssuedNotice).where(IssuedNotice.month == job.month, IssuedNotice.status == "valid")
-        )
-    }
-    for item in items:
-        current = valid.get(item.identity)
-        if current is not None and current.fingerprint in (item.fingerprint, ""):
-            continue  # issued already and still says the same (a notice from before fingerprints: kept)
-        if job.kind == "pay_corrections" and current is None:
-            continue  # corrections replace issued notices only
-        works.append(Work(item, current))
+    for item in items_of(job):
+        work = issuing.plan(item, current.get(item.identity), latest.get(item.identity), job.kind == "pay_corrections")
+        if work is not None:
+            works.append(work)
     return works
 
 
@@ -173,16 +165,16 @@ def run_chunk(job_id: int, owner: str) -> bool:
             continue
         started = render_pool.start(notice.html, issuing.reason_of(notice)) if notice.status == "reserved" else None
         reserved.append((work, notice, started))
+    burned = 0  # numbers voided because the archive already held such a file: issued again next chunk
     for work, notice, started in reserved:
         try:
-            issuing.complete(
-                notice.id, lambda html, reason, f=started: render_pool.produce_signed(html, reason, f), audited=False
-            )
+            produce = functools.partial(render_pool.produce_signed, started=started)
+            burned += issuing.complete(notice.id, produce, audited=False).status == "voided"
         except (UnprintableName, MissingGlyph) as exc:
             message = getattr(exc, "message", None) or f"{work.spec.context['employee'].name} 的通知书无法生成:{exc}"
             failures.append((work, message))
-    _progress(job_id, len(pending[:CHUNK]), failures)
-    more = len(pending) > CHUNK
+    _progress(job_id, len(pending[:CHUNK]) - burned, failures)
+    more = len(pending) > CHUNK or burned > 0
     with write_transaction() as session:
         job = session.get(BatchJob, job_id)
         if more:
