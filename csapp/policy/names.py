@@ -69,7 +69,7 @@ AUDIT_ACTION_NAMES = {
     "allowance.update": "修改补贴",
     "pay.run": "核算工资",
     "notice.issue": "签发通知书",
-    "notice.batch": "批量打印通知书",
+    "notice.batch": "批量签发通知书",
     "user.create": "创建用户",
     "user.roles": "修改角色",
     "user.password": "修改密码",
