@@ -19,7 +19,9 @@ run: system-deps venv db
 # Local config with a random secret key (kept in instance/, not in git), migrations, the signing keys and
 # the demo data, each only once.
 db: venv
-	@test -f instance/config.py || $(PY) -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > instance/config.py
+	@test -f instance/config.py || $(PY) -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}'); \
+		print('# 通知书签发人 (printed on every notice; the demo HR head — change for a real install)'); \
+		print('NOTICE_SIGNATORY_TITLE = \'人事部负责人\''); print('NOTICE_SIGNATORY_NAME = \'林晓\'')" > instance/config.py
 	$(FLASK) db upgrade
 	$(FLASK) pki init --if-missing
 	$(FLASK) demo --if-empty

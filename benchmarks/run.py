@@ -48,6 +48,8 @@ def _config(workdir: Path) -> dict:
         "WTF_CSRF_ENABLED": False,
         "RENDER_WORKERS": 2,
         "RENDER_IDLE_SECONDS": 3,
+        "NOTICE_SIGNATORY_TITLE": "人事部经理",
+        "NOTICE_SIGNATORY_NAME": "林晓",
     }
 
 

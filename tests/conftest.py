@@ -13,6 +13,7 @@ from flask import g
 from csapp import create_app
 from csapp.queue import huey
 
+SIGNATORY = {"NOTICE_SIGNATORY_TITLE": "人事部经理", "NOTICE_SIGNATORY_NAME": "林晓"}
 huey.immediate = True  # tasks run at once, in the process that enqueues them (the kill test runs a consumer)
 
 REPO = Path(__file__).resolve().parent.parent
@@ -47,6 +48,7 @@ def _test_app(database: Path, pki_dir: Path, **config):  # the archive sits besi
             "PKI_DIR": str(pki_dir),
             "RENDER_WORKERS": 0,
             "ARCHIVE_DIR": str(database.parent / "archive"),
+            **SIGNATORY,
             **config,
         }
     )

@@ -6,6 +6,7 @@ import re
 import threading
 
 import pytest
+from conftest import SIGNATORY
 from factories import MONTH, PASSWORD, build_org
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
@@ -128,6 +129,7 @@ def promotion_server(tmp_path, pki_dir):
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}",
             "PKI_DIR": str(pki_dir),
             "ARCHIVE_DIR": str(tmp_path / "archive"),
+            **SIGNATORY,
             "RENDER_WORKERS": 0,
         }
     )
@@ -188,6 +190,7 @@ def batch_server(tmp_path, pki_dir):
             "PKI_DIR": str(pki_dir),
             "RENDER_WORKERS": 2,
             "ARCHIVE_DIR": str(tmp_path / "archive"),
+            **SIGNATORY,
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'n.sqlite'}",
         }
     )

@@ -6,6 +6,7 @@ import hashlib
 from collections import Counter
 from pathlib import Path
 
+from conftest import SIGNATORY
 from factories import MONTH, confirmed_pay
 from race import in_processes, issue_job
 from sqlalchemy import select
@@ -22,11 +23,7 @@ def test_concurrent_batches_and_approvals_issue_each_notice_once(db_app, org, pk
 
     from csapp.services import promotion
 
-    class NoKeys:
-        def exists(self) -> bool:
-            return False
-
-    monkeypatch.setattr(promotion, "pki_paths", lambda: NoKeys())  # approve now, issue in the race below
+    monkeypatch.setattr(promotion, "issuing_problem", lambda: "not now")  # approve now, issue in the race below
     fill_cycle(org)
     hr = org["users"]["hr"]
     application = promotion.submit(org["users"]["agent"], dt.date(2026, 11, 3))
@@ -44,6 +41,7 @@ def test_concurrent_batches_and_approvals_issue_each_notice_once(db_app, org, pk
         "SQLALCHEMY_DATABASE_URI": db_app.config["SQLALCHEMY_DATABASE_URI"],
         "PKI_DIR": str(pki_dir),
         "ARCHIVE_DIR": db_app.config["ARCHIVE_DIR"],
+        **SIGNATORY,
     }
     results = in_processes(
         issue_job,

@@ -99,6 +99,8 @@ def demo(tmp_path_factory, pki_dir):
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'demo.sqlite'}",
             "PKI_DIR": str(pki_dir),
             "ARCHIVE_DIR": str(folder / "archive"),
+            "NOTICE_SIGNATORY_TITLE": "人事部经理",
+            "NOTICE_SIGNATORY_NAME": "林晓",
             "RENDER_WORKERS": 0,
         }
     )

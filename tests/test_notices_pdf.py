@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -85,7 +86,7 @@ def test_promotion_and_salary_change_notices(db_app, org, approved):
     assert "晋升通知书" in text and "张三" in text and "A001" in text
     assert "话务员·一星" in text and "话务员·二星" in text and "2026年11月1日" in text
     assert "agent." not in text
-    assert promotion_notice.number in text and "签发人:人事部hr" in text and "电子签名" in text
+    assert promotion_notice.number in text and "签发人:人事部经理林晓" in text and "电子签名" in text
     assert "绩效评分" in text and "笔试" in text  # the criteria met
     text = pdf_text(stored(db_app, salary_notice))
     assert "调薪通知单" in text and "¥3,000.00" in text and "¥3,300.00" in text and "¥300.00" in text
@@ -176,3 +177,28 @@ def test_verify_page_and_own_notices(db_app, org, approved, login):
     response = agent.get(f"/notices/{notice.id}.pdf")
     assert response.status_code == 200 and response.data == data
     assert login("agent2").get(f"/notices/{notice.id}.pdf").status_code == 403
+
+
+def test_issuing_refuses_without_a_configured_signatory(db_app, org, approved):
+    from csapp.services import jobs
+    from csapp.services.errors import ServiceError
+
+    db_app.config["NOTICE_SIGNATORY_NAME"] = ""
+    with pytest.raises(ServiceError, match="尚未设置通知书签发人"):
+        jobs.create(org["users"]["hr"], "application", "", application_id=approved.id)
+
+
+def test_the_pay_notice_reads_as_hr_writes_it(db_app, org):
+    from factories import MONTH, confirmed_pay
+
+    from csapp.services.pay import deductions
+
+    hr = org["users"]["hr"]
+    deductions.set_deductions(hr, org["agents"][0].id, MONTH, {"income_tax": Decimal("12.35")})
+    run = confirmed_pay(org)
+    slip = next(s for s in run.slips if s.employee_id == org["agents"][0].id)
+    notice = issuing.issue_pay_notice(hr, slip.id)
+    text = pdf_text(stored(db_app, notice))
+    assert "个人所得税" in text and "−¥12.35" in text and "实发合计" in text and f"¥{slip.net:,.2f}" in text
+    assert "发薪日2026年11月15日" in text and "签发人:人事部经理林晓" in text
+    assert "实发金额(大写):人民币" in text and "第1页/共1页" in text

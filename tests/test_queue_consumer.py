@@ -75,6 +75,7 @@ def test_a_killed_consumer_leaves_nothing_half_done(db_app, org, pki_dir, tmp_pa
         f"SECRET_KEY = 'consumer'\nSQLALCHEMY_DATABASE_URI = {db_app.config['SQLALCHEMY_DATABASE_URI']!r}\n"
         f"PKI_DIR = {str(pki_dir)!r}\nARCHIVE_DIR = {db_app.config['ARCHIVE_DIR']!r}\n"
         "RENDER_WORKERS = 1\nJOB_LEASE_SECONDS = 2\n"
+        "NOTICE_SIGNATORY_TITLE = '人事部经理'\nNOTICE_SIGNATORY_NAME = '林晓'\n"
     )
     monkeypatch.setattr(jobs, "enqueue", lambda job_id: None)  # no message: the consumer finds the job itself
     job_id = jobs.create(org["users"]["hr"], "pay", MONTH).id
@@ -126,7 +127,8 @@ huey.immediate = False
 sent = []
 jobs.enqueue = sent.append  # what the web process does: send the job's id, nothing more
 app = create_app({"TESTING": True, "SECRET_KEY": "t", "WTF_CSRF_ENABLED": False, "SQLALCHEMY_DATABASE_URI": sys.argv[1],
-                  "PKI_DIR": sys.argv[2], "ARCHIVE_DIR": sys.argv[3]})
+                  "PKI_DIR": sys.argv[2], "ARCHIVE_DIR": sys.argv[3],
+                  "NOTICE_SIGNATORY_TITLE": "人事部经理", "NOTICE_SIGNATORY_NAME": "林晓"})
 client = app.test_client()
 client.post("/login", data={"username": "hr", "password": "secret-pass"})
 response = client.post(f"/promotions/{sys.argv[4]}/decide", data={"decision": "approve", "reason": "满足"})

@@ -52,3 +52,55 @@ def money(value: Number) -> str:
     rounded = round2(value)
     sign = "-" if rounded < 0 else ""
     return f"{sign}¥{abs(rounded):,.2f}"
+
+
+_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_SMALL_UNITS = ("", "拾", "佰", "仟")
+_BIG_UNITS = ("", "万", "亿", "万亿")
+
+
+def _group_capitals(group: int) -> str:
+    """One group of up to four digits (仟佰拾个), a 零 for each inner run of zeros."""
+    text, zero = "", False
+    for place in (3, 2, 1, 0):
+        digit = group // 10**place % 10
+        if digit == 0:
+            zero = bool(text)
+            continue
+        if zero:
+            text, zero = text + "零", False
+        text += _DIGITS[digit] + _SMALL_UNITS[place]
+    return text
+
+
+def _integer_capitals(number: int) -> str:
+    groups = []
+    while number:
+        number, group = divmod(number, 10000)
+        groups.append(group)
+    text, zero = "", False
+    for index in reversed(range(len(groups))):
+        group = groups[index]
+        if group == 0:
+            zero = bool(text)
+            continue
+        if text and (group < 1000 or zero):
+            text += "零"
+        text += _group_capitals(group) + _BIG_UNITS[index]
+        zero = False
+    return text or "零"
+
+
+def rmb_capitals(amount: Number) -> str:
+    """An amount as written on Chinese financial documents: 3005.50 → 人民币叁仟零伍元伍角整."""
+    cents = int(round2(amount) * 100)
+    sign, cents = ("负", -cents) if cents < 0 else ("", cents)
+    yuan, rest = divmod(cents, 100)
+    jiao, fen = divmod(rest, 10)
+    text = _integer_capitals(yuan) + "元" if yuan or not rest else ""
+    if jiao:
+        text += _DIGITS[jiao] + "角"
+    elif fen and yuan:
+        text += "零"
+    text += _DIGITS[fen] + "分" if fen else "整"
+    return f"人民币{sign}{text}"

@@ -29,11 +29,11 @@ from .issuing import Item, UnprintableName, Work
 from .notices import (
     application_specs,
     current_notice,
+    issuing_problem,
     pay_fingerprint,
     pay_identity,
     pay_spec,
     signer_common_name,
-    signer_file,
 )
 from .pay.runs import confirmed_run
 
@@ -86,7 +86,9 @@ def work_of(job: BatchJob) -> list[Work]:
 def create(user: User, kind: str, month: str, application_id: int | None = None) -> BatchJob:
     """Queue a job; its message is sent once the row is committed."""
     require(user, "hr")
-    signer_file()  # fail now, in Chinese, when there is no signing key
+    problem = issuing_problem()  # fail now, in Chinese: no signing key, no 签发人
+    if problem:
+        raise ServiceError(problem)
     if kind == "application":
         application = db.session.get(PromotionApplication, application_id)
         if application is None:

@@ -45,6 +45,28 @@ def signer_file() -> tuple[str, bytes | None]:
     return str(paths.signer_p12), passphrase.encode() if passphrase else None
 
 
+def signatory() -> tuple[str, str]:
+    """签发人 (title, name) as configured; never the clicking HR user."""
+    title = (current_app.config.get("NOTICE_SIGNATORY_TITLE") or "").strip()
+    name = (current_app.config.get("NOTICE_SIGNATORY_NAME") or "").strip()
+    if not (title and name):
+        raise ServiceError(
+            "尚未设置通知书签发人,不能签发通知书。请管理员在 instance/config.py 中设置 "
+            "NOTICE_SIGNATORY_TITLE(职务)和 NOTICE_SIGNATORY_NAME(姓名)。"
+        )
+    return title, name
+
+
+def issuing_problem() -> str | None:
+    """Why notices cannot be issued on this install right now (Chinese), or None."""
+    try:
+        signer_file()
+        signatory()
+    except ServiceError as exc:
+        return exc.message
+    return None
+
+
 def signer_common_name() -> str:
     """The signing certificate's name, from the file `pki init` writes (else from the key itself)."""
     paths = pki_paths()
@@ -116,8 +138,7 @@ def prepare(spec: NoticeSpec, user: User, number: str, signer: str, replaces: st
     names the number it replaces.
     """
     now = clock.now_local()
-    name = current_app.config.get("NOTICE_SIGNATORY_NAME") or user.display_name
-    title = current_app.config.get("NOTICE_SIGNATORY_TITLE") or "人事部"
+    title, name = signatory()
     html = render_template(
         f"pdf/{spec.template}",
         number=number,

@@ -20,7 +20,7 @@ from . import audit, jobs
 from .access import employee_for, require
 from .errors import Forbidden, NotFound, ServiceError
 from .grid import Column, check_value
-from .notices import pki_paths
+from .notices import issuing_problem
 from .pay.runs import mark_pay_stale, mark_track_change
 from .promotion_data import build_application, current_grade
 
@@ -293,7 +293,7 @@ def decide(user: User, application_id: int, approve: bool, reason: str) -> Promo
         new=application.status.label,
         reason=reason,
     )
-    if approve and pki_paths().exists():  # the two notices go to the queue once the approval commits
+    if approve and issuing_problem() is None:  # the two notices go to the queue once the approval commits
         db.session.flush()
         jobs.create(user, "application", application.month, application_id=application.id)
     return application

@@ -81,8 +81,8 @@ def settings():
     config = current_app.config
     rows = [
         ("单位名称 ORGANISATION_NAME", config.get("ORGANISATION_NAME")),
-        ("通知书签发人 NOTICE_SIGNATORY_NAME", config.get("NOTICE_SIGNATORY_NAME") or "(签发的人事用户)"),
-        ("签发人职务 NOTICE_SIGNATORY_TITLE", config.get("NOTICE_SIGNATORY_TITLE") or "人事部"),
+        ("通知书签发人 NOTICE_SIGNATORY_NAME", config.get("NOTICE_SIGNATORY_NAME") or "(未设置:不能签发通知书)"),
+        ("签发人职务 NOTICE_SIGNATORY_TITLE", config.get("NOTICE_SIGNATORY_TITLE") or "(未设置:不能签发通知书)"),
         ("签名证书", f"{paths.signer_p12}(已配置)" if paths.exists() else "未配置:运行 flask --app csapp pki init"),
         ("PDF 工作进程 RENDER_WORKERS", config.get("RENDER_WORKERS")),
         ("数据库", config.get("SQLALCHEMY_DATABASE_URI", "").split("///")[0] + "…"),

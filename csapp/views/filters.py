@@ -7,7 +7,7 @@ from flask import Flask
 from .. import clock
 from ..policy import names
 from ..policy.names import STAR_NAMES
-from ..policy.numbers import fmt, fmt2, money
+from ..policy.numbers import fmt, fmt2, money, rmb_capitals
 from ..policy.parameters import policy_for
 
 
@@ -15,6 +15,7 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(lambda v: "" if v is None else fmt2(v), "num2")
     app.add_template_filter(lambda v: "" if v is None else fmt(v), "num")
     app.add_template_filter(lambda v: "" if v is None else money(v), "money")
+    app.add_template_filter(lambda v: "" if v is None else rmb_capitals(v), "capitals")
     app.add_template_filter(lambda v: "" if v is None else clock.local(v).strftime("%Y-%m-%d %H:%M"), "local_time")
     app.add_template_filter(
         lambda v: "" if v is None else clock.local(v).strftime("%Y-%m-%d %H:%M:%S"), "local_seconds"
