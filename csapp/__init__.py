@@ -35,6 +35,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         RENDER_WORKERS=2,
         RENDER_IDLE_SECONDS=180,
         JOB_LEASE_SECONDS=30,
+        RATELIMIT_STORAGE_URI="memory://",
+        PAPER_CHECK_LIMIT="30 per minute",
         MIGRATIONS_DIR=str(MIGRATIONS),
     )
     if test_config is None:
@@ -45,11 +47,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from . import db as transactions  # noqa: F401  (SQLite: snapshot reads, BEGIN IMMEDIATE writes)
     from . import models  # noqa: F401  (register the tables)
-    from .extensions import csrf, db, login_manager, migrate_cli
+    from .extensions import csrf, db, limiter, login_manager, migrate_cli
 
     db.init_app(app)
     app.cli.add_command(migrate_cli)
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录。"

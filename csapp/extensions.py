@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 from flask import Flask, g
 from flask.cli import ScriptInfo, with_appcontext
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -27,6 +29,7 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 login_manager = LoginManager()
 csrf = CSRFProtect()
+limiter = Limiter(get_remote_address)  # RATELIMIT_STORAGE_URI: memory:// (per worker) unless set
 
 
 def init_migrate(app: Flask) -> None:

@@ -14,7 +14,6 @@ and text; temp files are linked when their hash was committed, deleted otherwise
 from __future__ import annotations
 
 import functools
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +28,7 @@ from ..models import IssuedNotice, PayRunStatus, PaySlip, PromotionApplication, 
 from ..notices.glyphs import missing_characters
 from ..notices.render import MissingGlyph
 from ..notices.store import FolderStore, StoreConflict
-from . import audit
+from . import audit, paper_check
 from .access import require
 from .errors import NotFound, ServiceError
 from .notices import PREFIX, NoticeSpec, application_specs, claim_number, pay_spec, prepare, signer_common_name
@@ -103,12 +102,14 @@ def store() -> FolderStore:
 
 
 NUMBER_SLOT = "NOTICE-NUMBER-SLOT"  # ASCII, so the font check of the draft holds for the final text
+QR_SLOT = "NOTICE-QR-SLOT"  # the template's place for the QR code of the paper check
 
 
-def draft(user: User, work: Work, signer: str):
+def draft(user: User, work: Work, signer: str, code: str = ""):
     """The notice's text with a slot for its number, checked against the fonts before any number is taken."""
     spec = work.spec
-    prepared = prepare(spec, user, NUMBER_SLOT, signer, work.replaces.number if work.replaces else None)
+    replaces = work.replaces.number if work.replaces else None
+    prepared = prepare(spec, user, NUMBER_SLOT, signer, replaces, code)
     missing = missing_characters(prepared.html)
     if missing:
         chars = "、".join(f"“{c}”(U+{ord(c):04X})" for c in missing)
@@ -125,7 +126,8 @@ def reserve(user: User, work: Work, signer: str) -> IssuedNotice:
     found = db.session.scalar(select(IssuedNotice).where(IssuedNotice.notice_key == work.key))
     if found is not None:
         return found
-    prepared = draft(user, work, signer)
+    code = paper_check.new_code()
+    prepared = draft(user, work, signer, code)
     with write_transaction() as session:
         found = session.scalar(select(IssuedNotice).where(IssuedNotice.notice_key == work.key))
         if found is not None:  # another consumer reserved it meanwhile
@@ -140,10 +142,10 @@ def reserve(user: User, work: Work, signer: str) -> IssuedNotice:
             status="reserved",
             identity=spec.identity,
             notice_key=work.key,
-            verification_code=secrets.token_hex(6).upper(),
+            verification_code=code,
             fingerprint=spec.fingerprint,
             supersedes_id=work.replaces.id if work.replaces else None,
-            html=prepared.html.replace(NUMBER_SLOT, number),
+            html=_with_qr(prepared.html.replace(NUMBER_SLOT, number), paper_check.verify_url(number, code)),
             path=f"notices/{number.split('-')[0]}/{number}.pdf",
             signer=prepared.signer,
             signatory=prepared.signatory,
@@ -153,6 +155,16 @@ def reserve(user: User, work: Work, signer: str) -> IssuedNotice:
         )
         session.add(notice)
     return notice
+
+
+def _with_qr(html: str, url: str | None) -> str:
+    """Put the QR code of the paper-check address in its slot (inline SVG, no text to draw)."""
+    if QR_SLOT not in html:
+        return html
+    import segno
+
+    svg = segno.make(url, error="m").svg_inline(scale=2, border=0, dark="#111") if url else ""
+    return html.replace(QR_SLOT, svg)
 
 
 def reason_of(notice: IssuedNotice) -> str:

@@ -26,6 +26,7 @@ from ..notices.pki import PkiPaths
 from ..policy.names import grade_name
 from ..policy.parameters import policy_for
 from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
+from . import paper_check
 from .access import employee_for
 from .errors import Forbidden, NotFound, ServiceError
 from .pay.runs import pay_day
@@ -131,7 +132,9 @@ class NoticeSpec:
     fingerprint: str = ""
 
 
-def prepare(spec: NoticeSpec, user: User, number: str, signer: str, replaces: str | None = None) -> Prepared:
+def prepare(
+    spec: NoticeSpec, user: User, number: str, signer: str, replaces: str | None = None, code: str = ""
+) -> Prepared:
     """Render the notice's HTML with its number (signatory, seal and signature text included).
 
     The issue date is a business date (training mode moves it); the signing time is real. A correction
@@ -149,6 +152,8 @@ def prepare(spec: NoticeSpec, user: User, number: str, signer: str, replaces: st
         signatory_title=title,
         signer_name=signer,
         replaces=replaces,
+        verification_code=paper_check.shown(code),
+        verify_url=paper_check.verify_url(number, code) if code else None,
         **spec.context,
     )
     return Prepared(spec.kind, number, html, f"{title} {name}", signer, spec.employee_id, spec.month, spec.keys)

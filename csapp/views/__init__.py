@@ -23,6 +23,7 @@ BLUEPRINT_MODULES = (
     "home",
     "imports",
     "notices",
+    "paper_check",
     "pay",
     "personnel",
     "policy_page",
