@@ -37,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         JOB_LEASE_SECONDS=30,
         RATELIMIT_STORAGE_URI="memory://",
         PAPER_CHECK_LIMIT="30 per minute",
+        CRL_REFRESH_DAYS=1,
         MIGRATIONS_DIR=str(MIGRATIONS),
     )
     if test_config is None:

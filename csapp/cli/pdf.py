@@ -30,9 +30,77 @@ def pki_init(organisation: str | None, signer_name: str | None, if_missing: bool
     organisation = organisation or current_app.config.get("ORGANISATION_NAME", "客服中心")
     passphrase = current_app.config.get("PKI_PASSPHRASE")
     create_pki(
-        paths.folder, organisation, signer_name or f"{organisation} 人事部", passphrase.encode() if passphrase else None
+        paths.folder,
+        organisation,
+        signer_name or f"{organisation} 人事部",
+        passphrase.encode() if passphrase else None,
+        crl_base=current_app.config.get("PUBLIC_BASE_URL"),
     )
-    click.echo(f"Created the CA {paths.ca_cert} and the signing certificate {paths.signer_p12}.")
+    click.echo(
+        f"Created the CA {paths.ca_cert} (key {paths.ca_key}, 0600) and the signing certificate {paths.signer_p12}."
+    )
+
+
+@pki_cli.command(
+    "rotate",
+    help="Issue a new signing certificate from the kept CA key (without one: a new CA too). "
+    "Every earlier certificate stays in instance/pki/trust/, so earlier notices still verify.",
+)
+@click.option("--organisation", default=None, help="Organisation name (default: ORGANISATION_NAME).")
+@click.option("--signer", "signer_name", default=None, help="Common name of the new signing certificate.")
+def pki_rotate(organisation: str | None, signer_name: str | None) -> None:
+    from ..notices.pki import rotate_pki
+    from ..services.notices import pki_paths
+
+    paths = pki_paths()
+    organisation = organisation or current_app.config.get("ORGANISATION_NAME", "客服中心")
+    passphrase = current_app.config.get("PKI_PASSPHRASE")
+    try:
+        _, new_ca = rotate_pki(
+            paths.folder,
+            organisation,
+            signer_name or f"{organisation} 人事部",
+            passphrase.encode() if passphrase else None,
+            crl_base=current_app.config.get("PUBLIC_BASE_URL"),
+        )
+    except (ValueError, TypeError) as exc:  # a wrong or missing PKI_PASSPHRASE
+        raise click.ClickException(f"cannot open the kept keys: {exc}") from None
+    made = "a new CA and a new signing certificate" if new_ca else "a new signing certificate from the kept CA"
+    click.echo(f"Issued {made}; earlier certificates stay in {paths.trust} for verification.")
+
+
+@pki_cli.command("revoke", help="Revoke a signing certificate (hex serial, see instance/pki/trust/signer-*.pem).")
+@click.argument("serial")
+@click.option("--reason", required=True, help="Why (kept with the revocation).")
+def pki_revoke(serial: str, reason: str) -> None:
+    from ..notices import crl
+    from ..services.notices import pki_paths
+
+    paths = pki_paths()
+    try:
+        target = crl.revoke(paths, serial, reason, _passphrase())
+    except (ValueError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Revoked {serial}; the new CRL is {target}. Run `pki rotate` if it was the current signer.")
+
+
+@pki_cli.command("crl", help="Make the CA's CRL now and print where it is; --import keeps an external CA's CRL.")
+@click.option("--import", "imported", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
+def pki_crl(imported: Path | None) -> None:
+    from ..notices import crl
+    from ..services.notices import pki_paths
+
+    paths = pki_paths()
+    try:
+        target = crl.import_crl(paths, imported.read_bytes()) if imported else crl.make_crl(paths, _passphrase())
+    except (ValueError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"CRL: {target} (next update {crl.next_update(paths):%Y-%m-%d %H:%M} UTC)")
+
+
+def _passphrase() -> bytes | None:
+    passphrase = current_app.config.get("PKI_PASSPHRASE")
+    return passphrase.encode() if passphrase else None
 
 
 EXIT_CODES = {"valid": 0, "invalid": 1, "superseded": 3, "voided": 4}

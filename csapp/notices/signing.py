@@ -85,8 +85,8 @@ def _trust_root(ca_path: str, mtime: float):
     return x509.Certificate.load(data)
 
 
-def verify_pdf(data: bytes, ca_cert: Path) -> Verification:
-    """Verify strictly: one intact signature, by a certificate of our CA, covering the entire file."""
+def verify_pdf(data: bytes, ca_certs: Path | list[Path]) -> Verification:
+    """Verify strictly: one intact signature, by a certificate of one of our CAs, covering the entire file."""
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
@@ -101,8 +101,9 @@ def verify_pdf(data: bytes, ca_cert: Path) -> Verification:
         return Verification(False, False, sha256=digest, problems=(f"不是可读取的 PDF 文件({type(exc).__name__})",))
     if not signatures:
         return Verification(False, False, sha256=digest, problems=("文件中没有数字签名",))
-    root = _trust_root(str(ca_cert), ca_cert.stat().st_mtime)
-    context = ValidationContext(trust_roots=[root], allow_fetching=False)
+    paths = ca_certs if isinstance(ca_certs, list) else [ca_certs]
+    roots = [_trust_root(str(path), path.stat().st_mtime) for path in paths]
+    context = ValidationContext(trust_roots=roots, allow_fetching=False)
     signature = signatures[-1]
     try:
         status = validate_pdf_signature(signature, context)

@@ -21,8 +21,8 @@ from ..models import (
     PromotionApplication,
     User,
 )
-from ..notices import signing
-from ..notices.pki import PkiPaths
+from ..notices import crl, signing
+from ..notices.pki import SIGNER_SERIAL, PkiPaths
 from ..policy.names import grade_name
 from ..policy.parameters import policy_for
 from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
@@ -42,6 +42,18 @@ def signer_file() -> tuple[str, bytes | None]:
     paths = pki_paths()
     if not paths.exists():
         raise ServiceError("尚未配置单位签名证书,无法签发通知书。请管理员运行 flask --app csapp pki init。")
+    serial = paths.folder / SIGNER_SERIAL
+    if serial.exists() and serial.read_text(encoding="utf-8").strip() in crl.revoked(paths):
+        raise ServiceError("当前签名证书已被吊销,不能再签发。请管理员运行 flask --app csapp pki rotate 换发新证书。")
+    if (
+        not paths.ca_key.exists()
+        and (until := crl.next_update(paths)) is not None
+        and until.replace(tzinfo=None) < clock.now_utc()
+    ):
+        raise ServiceError(
+            f"外部证书颁发机构的吊销列表已于 {clock.local(until.replace(tzinfo=None)):%Y-%m-%d %H:%M} 过期,"
+            "请管理员导入新的吊销列表(pki crl --import)后再签发。"
+        )
     passphrase = current_app.config.get("PKI_PASSPHRASE")
     return str(paths.signer_p12), passphrase.encode() if passphrase else None
 
@@ -314,6 +326,6 @@ def verify(data: bytes) -> VerifyReport:
     paths = pki_paths()
     if not paths.exists():
         raise ServiceError("尚未配置单位签名证书,无法校验。")
-    result = signing.verify_pdf(data, paths.ca_cert)
+    result = signing.verify_pdf(data, paths.trusted_cas())
     notice = db.session.scalar(select(IssuedNotice).where(IssuedNotice.sha256 == result.sha256))
     return VerifyReport(result, notice)

@@ -1,11 +1,15 @@
-"""纸质通知书核验: no login; the number and the code printed on the notice (or its QR code) give its state."""
+"""Public, no login: 纸质通知书核验 (number + code, or the QR code) and the CA's revocation list."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+import re
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from ..extensions import limiter
+from ..notices import crl
 from ..services import paper_check
+from ..services.notices import pki_paths
 
 bp = Blueprint("paper_check", __name__)
 
@@ -35,3 +39,20 @@ def _answer(number: str, code: str):
     found = paper_check.check(number[:40], code[:40])
     status = 200 if found else 404
     return render_template("notices/paper_check.html", asked=True, found=found, number=number[:40]), status
+
+
+@bp.get("/pki/<label>.crl")
+def revocation_list(label: str):
+    """The CRL named in our signing certificates (made again when older than CRL_REFRESH_DAYS)."""
+    paths = pki_paths()
+    if not re.fullmatch(r"[0-9a-f]{16}", label) or not paths.exists():
+        abort(404)
+    passphrase = current_app.config.get("PKI_PASSPHRASE")
+    if (paths.trust / f"{label}.crl").exists() and crl.crl_path(paths).name != f"{label}.crl":
+        data = (paths.trust / f"{label}.crl").read_bytes()  # an earlier CA's last list
+    elif crl.crl_path(paths).name == f"{label}.crl":
+        refresh = float(current_app.config.get("CRL_REFRESH_DAYS", 1))
+        data = crl.current_crl(paths, passphrase.encode() if passphrase else None, refresh)
+    else:
+        abort(404)
+    return Response(data, mimetype="application/pkix-crl", headers={"Cache-Control": "public, max-age=3600"})
