@@ -132,14 +132,15 @@ def test_sign_and_verify_strictly(db_app, org, approved, pki_dir, tmp_path):
     writer.update_root()
     buffer = io.BytesIO()
     writer.write(buffer)
-    appended = verify_pdf(buffer.getvalue(), ca)
-    assert not appended.valid and not appended.covers_whole_file
-    assert not verify_pdf(data + b"\n%%EOF\n", ca).valid
+    changed = verify_pdf(buffer.getvalue(), ca)
+    assert not changed.valid and "签署后文件被修改过" in changed.summary
+    assert not verify_pdf(data + b"x", ca).valid  # one byte appended
+    assert "末尾被追加" in verify_pdf(data + b"\n% junk\n", ca).summary
 
     other = create_pki(tmp_path / "other", "别的公司", "别的公司 人事部")
     foreign = sign_pdf(render_pdf("<p>伪造的通知书</p>"), load_signer(other.signer_p12))
     result = verify_pdf(foreign, ca)
-    assert not result.valid and not result.trusted and "未知签署人" in result.summary
+    assert not result.valid and not result.trusted and "不是本单位证书颁发机构签发的" in result.summary
     assert not verify_pdf(render_pdf("<p>没有签名</p>"), ca).signed
     assert not verify_pdf(b"not a pdf", ca).valid
 

@@ -42,6 +42,7 @@ class IssuedNotice(db.Model):
     status_changed_at: Mapped[dt.datetime | None]
     html: Mapped[str | None] = mapped_column(Text)
     sha256: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    revision_sha256: Mapped[str | None] = mapped_column(String(64), index=True)  # the signed revision
     path: Mapped[str] = mapped_column(String(300))  # the store's key, relative to the instance folder
     signer: Mapped[str] = mapped_column(String(200))
     signatory: Mapped[str] = mapped_column(String(120))

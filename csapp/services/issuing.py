@@ -27,6 +27,7 @@ from ..extensions import db
 from ..models import IssuedNotice, PayRunStatus, PaySlip, PromotionApplication, User
 from ..notices.glyphs import missing_characters
 from ..notices.render import MissingGlyph
+from ..notices.signing import revision_sha256
 from ..notices.store import FolderStore, StoreConflict
 from . import audit, paper_check
 from .access import require
@@ -199,6 +200,7 @@ def complete(notice_id: int, produce: Producer, audited: bool = True) -> IssuedN
             notice.status, notice.html, notice.status_changed_at = "voided", None, clock.now_utc()
             notice.status_reason = "归档中已有同编号的文件(可能来自其他数据库),此编号作废,改用新编号重新签发"
             return notice
+        notice.revision_sha256 = revision_sha256(pdf)
         notice.status, notice.html, notice.issued_at = "valid", None, clock.now_utc()
         old = notice.supersedes
         if old is not None and old.status == "valid":

@@ -23,6 +23,7 @@ from ..models import (
 )
 from ..notices import crl, signing
 from ..notices.pki import SIGNER_SERIAL, PkiPaths
+from ..notices.produce import Trust
 from ..policy.names import grade_name
 from ..policy.parameters import policy_for
 from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
@@ -56,6 +57,26 @@ def signer_file() -> tuple[str, bytes | None]:
         )
     passphrase = current_app.config.get("PKI_PASSPHRASE")
     return str(paths.signer_p12), passphrase.encode() if passphrase else None
+
+
+def signing_trust() -> Trust | None:
+    """What each signature embeds for lasting validation: our CA and its current CRL (made again when due).
+
+    None on an install from before the CA key was kept and with no CRL: it signs the earlier way (B-B)
+    until the admin runs `pki rotate` (or imports an external CA's CRL).
+    """
+    paths = pki_paths()
+    passphrase = current_app.config.get("PKI_PASSPHRASE")
+    if paths.ca_key.exists():
+        crl.current_crl(
+            paths, passphrase.encode() if passphrase else None, float(current_app.config["CRL_REFRESH_DAYS"])
+        )
+    crl_file = crl.crl_path(paths)
+    if not crl_file.exists():
+        current_app.logger.warning("no CA key and no CRL in %s: signing without revocation data", paths.folder)
+        return None
+    organisation = current_app.config.get("ORGANISATION_NAME", "客服中心")
+    return Trust((str(paths.ca_cert),), (str(crl_file),), organisation)
 
 
 def signatory() -> tuple[str, str]:
@@ -328,4 +349,8 @@ def verify(data: bytes) -> VerifyReport:
         raise ServiceError("尚未配置单位签名证书,无法校验。")
     result = signing.verify_pdf(data, paths.trusted_cas())
     notice = db.session.scalar(select(IssuedNotice).where(IssuedNotice.sha256 == result.sha256))
+    if notice is None and result.revision_sha256:  # the same signed notice after a lawful LTV update
+        notice = db.session.scalar(
+            select(IssuedNotice).where(IssuedNotice.revision_sha256 == result.revision_sha256).limit(1)
+        )
     return VerifyReport(result, notice)

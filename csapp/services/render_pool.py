@@ -74,41 +74,42 @@ def _close_when_idle(pool, idle: float) -> None:
                 return
 
 
-def submit(html: str, path: str, passphrase: bytes | None, reason: str) -> Future:
+def submit(html: str, path: str, passphrase: bytes | None, reason: str, trust=None) -> Future:
     """Start rendering and signing one notice; the Future holds the signed PDF."""
     global _last_used
     workers = int(current_app.config.get("RENDER_WORKERS", 2))
     if workers <= 0:
         done: Future = Future()
         try:
-            done.set_result(produce(html, path, passphrase, reason))
+            done.set_result(produce(html, path, passphrase, reason, trust))
         except Exception as exc:  # hand any failure to the caller, as a pool would
             done.set_exception(exc)
         return done
     _last_used = time.monotonic()
-    return _executor(workers, path, passphrase).submit(produce, html, path, passphrase, reason)
+    return _executor(workers, path, passphrase).submit(produce, html, path, passphrase, reason, trust)
 
 
 def start(html: str, reason: str) -> Future:
     """Start rendering and signing one notice in the pool (several at once keep every process busy)."""
-    from .notices import signer_file
+    from .notices import signer_file, signing_trust
 
     path, passphrase = signer_file()
-    return submit(html, path, passphrase, reason)
+    return submit(html, path, passphrase, reason, signing_trust())
 
 
 def produce_signed(html: str, reason: str, started: Future | None = None) -> bytes:
     """Render and sign one notice (or wait for one *started*); a dead render process costs one retry on a
     fresh pool, not the batch."""
-    from .notices import signer_file
+    from .notices import signer_file, signing_trust
 
     path, passphrase = signer_file()
+    trust = signing_trust()
     try:
-        return (started or submit(html, path, passphrase, reason)).result()
+        return (started or submit(html, path, passphrase, reason, trust)).result()
     except BrokenProcessPool:
         _discard()
         try:
-            return submit(html, path, passphrase, reason).result()
+            return submit(html, path, passphrase, reason, trust).result()
         except BrokenProcessPool:
             _discard()
             raise ServiceError("生成通知书的进程意外退出,请稍后重试。") from None
