@@ -150,12 +150,17 @@ def test_verify_command_exit_codes(db_app, org, approved, tmp_path):
     good = tmp_path / "good.pdf"
     good.write_bytes(stored(db_app, notice))
     bad = tmp_path / "bad.pdf"
-    bad.write_bytes(good.read_bytes() + b"\n%%EOF\n")
+    bad.write_bytes(good.read_bytes() + b"\n% appended\n")
     runner = db_app.test_cli_runner()
     result = runner.invoke(args=["pdf", "verify", str(good)])
     assert result.exit_code == 0 and "签名有效" in result.output and notice.number in result.output
     result = runner.invoke(args=["pdf", "verify", str(bad)])
-    assert result.exit_code == 1 and "签名无效" in result.output and "not an issued notice" in result.output
+    assert result.exit_code == 1 and "签名无效" in result.output and "末尾被追加" in result.output
+    assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+    garbage = tmp_path / "garbage.pdf"
+    garbage.write_bytes(b"%PDF-1.7\n" + b"[" * 100000)
+    result = runner.invoke(args=["pdf", "verify", str(garbage)])
+    assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
 
 
 def test_verify_page_and_own_notices(db_app, org, approved, login):
