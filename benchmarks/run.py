@@ -55,15 +55,12 @@ def _config(workdir: Path) -> dict:
 
 def child_setup(workdir: str, people: int) -> dict:
     """The database: a department of *people* with a confirmed October run, and an approvable application."""
-    import datetime as dt
-    from decimal import Decimal
 
-    from factories import build_org, confirmed_pay, employee, fill_cycle, metrics
+    from factories import build_org, confirmed_pay, employee, fill_cycle, interviewed_application, metrics
 
     from csapp import create_app
     from csapp.extensions import db
     from csapp.notices.pki import create_pki
-    from csapp.services import promotion
 
     folder = Path(workdir)
     create_pki(folder / "pki", "基准测试中心", "基准测试中心 人事部")
@@ -79,10 +76,7 @@ def child_setup(workdir: str, people: int) -> dict:
             metrics(person, MONTH, production=900 + index, qa=(90 + index % 10,))
         db.session.commit()
         slips = len(confirmed_pay(org).slips)
-        application = promotion.submit(org["users"]["agent"], dt.date(2026, 11, 3))
-        promotion.record_interview(
-            org["users"]["dept_head"], application.id, dt.date(2026, 11, 4), "好", "pass", Decimal("96"), None
-        )
+        application = interviewed_application(org)
         return {"slips": slips, "application": application.id}
 
 

@@ -159,18 +159,10 @@ def score_doc(*agents, rate=96, month="2026-10"):
 @pytest.fixture()
 def approved(org):
     """张三's approved promotion agent.1 → agent.2 in 2026-11 (its two notices issued on approval)."""
-    import datetime as dt
-    from decimal import Decimal
-
-    from factories import fill_cycle
+    from factories import interviewed_application
 
     from csapp.services import promotion
 
-    fill_cycle(org)
-    hr = org["users"]["hr"]
-    application = promotion.submit(org["users"]["agent"], dt.date(2026, 11, 3))
-    promotion.record_interview(
-        org["users"]["dept_head"], application.id, dt.date(2026, 11, 4), "好", "pass", Decimal("96"), None
-    )
-    promotion.decide(hr, application.id, True, "条件全部满足")
+    application = interviewed_application(org)
+    promotion.decide(org["users"]["hr"], application.id, True, "条件全部满足")
     return application

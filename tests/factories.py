@@ -187,3 +187,17 @@ def legacy_person() -> None:
             "VALUES (1, 'A1', 'a', 1, 'agent', 'regular', '2024-01-01', 0)"
         )
     )
+
+
+def interviewed_application(org: dict):
+    """张三's application agent.1 → agent.2 of 2026-11 (cycle filled), interviewed and passed: HR decides next."""
+    import datetime as dt
+
+    from csapp.services import promotion
+
+    fill_cycle(org)
+    application = promotion.submit(org["users"]["agent"], dt.date(2026, 11, 3))
+    promotion.record_interview(
+        org["users"]["dept_head"], application.id, dt.date(2026, 11, 4), "好", "pass", Decimal("96"), None
+    )
+    return application

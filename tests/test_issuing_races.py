@@ -16,20 +16,13 @@ from csapp.models import IssuedNotice
 
 
 def test_concurrent_batches_and_approvals_issue_each_notice_once(db_app, org, pki_dir, monkeypatch):
-    import datetime as dt
-    from decimal import Decimal
-
-    from factories import fill_cycle
+    from factories import interviewed_application
 
     from csapp.services import promotion
 
     monkeypatch.setattr(promotion, "issuing_problem", lambda: "not now")  # approve now, issue in the race below
-    fill_cycle(org)
     hr = org["users"]["hr"]
-    application = promotion.submit(org["users"]["agent"], dt.date(2026, 11, 3))
-    promotion.record_interview(
-        org["users"]["dept_head"], application.id, dt.date(2026, 11, 4), "好", "pass", Decimal("96"), None
-    )
+    application = interviewed_application(org)
     promotion.decide(hr, application.id, True, "条件全部满足")
     run = confirmed_pay(org)
     slips = len(run.slips)

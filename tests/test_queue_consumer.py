@@ -137,18 +137,9 @@ print(response.status_code, len(sent), "weasyprint" in sys.modules, "pyhanko" in
 
 
 def test_an_approval_in_the_web_process_only_queues_its_notices(db_app, org, pki_dir, tmp_path):
-    import datetime as dt
-    from decimal import Decimal
+    from factories import interviewed_application
 
-    from factories import fill_cycle
-
-    from csapp.services import promotion
-
-    fill_cycle(org)
-    application = promotion.submit(org["users"]["agent"], dt.date(2026, 11, 3))
-    promotion.record_interview(
-        org["users"]["dept_head"], application.id, dt.date(2026, 11, 4), "好", "pass", Decimal("96"), None
-    )
+    application = interviewed_application(org)
     db.session.commit()
     config = db_app.config
     result = subprocess.run(

@@ -174,9 +174,7 @@ def create_pki(
     if paths.ca_cert.exists() or paths.signer_p12.exists():
         raise FileExistsError(f"{paths.folder} already holds keys")
     ca_key, ca_cert = _new_ca(organisation, years)
-    crl_url = f"{crl_base.rstrip('/')}/pki/{ca_label(ca_cert)}.crl" if crl_base else None
-    key, cert = _new_signer(ca_key, ca_cert, organisation, signer_name, years, crl_url)
-    _write(paths, ca_key, ca_cert, key, cert, signer_name, passphrase)
+    _issue_signer(paths, ca_key, ca_cert, organisation, signer_name, passphrase, years, crl_base)
     return paths
 
 
@@ -212,7 +210,12 @@ def rotate_pki(
     else:
         ca_key = serialization.load_pem_private_key(paths.ca_key.read_bytes(), passphrase)
         ca_cert = x509.load_pem_x509_certificate(paths.ca_cert.read_bytes())
+    _issue_signer(paths, ca_key, ca_cert, organisation, signer_name, passphrase, years, crl_base)
+    return paths, new_ca
+
+
+def _issue_signer(paths, ca_key, ca_cert, organisation, signer_name, passphrase, years, crl_base) -> None:
+    """A signing certificate under the CA (naming its CRL when there is a public address), all files written."""
     crl_url = f"{crl_base.rstrip('/')}/pki/{ca_label(ca_cert)}.crl" if crl_base else None
     key, cert = _new_signer(ca_key, ca_cert, organisation, signer_name, years, crl_url)
     _write(paths, ca_key, ca_cert, key, cert, signer_name, passphrase)
-    return paths, new_ca

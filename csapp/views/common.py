@@ -95,6 +95,23 @@ def run_form(form, action: Callable[[], T]) -> tuple[T | None, ServiceError | No
     return attempt(action)
 
 
+def run_upload(form, action: Callable[[str, bytes], T]) -> tuple[T | None, str | None]:
+    """Read a submitted file and hand it to one service call: (its result, None) or (None, the Chinese error).
+
+    A refusal for lack of rights stays a 403; nothing is saved when the service refuses.
+    """
+    upload = form.file.data if form.validate() else None
+    if upload is None or not upload.filename:
+        return None, "请选择要导入的文件。"
+    try:
+        return action(upload.filename, upload.read()), None
+    except ServiceError as exc:
+        db.session.rollback()
+        if exc.status == 403:
+            raise
+        return None, exc.message
+
+
 def team_context(department, month: str) -> dict:
     """The team in view (?team=, default the supervisor's own) and the choices for the team picker."""
     from ..services import teams

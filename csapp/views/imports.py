@@ -10,9 +10,8 @@ from ..models import Department
 from ..services import import_preview as preview_service
 from ..services import imports as import_service
 from ..services.access import require
-from ..services.errors import ServiceError
 from ..services.kpi import department_agents
-from .common import department_arg, month_arg, month_nav, refused, run_form
+from .common import department_arg, month_arg, month_nav, refused, run_form, run_upload
 from .forms import ImportApplyForm, UploadForm
 from .ranking import XLSX
 
@@ -28,22 +27,13 @@ def upload():
     result, error = None, None
     form = UploadForm()
     if form.is_submitted():
-        upload = form.file.data if form.validate() else None
-        if upload is None or not upload.filename:
-            error = "请选择要导入的文件。"
-        else:
-            try:
-                result, draft_id = preview_service.upload(
-                    current_user, department.id, month, upload.filename, upload.read()
-                )
-            except ServiceError as exc:
-                db.session.rollback()
-                if exc.status == 403:
-                    raise
-                error = exc.message
-            else:
-                if draft_id is not None:  # every row is right: show what it would change before saving
-                    return redirect(url_for("imports.preview", draft_id=draft_id))
+        checked, error = run_upload(
+            form, lambda name, data: preview_service.upload(current_user, department.id, month, name, data)
+        )
+        if checked is not None:
+            result, draft_id = checked
+            if draft_id is not None:  # every row is right: show what it would change before saving
+                return redirect(url_for("imports.preview", draft_id=draft_id))
     status = 200 if error is None and (result is None or result.ok) else 422
     return render_template(
         "imports/upload.html",

@@ -6,13 +6,11 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from .. import clock
-from ..extensions import db
 from ..services import people, person_corrections
 from ..services.access import require
-from ..services.errors import ServiceError
 from ..services.roster import roster_workbook
 from ..services.roster_import import OPTIONAL, REQUIRED, import_roster
-from .common import refused, run_form
+from .common import refused, run_form, run_upload
 from .forms import UploadForm
 from .people_forms import CorrectionForm, HireForm, LeaveForm, RegularizeForm, RehireForm, TransferForm
 from .ranking import XLSX
@@ -134,22 +132,11 @@ def roster_import():
     require(current_user, "hr")
     form, result, error = UploadForm(), None, None
     if form.is_submitted():
-        upload = form.file.data if form.validate() else None
-        if upload is None or not upload.filename:
-            error = "请选择要导入的文件。"
-        else:
-            try:
-                result = import_roster(current_user, upload.filename, upload.read())
-            except ServiceError as exc:
-                db.session.rollback()
-                if exc.status == 403:
-                    raise
-                error = exc.message
-            else:
-                if not result.problems:
-                    kept = f";{result.unchanged} 人已在档,未改动" if result.unchanged else ""
-                    flash(f"已导入 {len(result.hired)} 名新员工{kept}。请为他们生成一次性密码。")
-                    return redirect(url_for("staff.index"))
+        result, error = run_upload(form, lambda name, data: import_roster(current_user, name, data))
+        if result is not None and not result.problems:
+            kept = f";{result.unchanged} 人已在档,未改动" if result.unchanged else ""
+            flash(f"已导入 {len(result.hired)} 名新员工{kept}。请为他们生成一次性密码。")
+            return redirect(url_for("staff.index"))
     status = 422 if error or (result and result.problems) else 200
     return render_template(
         "staff/roster_import.html", result=result, error=error, required=REQUIRED, optional=OPTIONAL
