@@ -300,8 +300,9 @@ def queue_batch(folder: Path, slips: int) -> tuple[float, float, float]:
         ticks = os.sysconf("SC_CLK_TCK")
         fields = Path(f"/proc/{consumer.pid}/stat").read_text().rsplit(")", 1)[1].split()
         print(f"      (the worker process itself used {(int(fields[11]) + int(fields[12])) / ticks:.1f} s of CPU)")
-        time.sleep(6)  # RENDER_IDLE_SECONDS = 3 in the bench settings
-        idle = _children_rss(consumer.pid)
+        deadline = time.monotonic() + 75  # RENDER_IDLE_SECONDS = 3 here; the worker checks every minute
+        while (idle := _children_rss(consumer.pid)) and time.monotonic() < deadline:
+            time.sleep(1)
         return outcome["wall"], busy, idle
     finally:
         consumer.send_signal(2)

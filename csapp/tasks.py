@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
-import time
 
 from flask import Flask, current_app, has_app_context
 from huey import crontab
@@ -36,8 +34,10 @@ def run_chunk(job_id: int) -> None:
     """Issue the next chunk of a job; enqueue the chunk after it."""
     from .services import jobs
 
-    with flask_app().app_context():
+    app = flask_app()
+    with app.app_context():
         more = jobs.run_chunk(job_id, OWNER)
+        jobs.beat(OWNER, os.getpid())  # a working worker is alive
     if more:
         run_chunk(job_id)
 
@@ -53,29 +53,26 @@ def requeue_stalled() -> None:
         run_chunk(job_id)
 
 
+@huey.periodic_task(crontab(minute="*"))
+def minute() -> None:
+    """Every minute: say this worker is alive; give an idle render pool's memory back."""
+    from .services import jobs, render_pool
+
+    app = flask_app()
+    with app.app_context():
+        jobs.beat(OWNER, os.getpid())
+    render_pool.close_if_idle(float(app.config.get("RENDER_IDLE_SECONDS", 180)))
+
+
 @huey.on_startup()
 def start_consumer() -> None:
     """At consumer start: beat, finish what a crash left (notices and files), re-enqueue stalled jobs."""
     from .services import issuing, jobs
     from .services.render_pool import produce_signed
 
-    app = flask_app()
-    with app.app_context():
+    with flask_app().app_context():
         jobs.beat(OWNER, os.getpid())
         issuing.sweep(produce_signed)
         stalled = jobs.stalled_now()
-    threading.Thread(target=_beat_forever, args=(app,), daemon=True, name="csapp-beat").start()
     for job_id in stalled:
         run_chunk(job_id)
-
-
-def _beat_forever(app: Flask) -> None:
-    from .services import jobs
-
-    while True:
-        time.sleep(5)
-        try:
-            with app.app_context():
-                jobs.beat(OWNER, os.getpid())
-        except Exception:  # a busy database must not end the beat
-            app.logger.exception("consumer heartbeat failed")

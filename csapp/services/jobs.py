@@ -264,8 +264,8 @@ def interrupted(job: BatchJob) -> bool:
 
 
 def consumer_alive() -> bool:
-    """Some queue consumer has beaten within the last 30 seconds."""
-    recent = clock.now_utc() - dt.timedelta(seconds=30)
+    """Some queue worker has beaten within the last 90 seconds (it beats every minute and after each task)."""
+    recent = clock.now_utc() - dt.timedelta(seconds=90)
     return db.session.scalar(select(WorkerBeat.name).where(WorkerBeat.beat_at >= recent).limit(1)) is not None
 
 

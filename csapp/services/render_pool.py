@@ -2,8 +2,9 @@
 
 WeasyPrint and pyHanko add some 100 MB to a process; the web workers never load them for issuing.
 The pool is built on first use, rebuilt when a render process dies (the notice is retried once), and
-shut down after RENDER_IDLE_SECONDS without work so its memory is given back. Its processes exit on
-their own when the consumer dies (they watch their parent), so none outlives a kill -9.
+shut down once idle for RENDER_IDLE_SECONDS (checked by the worker's minute task and before each use)
+so its memory is given back. Its processes get SIGKILL from the kernel when the worker thread that
+started them dies (PR_SET_PDEATHSIG), so none outlives a kill -9 of the worker.
 RENDER_WORKERS = 0 renders in the calling process instead (most tests).
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import signal
 import threading
 import time
 from concurrent.futures import Future
@@ -27,16 +29,19 @@ _last_used = 0.0
 _lock = threading.Lock()
 
 
-def _watch_parent(parent: int) -> None:
-    while True:
-        if os.getppid() != parent:
-            os._exit(0)
-        time.sleep(0.5)
+PR_SET_PDEATHSIG = 1
 
 
 def _start_worker(parent: int, path: str, passphrase: bytes | None) -> None:
-    """In each render process: exit when the consumer is gone, then load fonts and the key once."""
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    """In each render process: die with the worker (Linux), then load fonts and the key once."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: at least notice a parent already gone
+        pass
+    if os.getppid() != parent:
+        os._exit(0)
     warm_up(path, passphrase)
 
 
@@ -56,22 +61,18 @@ def _executor(workers: int, path: str, passphrase: bytes | None):
                 initargs=(os.getpid(), path, passphrase),
             )
             _pool_key = (workers, path, passphrase)
-            idle = float(current_app.config.get("RENDER_IDLE_SECONDS", 180))
-            threading.Thread(target=_close_when_idle, args=(_pool, idle), daemon=True).start()
         return _pool
 
 
-def _close_when_idle(pool, idle: float) -> None:
+def close_if_idle(idle_seconds: float) -> bool:
+    """Shut the pool down when it has had no work for *idle_seconds*; True when it did."""
     global _pool
-    while True:
-        time.sleep(min(idle, 5))
-        with _lock:
-            if _pool is not pool:
-                return
-            if time.monotonic() - _last_used >= idle:
-                _pool = None
-                pool.shutdown(wait=False, cancel_futures=True)
-                return
+    with _lock:
+        if _pool is None or time.monotonic() - _last_used < idle_seconds:
+            return False
+        pool, _pool = _pool, None
+    pool.shutdown(wait=True)
+    return True
 
 
 def submit(html: str, path: str, passphrase: bytes | None, reason: str, trust=None) -> Future:
