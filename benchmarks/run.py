@@ -56,7 +56,7 @@ def _config(workdir: Path) -> dict:
 def child_setup(workdir: str, people: int) -> dict:
     """The database: a department of *people* with a confirmed October run, and an approvable application."""
 
-    from factories import build_org, confirmed_pay, employee, fill_cycle, interviewed_application, metrics
+    from factories import build_org, confirmed_pay, employee, interviewed_application, metrics
 
     from csapp import create_app
     from csapp.extensions import db
@@ -70,7 +70,6 @@ def child_setup(workdir: str, people: int) -> dict:
     with app.app_context():
         db.create_all()
         org = build_org()
-        fill_cycle(org)
         for index in range(people - 8):
             person = employee(org["other"], f"B{index:04d}", "王" + names[index % 28] + names[(index * 7) % 28])
             metrics(person, MONTH, production=900 + index, qa=(90 + index % 10,))
