@@ -14,7 +14,7 @@ from csapp.db import write_transaction
 from csapp.extensions import db
 from csapp.models import BatchJob, IssuedNotice, NoticeCounter, WorkerBeat
 from csapp.notices.store import FolderStore, StoreConflict
-from csapp.services import issuing, jobs
+from csapp.services import issuing, jobs, notices
 from csapp.services.errors import ServiceError
 from csapp.services.notices import pay_spec, signer_common_name
 from csapp.services.render_pool import produce_signed
@@ -44,7 +44,7 @@ def test_the_sweep_finishes_reserved_notices_and_settles_temp_files(db_app, org)
     reserved = issuing.reserve(hr, issuing.Work(pay_spec(run.slips[0])), signer_common_name())
     assert reserved.status == "reserved" and reserved.sha256 is None and "GZ2026-" in reserved.number
     number = reserved.number
-    store = issuing.store()
+    store = notices.store()
     done = issuing.issue_now(hr, pay_spec(run.slips[1]))
     final = store.path(done.path)
     orphan = final.with_name(final.name + ".tmp")
@@ -105,7 +105,7 @@ def test_a_file_already_in_the_archive_burns_the_number_and_the_notice_gets_the_
     """An archive that outlived its database (a restore, a reused folder): nothing is overwritten."""
     hr = org["users"]["hr"]
     run = confirmed_pay(org)
-    stale = issuing.store().path("notices/GZ2026/GZ2026-00001.pdf")
+    stale = notices.store().path("notices/GZ2026/GZ2026-00001.pdf")
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"a notice of another database")
     job = jobs.create(hr, "pay", MONTH)

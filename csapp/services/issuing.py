@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
@@ -28,11 +27,11 @@ from ..models import IssuedNotice, PayRunStatus, PaySlip, PromotionApplication, 
 from ..notices.glyphs import missing_characters
 from ..notices.render import MissingGlyph
 from ..notices.signing import revision_sha256
-from ..notices.store import FolderStore, StoreConflict
+from ..notices.store import StoreConflict
 from . import audit, paper_check
 from .access import require
 from .errors import NotFound, ServiceError
-from .notices import PREFIX, NoticeSpec, application_specs, claim_number, pay_spec, prepare, signer_common_name
+from .notices import PREFIX, NoticeSpec, application_specs, claim_number, pay_spec, prepare, signer_common_name, store
 
 Producer = Callable[[str, str], bytes]  # (html, reason) → signed PDF
 
@@ -95,11 +94,6 @@ def notices_by_identity(month: str) -> tuple[dict[str, IssuedNotice], dict[str, 
         if notice.status == "valid":
             current[notice.identity] = notice
     return current, latest
-
-
-def store() -> FolderStore:
-    """The notice archive: ARCHIVE_DIR (default: the instance folder), files under notices/<prefix>/."""
-    return FolderStore(Path(current_app.config.get("ARCHIVE_DIR") or current_app.instance_path))
 
 
 NUMBER_SLOT = "NOTICE-NUMBER-SLOT"  # ASCII, so the font check of the draft holds for the final text

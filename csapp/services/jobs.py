@@ -28,7 +28,6 @@ from .errors import NotFound, ServiceError
 from .issuing import Item, UnprintableName, Work
 from .notices import (
     application_specs,
-    current_notice,
     issuing_problem,
     pay_fingerprint,
     pay_identity,
@@ -215,9 +214,10 @@ def stalled(queued_for: dt.timedelta = dt.timedelta(minutes=1)) -> list[int]:
 
 def zip_members(job: BatchJob) -> list[tuple[str, str]]:
     """The job's notices as (member name ``编号-工号-姓名.pdf``, store key): the 有效 one of each."""
+    current, _ = issuing.notices_by_identity(job.month)
     members = []
     for item in items_of(job):
-        notice = current_notice(item.identity)
+        notice = current.get(item.identity)
         if notice is not None:
             members.append((f"{notice.number}-{notice.employee.code}-{notice.employee.name}.pdf", notice.path))
     return members

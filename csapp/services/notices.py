@@ -24,6 +24,7 @@ from ..models import (
 from ..notices import crl, signing
 from ..notices.pki import SIGNER_SERIAL, PkiPaths
 from ..notices.produce import Trust
+from ..notices.store import FolderStore
 from ..policy.names import grade_name
 from ..policy.parameters import policy_for
 from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
@@ -33,6 +34,11 @@ from .errors import Forbidden, NotFound, ServiceError
 from .pay.runs import pay_day
 
 PREFIX = {"promotion": "JS", "salary_change": "TX", "pay": "GZ"}
+
+
+def store() -> FolderStore:
+    """The notice archive: ARCHIVE_DIR (default: the instance folder), files under notices/<prefix>/."""
+    return FolderStore(Path(current_app.config.get("ARCHIVE_DIR") or current_app.instance_path))
 
 
 def pki_paths() -> PkiPaths:
@@ -305,8 +311,7 @@ def notice_file(user: User, notice_id: int) -> tuple[IssuedNotice, Path]:
         raise Forbidden("您只能下载自己的通知书。")
     if notice.sha256 is None:
         raise NotFound("这份通知书还在签发中。")
-    root = Path(current_app.config.get("ARCHIVE_DIR") or current_app.instance_path)
-    return notice, root / notice.path
+    return notice, store().path(notice.path)
 
 
 @dataclass(frozen=True)

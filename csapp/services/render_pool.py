@@ -104,13 +104,12 @@ def produce_signed(html: str, reason: str, started: Future | None = None) -> byt
     from .notices import signer_file, signing_trust
 
     path, passphrase = signer_file()
-    trust = signing_trust()
     try:
-        return (started or submit(html, path, passphrase, reason, trust)).result()
+        return (started or submit(html, path, passphrase, reason, signing_trust())).result()
     except BrokenProcessPool:
         _discard()
         try:
-            return submit(html, path, passphrase, reason, trust).result()
+            return submit(html, path, passphrase, reason, signing_trust()).result()
         except BrokenProcessPool:
             _discard()
             raise ServiceError("生成通知书的进程意外退出,请稍后重试。") from None

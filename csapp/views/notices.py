@@ -73,7 +73,7 @@ def resume(job_id: int):
 def batch_zip(job_id: int):
     """The job's notices as one ZIP, built from the archive while it downloads (no ZIP file is kept)."""
     job = jobs.job_for(current_user, job_id)
-    store = issuing.store()
+    store = notices.store()
     members = [(name, store.path(key)) for name, key in jobs.zip_members(job)]
     if not members:
         abort(404)
