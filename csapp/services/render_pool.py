@@ -123,10 +123,6 @@ def _discard() -> None:
             _pool = None
 
 
-def alive() -> bool:
-    return _pool is not None
-
-
 def shutdown() -> None:
     global _pool
     with _lock:
