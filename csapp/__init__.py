@@ -46,6 +46,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
 
+    from .notices.tsa import tsa_settings
+
+    try:
+        tsa_settings(app.config)
+    except ValueError as error:
+        raise RuntimeError(f"csapp will not start: {error}") from error
+
     from . import db as transactions  # noqa: F401  (SQLite: snapshot reads, BEGIN IMMEDIATE writes)
     from . import models  # noqa: F401  (register the tables)
     from .extensions import csrf, db, limiter, login_manager, migrate_cli

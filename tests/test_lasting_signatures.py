@@ -39,8 +39,8 @@ def test_a_notice_is_certified_visible_and_carries_its_revocation_data(db_app, o
 
 def test_a_fresh_notice_validates_offline_from_what_it_embeds(db_app, org, pki_dir):
     """PAdES validation with no fetching at all passes on the embedded chain and CRL. Without a trusted
-    timestamp (TSA_URL, not built yet) a validation years from now cannot prove when it was signed: the
-    simulated future validation says so, and the README tells HR that only the app's own check lasts."""
+    timestamp (no TSA_URL) a validation years from now cannot prove when it was signed: the simulated
+    future validation says so (with a TSA it passes: test_timestamps), and the README says so too."""
     from pyhanko.keys import load_cert_from_pemder
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.ades.report import AdESPassed
@@ -75,7 +75,7 @@ def test_a_fresh_notice_validates_offline_from_what_it_embeds(db_app, org, pki_d
     assert "revocation" not in (now.failure_msg or "").lower()
     future = dt.datetime.now(dt.UTC) + dt.timedelta(days=365 * 5)
     later = asyncio.run(simulate_future_ades_lta_validation(signature, spec, future_validation_time=future))
-    assert later.ades_subindic != AdESPassed.OK  # becomes OK once notices carry a timestamp (TSA)
+    assert later.ades_subindic != AdESPassed.OK  # OK once notices carry a timestamp (TSA_URL)
 
 
 def test_an_annotation_a_byte_or_a_second_signature_fail_the_strict_check(db_app, org, pki_dir):

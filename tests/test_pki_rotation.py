@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,26 @@ def test_with_an_external_ca_signing_stops_once_its_imported_crl_is_out_of_date(
     run = confirmed_pay(org)
     with pytest.raises(ServiceError, match="吊销列表已于.*过期"):
         issuing.issue_pay_notice(org["users"]["hr"], run.slips[0].id)
+
+
+def test_a_notice_issued_before_its_signer_was_revoked_stays_valid(db_app, org, tmp_path):
+    """The registry's issue time proves the notice existed before the revocation (AdES past validation);
+    the same signer's file the registry never recorded has no such proof and fails as revoked."""
+    from csapp.notices.produce import produce
+
+    folder = tmp_path / "pki"
+    create_pki(folder, "测试客服中心", "测试客服中心 人事部")
+    db_app.config["PKI_DIR"] = str(folder)
+    run = confirmed_pay(org)
+    issued = issuing.issue_pay_notice(org["users"]["hr"], run.slips[0].id)
+    p12, passphrase = notices.signer_file()
+    stray = produce("<p>未登记的通知书</p>", p12, passphrase, "人事通知书", notices.signing_trust())
+    serial = (folder / "signer-serial.txt").read_text()
+    time.sleep(1.1)  # a CRL states the revocation to the second
+
+    assert db_app.test_cli_runner().invoke(args=["pki", "revoke", serial, "--reason", "密钥泄露"]).exit_code == 0
+    report = notices.verify(_archive(db_app, issued))
+    assert report.standing == "valid", report.verification.problems
+    unregistered = notices.verify(stray)
+    assert unregistered.standing == "invalid"
+    assert "签署人证书已被吊销" in unregistered.verification.summary

@@ -52,12 +52,15 @@ def sign_pdf(
     location: str = "",
     seal: Seal | None = None,
     context=None,
+    timestamper=None,
 ) -> bytes:
     """Return *pdf* signed (PAdES) by *signer*.
 
     With a validation *context* (our CA and its CRL): a certification signature (DocMDP: no changes) with
     the chain and its revocation data embedded (B-LT), verifiable offline. With *seal*:
-    the signature field shows the seal at its place on the page. Without them: the earlier B-B form.
+    the signature field shows the seal at its place on the page. With a *timestamper* (a TSA client, and
+    the TSA's trust in *context*): a signature timestamp and, after the revocation data, a document
+    timestamp (B-LTA). Without them: the earlier B-B form.
     """
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
@@ -71,6 +74,8 @@ def sign_pdf(
             "embed_validation_info": True,
             "validation_context": context,
         }
+    if timestamper is not None:
+        lasting["use_pades_lta"] = True
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         md_algorithm="sha256",
@@ -87,11 +92,15 @@ def sign_pdf(
         }
     output = io.BytesIO()
     # room for the chain and the CRL reserved up front: pyHanko need not sign twice to measure it
-    signers.PdfSigner(meta, signer=signer, **visible).sign_pdf(writer, output=output, bytes_reserved=RESERVED)
+    reserved = RESERVED + (TIMESTAMP_RESERVED if timestamper is not None else 0)
+    signers.PdfSigner(meta, signer=signer, timestamper=timestamper, **visible).sign_pdf(
+        writer, output=output, bytes_reserved=reserved
+    )
     return output.getvalue()
 
 
 RESERVED = 24 * 1024
+TIMESTAMP_RESERVED = 16 * 1024  # the token and the TSA's chain
 
 
 @functools.lru_cache(maxsize=4)
@@ -139,13 +148,17 @@ def _trust_root(ca_path: str, mtime: float):
     return x509.Certificate.load(data)
 
 
-def verify_pdf(data: bytes, ca_certs: Path | list[Path]) -> Verification:
+def verify_pdf(
+    data: bytes, ca_certs: Path | list[Path], crls: list[Path] = (), existed_at: dt.datetime | None = None
+) -> Verification:
     """Verify strictly (issue 11's rule).
 
     Exactly one /Sig signature — ours: certified with no changes allowed, intact, valid, by one of our
     CAs — followed only by document timestamps; later revisions at most LTA updates (DSS, timestamps,
-    metadata); nothing but whitespace after the last %%EOF. A notice signed before this rule (B-B, not
-    certified) must instead cover the entire file: 早期签名(无吊销信息).
+    metadata); nothing but whitespace after the last %%EOF. The certificate is judged by pyHanko's AdES
+    engine with the embedded and the current *crls*, now or — for a notice on file — at *existed_at*, the
+    registry's issue time. A notice signed before this rule (B-B, not certified) must instead cover the
+    entire file: 早期签名(无吊销信息).
     """
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -153,6 +166,8 @@ def verify_pdf(data: bytes, ca_certs: Path | list[Path]) -> Verification:
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
+
+    from .validation import certificate_problem
 
     digest = sha256(data)
     try:
@@ -171,18 +186,29 @@ def verify_pdf(data: bytes, ca_certs: Path | list[Path]) -> Verification:
         problems.append("文件在签署前就带有时间戳,不是本系统签发的通知书")
     paths = ca_certs if isinstance(ca_certs, list) else [ca_certs]
     roots = [_trust_root(str(path), path.stat().st_mtime) for path in paths]
+    certified = signature.docmdp_level == MDPPerm.NO_CHANGES
+    legacy = not certified and signature.docmdp_level is None
+    moment = None
+    if legacy and existed_at is not None:  # no revocation data: the chain as it stood when issued
+        moment = existed_at if existed_at.tzinfo else existed_at.replace(tzinfo=dt.UTC)
     try:
-        status = validate_pdf_signature(signature, ValidationContext(trust_roots=roots, allow_fetching=False))
+        context = ValidationContext(trust_roots=roots, allow_fetching=False, moment=moment)
+        status = validate_pdf_signature(signature, context)
+        trust_problem = None
+        if not legacy and status.intact and status.valid:
+            crl_data = [path.read_bytes() for path in crls]
+            trust_problem = certificate_problem(signature, roots, crl_data, existed_at)
     except (ValueError, KeyError, TypeError):  # pyHanko's validation errors are ValueErrors
         return Verification(False, True, sha256=digest, problems=("签名数据已损坏,无法校验",))
     signer = status.signing_cert.subject.native.get("common_name", "") if status.signing_cert else ""
-    certified = signature.docmdp_level == MDPPerm.NO_CHANGES
-    legacy = not certified and signature.docmdp_level is None
+    trusted = status.trusted if legacy else trust_problem is None
     if not status.intact:
         problems.append("签署后文件内容被修改(摘要不符)")
     elif not status.valid:
         problems.append("签名值无效")
-    if status.intact and not status.trusted:
+    elif trust_problem:
+        problems.append(trust_problem)
+    elif not trusted:
         problems.append(f"签署人“{signer}”的证书不是本单位证书颁发机构签发的")
     if legacy:
         whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
@@ -201,7 +227,7 @@ def verify_pdf(data: bytes, ca_certs: Path | list[Path]) -> Verification:
         not problems,
         True,
         status.intact,
-        status.trusted,
+        trusted,
         whole,
         signer,
         status.signer_reported_dt,

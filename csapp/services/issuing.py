@@ -28,6 +28,7 @@ from ..notices.glyphs import missing_characters
 from ..notices.render import MissingGlyph
 from ..notices.signing import revision_sha256
 from ..notices.store import StoreConflict
+from ..notices.tsa import TimestampUnavailable
 from . import audit, paper_check
 from .access import require
 from .errors import NotFound, ServiceError
@@ -38,6 +39,10 @@ Producer = Callable[[str, str], bytes]  # (html, reason) → signed PDF
 
 class UnprintableName(ServiceError):
     """The shipped fonts lack a character of this notice: it takes no number and HR hands it out on paper."""
+
+
+class TsaUnavailable(ServiceError):
+    """The time-stamping service did not answer: the notice keeps its reserved number for the next try."""
 
 
 @dataclass(frozen=True)
@@ -183,6 +188,12 @@ def complete(notice_id: int, produce: Producer, audited: bool = True) -> IssuedN
         raise UnprintableName(
             f"{notice.employee.name} 的通知书含有字体无法显示的字符,未签发;请出具纸质通知书。"
         ) from exc
+    except TimestampUnavailable as exc:
+        current_app.logger.error("time-stamping service unavailable: %s", exc)
+        raise TsaUnavailable(
+            f"时间戳服务暂时无法访问,{notice.employee.name} 的通知书 {notice.number} 已预留编号但未签发;"
+            "请稍后重试,或请管理员检查 TSA_URL。"
+        ) from None
     with write_transaction() as session:
         session.refresh(notice)
         if notice.status != "reserved":  # finished by someone else meanwhile: keep theirs

@@ -25,7 +25,7 @@ from ..notices.render import MissingGlyph
 from . import audit, issuing, render_pool
 from .access import require
 from .errors import NotFound, ServiceError
-from .issuing import Item, UnprintableName, Work
+from .issuing import Item, TsaUnavailable, UnprintableName, Work
 from .notices import (
     application_specs,
     issuing_problem,
@@ -171,6 +171,8 @@ def run_chunk(job_id: int, owner: str) -> bool:
         try:
             produce = functools.partial(render_pool.produce_signed, started=started)
             burned += issuing.complete(notice.id, produce, audited=False).status == "voided"
+        except TsaUnavailable as exc:
+            failures.append((work, exc.message))
         except (UnprintableName, MissingGlyph) as exc:
             message = getattr(exc, "message", None) or f"{work.spec.context['employee'].name} 的通知书无法生成:{exc}"
             failures.append((work, message))

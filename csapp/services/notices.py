@@ -25,6 +25,7 @@ from ..notices import crl, signing
 from ..notices.pki import SIGNER_SERIAL, PkiPaths
 from ..notices.produce import Trust
 from ..notices.store import FolderStore
+from ..notices.tsa import tsa_settings
 from ..policy.names import grade_name
 from ..policy.parameters import policy_for
 from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
@@ -72,17 +73,13 @@ def signing_trust() -> Trust | None:
     until the admin runs `pki rotate` (or imports an external CA's CRL).
     """
     paths = pki_paths()
-    passphrase = current_app.config.get("PKI_PASSPHRASE")
-    if paths.ca_key.exists():
-        crl.current_crl(
-            paths, passphrase.encode() if passphrase else None, float(current_app.config["CRL_REFRESH_DAYS"])
-        )
+    _refresh_crl(paths)
     crl_file = crl.crl_path(paths)
     if not crl_file.exists():
         current_app.logger.warning("no CA key and no CRL in %s: signing without revocation data", paths.folder)
         return None
     organisation = current_app.config.get("ORGANISATION_NAME", "客服中心")
-    return Trust((str(paths.ca_cert),), (str(crl_file),), organisation)
+    return Trust((str(paths.ca_cert),), (str(crl_file),), organisation, tsa_settings(current_app.config))
 
 
 def signatory() -> tuple[str, str]:
@@ -348,14 +345,33 @@ class VerifyReport:
 
 
 def verify(data: bytes) -> VerifyReport:
-    """Verify an uploaded PDF strictly and find it in the registry of issued notices."""
+    """Verify an uploaded PDF strictly and find it in the registry of issued notices.
+
+    The registry's issue time is the notice's proof of existence: a certificate revoked or expired since
+    then does not make it invalid.
+    """
     paths = pki_paths()
     if not paths.exists():
         raise ServiceError("尚未配置单位签名证书,无法校验。")
-    result = signing.verify_pdf(data, paths.trusted_cas())
-    notice = db.session.scalar(select(IssuedNotice).where(IssuedNotice.sha256 == result.sha256))
-    if notice is None and result.revision_sha256:  # the same signed notice after a lawful LTV update
-        notice = db.session.scalar(
-            select(IssuedNotice).where(IssuedNotice.revision_sha256 == result.revision_sha256).limit(1)
-        )
+    notice = db.session.scalar(select(IssuedNotice).where(IssuedNotice.sha256 == signing.sha256(data)))
+    revision = signing.revision_sha256(data)
+    if notice is None and revision:  # the same signed notice after a lawful LTV update
+        notice = db.session.scalar(select(IssuedNotice).where(IssuedNotice.revision_sha256 == revision).limit(1))
+    existed_at = notice.issued_at if notice is not None and notice.sha256 else None
+    result = signing.verify_pdf(data, paths.trusted_cas(), _current_crls(paths), existed_at)
     return VerifyReport(result, notice)
+
+
+def _current_crls(paths: PkiPaths) -> list[Path]:
+    """Every CA's latest CRL here (ours made again first when due)."""
+    _refresh_crl(paths)
+    return sorted(paths.trust.glob("*.crl")) if paths.trust.exists() else []
+
+
+def _refresh_crl(paths: PkiPaths) -> None:
+    """Make our CA's CRL again when it is older than CRL_REFRESH_DAYS (only with the CA key here)."""
+    passphrase = current_app.config.get("PKI_PASSPHRASE")
+    if paths.ca_key.exists():
+        crl.current_crl(
+            paths, passphrase.encode() if passphrase else None, float(current_app.config["CRL_REFRESH_DAYS"])
+        )
