@@ -113,6 +113,11 @@ def write_transaction() -> Iterator[Session]:
         callback()
 
 
+def is_writing() -> bool:
+    """Whether the current session is inside a write transaction."""
+    return bool(db.session().info.get(_WRITING))
+
+
 def on_commit(callback) -> None:
     """Run *callback* once the current write transaction has committed (never if it rolls back).
 

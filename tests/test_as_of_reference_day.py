@@ -7,9 +7,11 @@ from decimal import Decimal
 
 from factories import MONTH
 
+from csapp.db import write_transaction
 from csapp.extensions import db
 from csapp.models import AgentMonth
 from csapp.services.kpi import department_kpi
+from csapp.services.results import person_changed
 
 
 def _call_length_item(org, person):
@@ -42,12 +44,14 @@ def test_regularising_today_does_not_move_a_past_months_score(org):
     db.session.commit()
     before = _call_length_item(org, intern)
     assert before.score == 5 and "实习" in before.explanation
-    intern.regularized_on = dt.date(2026, 11, 29)  # 转正 recorded today
-    db.session.commit()
+    with write_transaction():  # as the people services write it: the stored results' version moves on
+        intern.regularized_on = dt.date(2026, 11, 29)  # 转正 recorded today
+        person_changed(intern, "2026-11")
     after = _call_length_item(org, intern)
     assert (after.score, after.explanation) == (before.score, before.explanation)
-    intern.regularized_on = dt.date(2026, 10, 1)  # regular from October's reference day on: October changes
-    db.session.commit()
+    with write_transaction():
+        intern.regularized_on = dt.date(2026, 10, 1)  # regular from October's reference day on: October changes
+        person_changed(intern, "2026-10")
     assert _call_length_item(org, intern).score == 0
 
 

@@ -9,8 +9,10 @@ def register_commands(app: Flask) -> None:
     from .demo import demo_command
     from .pdf import pdf_cli, pki_cli
     from .rules import rules_cli
+    from .scores import scores_cli
 
     app.cli.add_command(rules_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(pki_cli)
     app.cli.add_command(pdf_cli)
+    app.cli.add_command(scores_cli)

@@ -17,9 +17,13 @@ from .org import (
 from .pay import Deduction, DeductionMonth, PayComputation, PayGapReason, PayRun, PayRunStatus, PaySlip
 from .people import PersonEvent
 from .promotion import ApplicationStatus, IllegalTransition, PromotionApplication
+from .results import AgentResult, DataVersion, DepartmentResult
 from .users import ROLES, User, UserRole
 
 __all__ = [
+    "AgentResult",
+    "DataVersion",
+    "DepartmentResult",
     "AuditEntry",
     "DissatisfiedCase",
     "ImportDraft",

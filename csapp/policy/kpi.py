@@ -80,6 +80,7 @@ class AgentScore:
     incidents: tuple[IncidentLine, ...]
     warnings: tuple[str, ...]
     explanation: str
+    production: int = 0
 
 
 @dataclass(frozen=True)
@@ -92,11 +93,16 @@ class DepartmentScore:
     avg_qa: Fraction | None
     agents: tuple[AgentScore, ...]
     policy_version: str
+    qa_spread: bool = False  # enough agents and different values: ranks and averages count
+    volume_spread: bool = False
 
 
 def competition_ranks(values: Sequence[Fraction]) -> list[int]:
-    """Return competition ranks (1,1,3), highest value first (D10)."""
-    return [1 + sum(1 for other in values if other > value) for value in values]
+    """Return competition ranks (1,1,3), highest value first (D10): one sort, exact comparisons."""
+    first: dict[Fraction, int] = {}
+    for position, value in enumerate(sorted(values, reverse=True), start=1):
+        first.setdefault(value, position)
+    return [first[value] for value in values]
 
 
 def _has_spread(values: Sequence[Fraction], policy: Policy) -> bool:
@@ -147,7 +153,7 @@ def _call_length(item: KpiItem, employment: str, seconds: Decimal) -> tuple[Deci
 
 
 def _qa(
-    item: KpiItem, value: Fraction, rank: int, values: Sequence[Fraction], spread: bool, average: Fraction
+    item: KpiItem, value: Fraction, rank: int, lowest: Fraction, spread: bool, average: Fraction
 ) -> tuple[Decimal, str]:
     parts = [f"本月质检平均 {fmt2(value)} 分"]
     if not spread:
@@ -158,7 +164,7 @@ def _qa(
     if rank == 1:
         bonus += item.rank1_bonus
         parts.append(f"部门第 1 名 +{fmt(item.rank1_bonus)}")
-    if value == min(values):
+    if value == lowest:
         deduction += item.last_place_penalty
         parts.append(f"部门最后一名 −{fmt(item.last_place_penalty)}")
     if value <= average:
@@ -225,6 +231,7 @@ def score_department(
     volume_spread = _has_spread(productions, policy)
     avg_qa = mean(qa_values) if agents else None
     avg_production = mean(productions) if agents else None
+    lowest_qa = min(qa_values) if agents else None
     connection = _connection(items["connection"], connection_rate)
 
     results = []
@@ -232,7 +239,7 @@ def score_department(
         scored: dict[str, tuple[Decimal, str]] = {"connection": connection}
         for key, (attr, what) in COUNTED_ITEMS.items():
             scored[key] = _counted(items[key], what, getattr(agent, attr))
-        scored["qa"] = _qa(items["qa"], qa_values[index], qa_ranks[index], qa_values, qa_spread, avg_qa)
+        scored["qa"] = _qa(items["qa"], qa_values[index], qa_ranks[index], lowest_qa, qa_spread, avg_qa)
         scored["volume"] = _volume(
             items["volume"], agent.production, production_ranks[index], volume_spread, avg_production
         )
@@ -274,6 +281,9 @@ def score_department(
                 incident_lines,
                 tuple(warnings),
                 explanation,
+                agent.production,
             )
         )
-    return DepartmentScore(month, connection_rate, avg_production, avg_qa, tuple(results), policy.version)
+    return DepartmentScore(
+        month, connection_rate, avg_production, avg_qa, tuple(results), policy.version, qa_spread, volume_spread
+    )

@@ -16,6 +16,7 @@ from .access import employee_for, require
 from .errors import NotFound, ServiceError
 from .grid import Column, check_value
 from .month_lock import guard
+from .results import data_changed
 
 QA_SCORE = Column("score", "质检分数", "decimal", "0–100", Decimal(100))
 
@@ -40,6 +41,7 @@ def add_incident(user: User, employee_id: int, kind: str, day: dt.date, note: st
     if kind not in incidents:
         raise ServiceError("请选择事件类型。", "kind")
     correction = guard(user, employee.department_id, month, reason)
+    data_changed([employee.department_in(month)], month)
     incident = Incident(
         employee_id=employee.id,
         month=month,
@@ -73,6 +75,7 @@ def remove_incident(user: User, incident_id: int, reason: str = "") -> None:
         raise NotFound("这条记录不存在或已删除。")
     employee = _agent(user, incident.employee_id, incident.month)
     correction = guard(user, employee.department_id, incident.month, reason)
+    data_changed([employee.department_in(incident.month)], incident.month)
     name = policy_for(incident.month).kpi.incidents[incident.kind].name
     audit.record(
         user,
@@ -99,6 +102,7 @@ def add_sample(
     if value is None:
         raise ServiceError("请填写质检分数。", "score")
     correction = guard(user, employee.department_id, month, reason)
+    data_changed([employee.department_in(month)], month)
     sample = QaSample(
         employee_id=employee.id,
         month=month,
@@ -130,6 +134,7 @@ def remove_sample(user: User, sample_id: int, reason: str = "") -> None:
         raise NotFound("这条记录不存在或已删除。")
     employee = _agent(user, sample.employee_id, sample.month)
     correction = guard(user, employee.department_id, sample.month, reason)
+    data_changed([employee.department_in(sample.month)], sample.month)
     audit.record(
         user,
         "qa.remove",
@@ -152,6 +157,7 @@ def add_case(
     """Record one dissatisfied rating (reviewed later: justified or not)."""
     employee = _agent(user, employee_id, month)
     correction = guard(user, employee.department_id, month, reason)
+    data_changed([employee.department_in(month)], month)
     case = DissatisfiedCase(
         employee_id=employee.id, month=month, recording_id=(recording_id or "").strip(), note=(note or "").strip()
     )
@@ -180,6 +186,7 @@ def review_case(user: User, case_id: int, justified: bool | None, reason: str = 
         raise NotFound("这条记录不存在或已删除。")
     employee = _agent(user, case.employee_id, case.month)
     correction = guard(user, employee.department_id, case.month, reason)
+    data_changed([employee.department_in(case.month)], case.month)
     names = {True: "有理由", False: "无理由", None: "未复核"}
     old = case.justified
     case.justified = justified
@@ -206,6 +213,7 @@ def remove_case(user: User, case_id: int, reason: str = "") -> None:
         raise NotFound("这条记录不存在或已删除。")
     employee = _agent(user, case.employee_id, case.month)
     correction = guard(user, employee.department_id, case.month, reason)
+    data_changed([employee.department_in(case.month)], case.month)
     audit.record(
         user,
         "case.remove",

@@ -17,6 +17,7 @@ from . import audit
 from .access import department_for, require
 from .errors import Conflict, ServiceError
 from .month_lock import department_month, guard
+from .results import data_changed
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,7 @@ def save_cell(
         raise ServiceError("此人不在本部门本月的名单中。")
     value = parse_cell(column, text)
     correction = guard(user, department.id, month, reason)
+    data_changed([department.id], month)
     record = db.session.scalar(
         select(sheet.model).where(sheet.model.employee_id == employee.id, sheet.model.month == month)
     )
@@ -307,6 +309,7 @@ def save_department_field(
         raise ServiceError("没有这一项。")
     value = parse_cell(column, text)
     correction = guard(user, department.id, month, reason)
+    data_changed([department.id], month)
     record = department_month(department.id, month)
     _check_version(record, version, column.label, field)
     record = record or department_month(department.id, month, create=True)

@@ -19,6 +19,7 @@ from .errors import ServiceError
 from .grid import SHEETS, Column, parse_cell
 from .kpi import department_agents
 from .month_lock import is_locked
+from .results import data_changed
 
 CODE = "工号"
 NAME = "姓名"
@@ -168,6 +169,7 @@ def save_rows(user: User, department, month: str, filename: str, parsed: Parsed,
     """Write every checked row in one short transaction (the file was read and checked before it)."""
     if is_locked(department.id, month):
         raise ServiceError(f"{month} 已锁定,不能导入;如需更正请联系人事。")
+    data_changed([department.id], month)
     for employee, values, scores, recordings in parsed:
         _save_row(user, employee, month, values, scores, recordings, replace_qa)
     audit.record(

@@ -15,6 +15,7 @@ from ..models.org import department_people
 from ..policy import kpi as kpi_rules
 from ..policy.months import add_months, first_day, months_before
 from ..policy.parameters import Policy, policy_for
+from . import results
 from .month_lock import department_month
 
 
@@ -90,9 +91,31 @@ def _by_employee(model, ids: list[int], month: str) -> dict[int, list]:
 
 
 def department_kpi(department_id: int, month: str) -> DepartmentKpi:
-    """Load a department's month and score every agent whose data is complete."""
+    """Load a department's month and the scores of every agent whose data is complete: stored under the
+    month's data version, or computed now (and stored) on a miss."""
     policy = policy_for(month)
-    agents = department_agents(department_id, month)
+    version = results.current_version(department_id, month)  # before the data, in the same snapshot
+    rows = _rows(department_agents(department_id, month), month)
+    dept_month = department_month(department_id, month)
+    complete = [r for r in rows if not r.missing]
+    result = None
+    if dept_month and dept_month.connection_rate is not None and complete:
+        result = results.stored_score(department_id, month, version, policy.version)
+        if result is None:
+            result = score_rows(month, dept_month.connection_rate, complete, policy)
+            results.store(department_id, version, result)
+        scores = {score.id: score for score in result.agents}
+        for row in complete:
+            row.score = scores.get(str(row.employee.id))
+    return DepartmentKpi(department_id, month, policy, dept_month, rows, result)
+
+
+def score_rows(month: str, connection_rate, complete: list[AgentRow], policy: Policy) -> kpi_rules.DepartmentScore:
+    """Compute (never read from the store) the scoring of the complete rows."""
+    return kpi_rules.score_department(month, connection_rate, [_agent_input(r) for r in complete], policy)
+
+
+def _rows(agents: list[Employee], month: str) -> list[AgentRow]:
     ids = [a.id for a in agents]
     records = {
         r.employee_id: r
@@ -103,16 +126,28 @@ def department_kpi(department_id: int, month: str) -> DepartmentKpi:
     samples = _by_employee(QaSample, ids, month)
     cases = _by_employee(DissatisfiedCase, ids, month)
     incidents = _by_employee(Incident, ids, month)
-    rows = [AgentRow(a, records.get(a.id), samples[a.id], cases[a.id], incidents[a.id]) for a in agents]
+    return [AgentRow(a, records.get(a.id), samples[a.id], cases[a.id], incidents[a.id]) for a in agents]
+
+
+def agent_month(employee: Employee, month: str) -> tuple[DepartmentKpi, AgentRow | None]:
+    """One agent's month: only their own records and their stored score (plus the department's figures);
+    the department is loaded and scored only when its result is not stored yet."""
+    start, end = month_bounds(month)
+    department_id = employee.department_in(month)
+    policy = policy_for(month)
+    if not employee.employed_in(start, end) or employee.track_in(month) != "agent":
+        return DepartmentKpi(department_id, month, policy, None, [], None), None
+    version = results.current_version(department_id, month)
     dept_month = department_month(department_id, month)
-    complete = [r for r in rows if not r.missing]
-    result = None
-    if dept_month and dept_month.connection_rate is not None and complete:
-        inputs = [_agent_input(r) for r in complete]
-        result = kpi_rules.score_department(month, dept_month.connection_rate, inputs, policy)
-        for row, score in zip(complete, result.agents):
-            row.score = score
-    return DepartmentKpi(department_id, month, policy, dept_month, rows, result)
+    [row] = _rows([employee], month)
+    if dept_month is None or dept_month.connection_rate is None or row.missing:
+        return DepartmentKpi(department_id, month, policy, dept_month, [row], None), row
+    stored = results.stored_agent(department_id, month, version, policy.version, employee.id)
+    if stored is None:  # not computed yet for this version: score the department once, for everyone
+        kpi = department_kpi(department_id, month)
+        return kpi, kpi.row_for(employee.id)
+    result, row.score = stored
+    return DepartmentKpi(department_id, month, policy, dept_month, [row], result), row
 
 
 def _agent_input(row: AgentRow) -> kpi_rules.AgentMonth:
@@ -141,9 +176,28 @@ def months_up_to(last_month: str, count: int = 12) -> list[str]:
 
 
 def agent_history(employee: Employee, last_month: str, count: int = 12) -> list[tuple[DepartmentKpi, AgentRow | None]]:
-    """Return the department's month and the employee's row in it, for *count* months up to *last_month*."""
-    history = []
-    for month in months_up_to(last_month, count):
-        kpi = department_kpi(employee.department_id, month)
-        history.append((kpi, kpi.row_for(employee.id)))
-    return history
+    """Return the department's month and the employee's row in it, for *count* months up to *last_month*
+    (the department of each month's reference day)."""
+    return [agent_month(employee, month) for month in months_up_to(last_month, count)]
+
+
+def rebuild_results(month: str | None = None) -> tuple[int, int]:
+    """Compute and store every department-month's results not stored for its current version (all months
+    with department data, or one); return (computed, already stored)."""
+    query = select(DepartmentMonth.department_id, DepartmentMonth.month).where(
+        DepartmentMonth.connection_rate.is_not(None)
+    )
+    if month:
+        query = query.where(DepartmentMonth.month == month)
+    keys = db.session.execute(query.order_by(DepartmentMonth.month, DepartmentMonth.department_id)).all()
+    db.session.commit()
+    computed = stored = 0
+    for department_id, each in keys:
+        version = results.current_version(department_id, each)
+        if results.stored_department(department_id, each, version, policy_for(each).version):
+            stored += 1
+        else:
+            department_kpi(department_id, each)
+            computed += 1
+        db.session.commit()  # one snapshot per department-month
+    return computed, stored

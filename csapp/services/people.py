@@ -33,6 +33,7 @@ from . import audit
 from .access import employee_for, require
 from .errors import ServiceError
 from .pay.runs import mark_pay_stale, mark_pay_stale_from
+from .results import person_changed
 
 HIRE_TRACKS = ("agent", "spec")  # 主管 and 经理 come by promotion or appointment
 
@@ -211,6 +212,7 @@ def _event(actor: User, employee: Employee, kind: str, day: dt.date, note: str) 
     event = PersonEvent(employee=employee, kind=kind, on=day, note=note, created_by_id=actor.id)
     db.session.add(event)
     db.session.flush()
+    person_changed(employee, month_of(day))  # rankings and averages of every month from it on
     audit.record(
         actor,
         f"person.{kind}",

@@ -22,6 +22,7 @@ from .accounts import login_of
 from .errors import NotFound, ServiceError
 from .pay.runs import mark_pay_stale_from
 from .people import current_placement
+from .results import data_changed
 
 CANCELLABLE = ("regularize", "transfer", "leave")
 
@@ -64,8 +65,10 @@ def correct_event(actor: User, event_id: int, day: dt.date | None, reason: str, 
     )
     reach = month_of(min(old, day or old))
     stale = set()
-    for department_id in {employee.department_on(old), current_placement(employee), *departments}:
+    concerned = {employee.department_on(old), current_placement(employee), *departments}
+    for department_id in concerned:
         stale |= set(mark_pay_stale_from(reach, f"更正{employee.name}的{event.name}记录", department_id=department_id))
+    data_changed(concerned, reach, onward=True)
     audit.record(
         actor,
         "person.correct",

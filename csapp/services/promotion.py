@@ -23,6 +23,7 @@ from .grid import Column, check_value
 from .notices import issuing_problem
 from .pay.runs import mark_pay_stale, mark_track_change
 from .promotion_data import build_application, current_grade
+from .results import person_changed
 
 WRITTEN_TEST = Column("written_test", "笔试成绩", "decimal", "0–100", Decimal(100))
 OPEN = (ApplicationStatus.SUBMITTED, ApplicationStatus.INTERVIEWED)
@@ -281,6 +282,7 @@ def decide(user: User, application_id: int, approve: bool, reason: str) -> Promo
         mark_pay_stale(employee.id, application.month, text)
         if policy.track_of(application.from_grade) != policy.track_of(application.target_grade):
             mark_track_change(employee, application.month, f"{employee.name}{text},本部门排名与平均值随之变化")
+            person_changed(employee, application.month)
     audit.record(
         user,
         "promotion.decide",
@@ -320,6 +322,7 @@ def appoint(user: User, employee_id: int, grade: str, day: dt.date, reason: str)
     mark_pay_stale(employee.id, month_of(day), text)
     if old and policy.track_of(old) != policy.track_of(grade):
         mark_track_change(employee, month_of(day), f"{employee.name}{text},本部门排名与平均值随之变化")
+        person_changed(employee, month_of(day))
     audit.record(
         user,
         "grade.appoint",

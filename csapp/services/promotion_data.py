@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import Attendance, Employee, LeaderMonth, PromotionApplication, SpecialistMonth
 from ..policy.parameters import Policy
 from ..policy.promotion import Application, Person, cycle_of
-from .kpi import DepartmentKpi, department_kpi
+from .kpi import DepartmentKpi, agent_month, department_kpi
 from .month_lock import department_month
 from .reviewed import reviewed_kpi
 
@@ -53,8 +53,10 @@ def _leave(row: Attendance | None) -> dict[str, Decimal]:
 
 def agent_month_summary(employee: Employee, month: str, kpi: DepartmentKpi | None = None) -> dict[str, Decimal] | None:
     """Return an agent's month as the rules core's promotion summary, or None without a score."""
-    kpi = kpi or department_kpi(employee.department_id, month)
-    row = kpi.row_for(employee.id)
+    if kpi is None:  # the agent's own stored month: no other agent is loaded
+        kpi, row = agent_month(employee, month)
+    else:
+        row = kpi.row_for(employee.id)
     if row is None or row.score is None:
         return None
     counts = row.incident_counts
@@ -144,9 +146,9 @@ def build_application(
         elif track == "spec":
             summary = _specialist_summary(employee, m)
         else:  # supervisors and managers: one department KPI a month serves the person and the department
-            kpi = department_kpi(employee.department_id, m)
+            kpi = department_kpi(employee.department_in(m), m)
             summary = _leader_summary(employee, m, kpi)
-            department = department_summary(employee.department_id, m, kpi)
+            department = department_summary(employee.department_in(m), m, kpi)
             if department is not None:
                 dept_months[m] = department
         if summary is not None:

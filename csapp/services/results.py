@@ -1,0 +1,216 @@
+"""KPI results computed once per data version and stored; the database is the cache (issue 12).
+
+Every write that can change a department-month's results calls :func:`data_changed` in its own
+transaction. A reader reads the data version before the data, in the same snapshot; on a miss it
+computes and stores the result in a separate short transaction (insert-or-ignore on the key), never
+from inside a write transaction, so a stored result always matches a committed version.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from decimal import Decimal
+from fractions import Fraction
+
+from sqlalchemy import func, insert, select
+
+from .. import clock
+from ..db import BEGIN_OPTION, is_writing
+from ..extensions import db
+from ..models import AgentResult, DataVersion, DepartmentResult
+from ..policy import kpi as kpi_rules
+from ..policy.months import add_months
+
+
+def data_changed(department_ids: Iterable[int], month: str, onward: bool = False) -> None:
+    """Raise the data version of each department's *month* — with *onward*, of every month from it to
+    the latest one with stored results or the current month (people events, track changes: D20)."""
+    session = db.session()
+    departments = sorted({d for d in department_ids if d is not None})
+    if not departments:
+        return
+    months = [month]
+    if onward:
+        latest = session.scalar(select(func.max(DataVersion.month)).where(DataVersion.department_id.in_(departments)))
+        last = max(filter(None, [latest, clock.today().strftime("%Y-%m"), month]))
+        while months[-1] < last:
+            months.append(add_months(months[-1], 1))
+    for department_id in departments:
+        for each in months:
+            session.execute(_bump(department_id, each))
+
+
+def person_changed(employee, month: str) -> None:
+    """A people event or a track change from *month* on: every department the person was ever placed in."""
+    departments = {placement.department_id for placement in employee.placements} | {employee.department_id}
+    data_changed(departments, month, onward=True)
+
+
+def _bump(department_id: int, month: str):
+    """One statement: insert the version row at 1, or raise it by one."""
+    table = DataVersion.__table__
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    statement = dialect_insert(table).values(department_id=department_id, month=month, version=1)
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.department_id, table.c.month], set_={"version": table.c.version + 1}
+    )
+
+
+def current_version(department_id: int, month: str) -> int:
+    """The department-month's data version as this snapshot sees it (0 before any tracked write)."""
+    version = db.session.scalar(
+        select(DataVersion.version).where(DataVersion.department_id == department_id, DataVersion.month == month)
+    )
+    return version or 0
+
+
+def _key(department_id: int, month: str, version: int, policy_version: str):
+    return (
+        DepartmentResult.department_id == department_id,
+        DepartmentResult.month == month,
+        DepartmentResult.data_version == version,
+        DepartmentResult.policy_version == policy_version,
+    )
+
+
+def stored_department(department_id: int, month: str, version: int, policy_version: str) -> DepartmentResult | None:
+    return db.session.scalar(select(DepartmentResult).where(*_key(department_id, month, version, policy_version)))
+
+
+def stored_score(department_id: int, month: str, version: int, policy_version: str) -> kpi_rules.DepartmentScore | None:
+    """The stored scoring of this key, rebuilt exactly as computed; None on a miss."""
+    head = stored_department(department_id, month, version, policy_version)
+    if head is None:
+        return None
+    rows = db.session.scalars(select(AgentResult).where(AgentResult.result_id == head.id).order_by(AgentResult.id))
+    return _department_score(head, [agent_score(row) for row in rows])
+
+
+def _department_score(head: DepartmentResult, agents: list[kpi_rules.AgentScore]) -> kpi_rules.DepartmentScore:
+    return kpi_rules.DepartmentScore(
+        head.month,
+        head.connection_rate,
+        _fraction(head.avg_production),
+        _fraction(head.avg_qa),
+        tuple(agents),
+        head.policy_version,
+        head.qa_spread,
+        head.volume_spread,
+    )
+
+
+def stored_agent(
+    department_id: int, month: str, version: int, policy_version: str, employee_id: int
+) -> tuple[kpi_rules.DepartmentScore, kpi_rules.AgentScore | None] | None:
+    """One agent's stored month and the department's figures (no other agent read); None on a miss."""
+    head = stored_department(department_id, month, version, policy_version)
+    if head is None:
+        return None
+    row = db.session.scalar(
+        select(AgentResult).where(AgentResult.result_id == head.id, AgentResult.employee_id == employee_id)
+    )
+    return _department_score(head, []), agent_score(row) if row is not None else None
+
+
+def store(department_id: int, version: int, result: kpi_rules.DepartmentScore) -> None:
+    """Keep a freshly computed result under its key, in a short transaction of its own; a key already
+    stored (by another reader) is left alone. Skipped inside a write transaction: its data may still
+    roll back."""
+    if is_writing():
+        return
+    head = {
+        "department_id": department_id,
+        "month": result.month,
+        "data_version": version,
+        "policy_version": result.policy_version,
+        "connection_rate": result.connection_rate,
+        "avg_production": _text(result.avg_production),
+        "avg_qa": _text(result.avg_qa),
+        "qa_spread": result.qa_spread,
+        "volume_spread": result.volume_spread,
+        "computed_at": clock.now_utc(),
+    }
+    with db.engine.connect().execution_options(**{BEGIN_OPTION: "IMMEDIATE"}) as connection:
+        with connection.begin():
+            statement = insert(DepartmentResult).values(**head).prefix_with("OR IGNORE")
+            if db.engine.dialect.name == "postgresql":
+                from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+                statement = pg_insert(DepartmentResult).values(**head).on_conflict_do_nothing()
+            if connection.execute(statement).rowcount != 1:
+                return  # stored meanwhile by another reader
+            result_id = connection.scalar(
+                select(DepartmentResult.id).where(*_key(department_id, result.month, version, result.policy_version))
+            )
+            if result.agents:
+                connection.execute(insert(AgentResult), [_agent_row(result_id, agent) for agent in result.agents])
+
+
+def _agent_row(result_id: int, score: kpi_rules.AgentScore) -> dict:
+    qa = Fraction(score.qa_avg)
+    explanation = {
+        "items": [
+            [item.key, item.name, str(item.weight), str(item.score), item.explanation] for item in score.items.values()
+        ],
+        "incidents": [
+            [line.key, line.name, line.count, str(line.points), line.explanation] for line in score.incidents
+        ],
+        "warnings": list(score.warnings),
+        "text": score.explanation,
+        "exact": [str(score.total), str(score.items_sum), str(score.incident_points)],  # as computed
+    }
+    return {
+        "result_id": result_id,
+        "employee_id": int(score.id),
+        "total": score.total,
+        "items_sum": score.items_sum,
+        "incident_points": score.incident_points,
+        "qa_numerator": qa.numerator,
+        "qa_denominator": qa.denominator,
+        "qa_rank": score.qa_rank,
+        "production_rank": score.production_rank,
+        "production": score.production,
+        "stars": ",".join(score.stars),
+        "explanation": json.dumps(explanation, ensure_ascii=False),
+    }
+
+
+def agent_score(row: AgentResult) -> kpi_rules.AgentScore:
+    """Rebuild an agent's scoring from its stored row."""
+    data = json.loads(row.explanation)
+    items = {
+        key: kpi_rules.ItemScore(key, name, Decimal(weight), Decimal(score), text)
+        for key, name, weight, score, text in data["items"]
+    }
+    incidents = tuple(
+        kpi_rules.IncidentLine(key, name, count, Decimal(points), text)
+        for key, name, count, points, text in data["incidents"]
+    )
+    total, items_sum, incident_points = (Decimal(value) for value in data["exact"])
+    return kpi_rules.AgentScore(
+        str(row.employee_id),
+        total,
+        items_sum,
+        incident_points,
+        Fraction(row.qa_numerator, row.qa_denominator),
+        row.qa_rank,
+        row.production_rank,
+        tuple(filter(None, row.stars.split(","))),
+        items,
+        incidents,
+        tuple(data["warnings"]),
+        data["text"],
+        row.production,
+    )
+
+
+def _text(value: Fraction | None) -> str | None:
+    return None if value is None else f"{value.numerator}/{value.denominator}"
+
+
+def _fraction(value: str | None) -> Fraction | None:
+    return None if value is None else Fraction(value)

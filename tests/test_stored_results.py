@@ -1,0 +1,178 @@
+"""KPI results computed once per data version and stored: the database is the cache (issue 12)."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import importlib
+import inspect
+import pkgutil
+import threading
+from decimal import Decimal
+
+import pytest
+from factories import MONTH
+from race import in_threads
+from sqlalchemy import select
+
+from csapp import services
+from csapp.extensions import db
+from csapp.models import DepartmentResult, User
+from csapp.services import events, results
+from csapp.services.kpi import _rows, department_agents, department_kpi, score_rows
+from csapp.services.month_lock import department_month
+from csapp.services.results import current_version, stored_score
+
+# The helpers that raise a data version, and the services that reach them through another one.
+HELPERS = {"data_changed", "person_changed", "_event", "save_rows"}
+
+# Writes that cannot change any KPI result (accounts, pay, notices, reviewed tracks, locks, teams, …).
+NO_KPI_EFFECT = {
+    "accounts.change_password", "accounts.create_user", "accounts.set_roles", "accounts.issue_one_time_password",
+    "accounts.issue_one_time_passwords", "allowances.set_allowance", "import_preview._keep", "issuing.void",
+    "jobs.create", "jobs.resume", "month_lock.lock", "month_lock.unlock", "notices.claim_number",
+    "promotion.submit", "promotion.withdraw", "promotion.record_interview", "reviewed.save_score",
+    "serious_errors.set_serious_error", "teams.assign", "pay.deductions.set_deductions", "pay.deductions.mark_none",
+    "pay.deductions._save_import", "pay.gaps.explain_gaps", "pay.runs._release", "pay.runs._store_run",
+    "pay.runs.confirm_run",
+}  # fmt: skip
+
+
+def _write_services():
+    """Every function of csapp.services decorated @writes, by 'module.function' (relative to services)."""
+    found = {}
+    for info in pkgutil.walk_packages(services.__path__, "csapp.services."):
+        module = importlib.import_module(info.name)
+        tree = ast.parse(inspect.getsource(module))
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and any(
+                isinstance(d, ast.Name) and d.id == "writes" for d in node.decorator_list
+            ):
+                calls = {
+                    call.func.id if isinstance(call.func, ast.Name) else call.func.attr
+                    for call in ast.walk(node)
+                    if isinstance(call, ast.Call) and isinstance(call.func, ast.Name | ast.Attribute)
+                }
+                found[f"{info.name.removeprefix('csapp.services.')}.{node.name}"] = calls
+    return found
+
+
+def test_every_write_service_either_raises_the_data_version_or_is_known_not_to_change_results():
+    writes = _write_services()
+    assert len(writes) > 30  # the enumeration found the services
+    unclassified = {name for name, calls in writes.items() if not calls & HELPERS and name not in NO_KPI_EFFECT}
+    assert unclassified == set(), "a write service that may change KPI results must call results.data_changed"
+    assert NO_KPI_EFFECT <= set(writes)  # no stale names in the list
+    bumping = {name for name, calls in writes.items() if calls & HELPERS}
+    assert {"events.add_sample", "grid.save_cell", "people.transfer", "person_corrections.correct_event"} <= bumping
+
+
+def test_a_write_raises_the_version_and_the_next_read_computes_and_stores_the_new_result(db_app, org):
+    department = org["main"].id
+    first = department_kpi(department, MONTH).result
+    db.session.commit()  # a new snapshot: the result was stored by a transaction of its own
+    version = current_version(department, MONTH)
+    assert stored_score(department, MONTH, version, first.policy_version) == first
+    agent = org["agents"][0]
+    events.add_sample(org["users"]["supervisor"], agent.id, MONTH, Decimal("60.00"), "R-NEW")
+    assert current_version(department, MONTH) == version + 1
+    second = department_kpi(department, MONTH).result
+    db.session.commit()
+    assert second != first and second.agents[0].qa_avg < first.agents[0].qa_avg
+    assert stored_score(department, MONTH, version + 1, second.policy_version) == second
+    assert stored_score(department, MONTH, version, first.policy_version) == first  # the old key stays as it was
+
+
+def test_people_events_raise_every_later_month_of_each_department_concerned(db_app, org):
+    from csapp.services import people
+
+    agent = org["agents"][0]
+    for month in ("2026-09", MONTH):
+        department_kpi(org["main"].id, month)
+    before = {m: current_version(org["main"].id, m) for m in ("2026-08", "2026-09", MONTH)}
+    people.transfer(org["users"]["hr"], agent.id, org["other"].id, dt.date(2026, 9, 1), "支援")
+    after = {m: current_version(org["main"].id, m) for m in ("2026-08", "2026-09", MONTH)}
+    assert after["2026-08"] == before["2026-08"]
+    assert after["2026-09"] == before["2026-09"] + 1 and after[MONTH] == before[MONTH] + 1
+    assert current_version(org["other"].id, "2026-09") >= 1
+
+
+def test_a_write_inside_a_transaction_never_stores_what_may_roll_back(db_app, org):
+    from csapp.db import write_transaction
+
+    department = org["main"].id
+    with pytest.raises(RuntimeError):
+        with write_transaction():
+            results.data_changed([department], MONTH)
+            department_kpi(department, MONTH)
+            raise RuntimeError("rolled back")
+    assert db.session.scalar(select(DepartmentResult).where(DepartmentResult.month == MONTH)) is None
+
+
+def _fresh(department_id: int, month: str):
+    """The scoring computed now from the data, never read from the store."""
+    dept_month = department_month(department_id, month)
+    rows = [r for r in _rows(department_agents(department_id, month), month) if not r.missing]
+    return score_rows(month, dept_month.connection_rate, rows, department_kpi(department_id, month).policy)
+
+
+def test_stored_results_equal_fresh_computations_for_the_whole_demo(tmp_path, pki_dir):
+    from conftest import _test_app
+    from flask_migrate import upgrade
+
+    from csapp.extensions import init_migrate
+    from csapp.services.demo import create_demo
+
+    app = _test_app(tmp_path / "demo.sqlite", pki_dir)
+    with app.app_context():
+        init_migrate(app)
+        upgrade()
+        create_demo(today=dt.date(2026, 11, 26))
+        result = app.test_cli_runner().invoke(args=["scores", "rebuild"])
+        assert result.exit_code == 0 and "already stored" in result.output, result.output
+        heads = db.session.scalars(select(DepartmentResult)).all()
+        current = [h for h in heads if h.data_version == current_version(h.department_id, h.month)]
+        assert len({(h.department_id, h.month) for h in current}) == 12
+        for head in current:
+            stored = stored_score(head.department_id, head.month, head.data_version, head.policy_version)
+            assert stored == _fresh(head.department_id, head.month), head.month
+        again = app.test_cli_runner().invoke(args=["scores", "rebuild"])
+        assert "computed 0 department-month(s); 12 already stored" in again.output
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_writer_and_a_reader_at_once_never_leave_a_stored_result_unlike_its_version(db_app, org):
+    """The writer records, after each commit, the fresh result of the version it made (it is the only
+    writer); every result the reader stored meanwhile must equal the one of its version."""
+    department, agent_id, supervisor_id = org["main"].id, org["agents"][1].id, org["users"]["supervisor"].id
+    truth, done = {}, threading.Event()
+
+    def writer():
+        with db_app.app_context():
+            supervisor = db.session.get(User, supervisor_id)
+            for step in range(12):
+                events.add_sample(supervisor, agent_id, MONTH, Decimal(60 + step), f"R-RACE-{step}")
+                truth[current_version(department, MONTH)] = _fresh(department, MONTH)
+                db.session.commit()
+            done.set()
+
+    def reader():
+        with db_app.app_context():
+            reads = 0
+            while not done.is_set() or reads == 0:
+                department_kpi(department, MONTH)
+                db.session.commit()
+                reads += 1
+            return reads
+
+    outcome = in_threads([writer, reader], timeout=120)
+    assert not any(isinstance(o, BaseException) for o in outcome), [getattr(o, "trace", o) for o in outcome]
+    db.session.commit()  # a fresh snapshot
+    stored = db.session.scalars(
+        select(DepartmentResult).where(DepartmentResult.department_id == department, DepartmentResult.month == MONTH)
+    ).all()
+    assert len(stored) >= 2 and outcome[1] >= 2
+    for head in stored:
+        if head.data_version in truth:
+            assert stored_score(department, MONTH, head.data_version, head.policy_version) == truth[head.data_version]
