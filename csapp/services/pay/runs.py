@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from ... import clock
 from ...db import write_transaction, writes
@@ -33,7 +33,7 @@ from ...models import (
     SpecialistMonth,
     User,
 )
-from ...models.org import allowances_in
+from ...models.org import allowances_in, dated_facts
 from ...policy.months import add_months, days_in, first_day
 from ...policy.parameters import policy_for
 from ...policy.pay import PAY_LINES, PayInput, PayResult, compute_pay
@@ -41,20 +41,32 @@ from .. import audit
 from ..access import require
 from ..errors import Conflict, NotFound, ServiceError
 from ..kpi import department_kpi, month_bounds
-from ..reviewed import reviewed_kpi
+from ..reviewed import reviewed_kpi, scores_of
 from .gaps import Gap, open_gaps
 
 CLAIM_EXPIRES = dt.timedelta(minutes=10)  # a computation that crashed does not block the month for ever
 LIVE = (PayRunStatus.DRAFT, PayRunStatus.CONFIRMED)
 
 
+def with_slips():
+    """Loader options: a run's slips and their people (with dated facts) in a fixed number of queries."""
+    from sqlalchemy.orm import selectinload
+
+    people = selectinload(PayRun.slips).joinedload(PaySlip.employee)
+    return (people, *dated_facts(via=people))
+
+
 def confirmed_run(month: str) -> PayRun | None:
     """The run staff see (notices are issued from it)."""
-    return db.session.scalar(select(PayRun).where(PayRun.month == month, PayRun.status == PayRunStatus.CONFIRMED))
+    return db.session.scalar(
+        select(PayRun).where(PayRun.month == month, PayRun.status == PayRunStatus.CONFIRMED).options(*with_slips())
+    )
 
 
 def draft_run(month: str) -> PayRun | None:
-    return db.session.scalar(select(PayRun).where(PayRun.month == month, PayRun.status == PayRunStatus.DRAFT))
+    return db.session.scalar(
+        select(PayRun).where(PayRun.month == month, PayRun.status == PayRunStatus.DRAFT).options(*with_slips())
+    )
 
 
 def current_run(month: str) -> PayRun | None:
@@ -68,7 +80,7 @@ def runs_of(month: str) -> list[PayRun]:
 
 def run_for(user: User, run_id: int) -> PayRun:
     require(user, "hr")
-    run = db.session.get(PayRun, run_id)
+    run = db.session.get(PayRun, run_id, options=with_slips())
     if run is None:
         raise NotFound("没有这次核算。")
     return run
@@ -139,7 +151,9 @@ def paid_people(month: str) -> list[Employee]:
     start, end = month_bounds(month)
     return [
         e
-        for e in db.session.scalars(select(Employee).order_by(Employee.department_id, Employee.code))
+        for e in db.session.scalars(
+            select(Employee).options(*dated_facts()).order_by(Employee.department_id, Employee.code)
+        )
         if e.employed_in(start, end) and e.grade_on(e.reference_day(month))
     ]
 
@@ -166,6 +180,7 @@ def pay_cases(month: str) -> list[PayCase]:
         d.department_id: d.connection_rate
         for d in db.session.scalars(select(DepartmentMonth).where(DepartmentMonth.month == month))
     }
+    reviewed_scores = scores_of([person.id for person in people], month)  # one query, not one per reviewed person
     kpis: dict[int, object] = {}
     cases = []
     for person in people:
@@ -187,7 +202,7 @@ def pay_cases(month: str) -> list[PayCase]:
                     note = f"绩效数据不全(缺{missing}),绩效工资暂按 0 计"
                     gaps.append(Gap("agent_data", person.id, f"缺{missing}"))
             else:
-                reviewed = reviewed_kpi(person, month)
+                reviewed = reviewed_kpi(person, month, reviewed_scores[person.id])
                 kpi_score, note = reviewed.score, reviewed.explanation
                 if reviewed.score is None:
                     gaps.append(Gap("reviewed", person.id, reviewed.explanation))
@@ -248,8 +263,8 @@ def compute_run(user: User, month: str) -> PayRun:
         for case in pay_cases(month):
             result = compute_pay(case.inputs, policy, days_in(month))
             slip = _slip(case, result, deductions.get(case.employee.id, {}))
-            if slip.net < 0:
-                negative.append(f"{case.employee.code} {case.employee.name}(实发 {slip.net})")
+            if slip["net"] < 0:
+                negative.append(f"{case.employee.code} {case.employee.name}(实发 {slip['net']})")
             slips.append(slip)
         if negative:
             raise ServiceError("扣款超过应发,实发不能为负数,未核算:" + "、".join(negative) + "。请核对扣款。")
@@ -259,16 +274,18 @@ def compute_run(user: User, month: str) -> PayRun:
 
 
 @writes
-def _store_run(user: User, month: str, policy_version: str, slips: list[PaySlip]) -> PayRun:
+def _store_run(user: User, month: str, policy_version: str, slips: list[dict]) -> PayRun:
     previous = draft_run(month)
     if previous:
         previous.abandon()
         db.session.flush()  # the one-draft index sees the old draft gone before the new one arrives
     # the run's number in the INSERT itself, not read first and written later
     number = select(func.coalesce(func.max(PayRun.run_no), 0) + 1).where(PayRun.month == month).scalar_subquery()
-    run = PayRun(month=month, run_no=number, policy_version=policy_version, created_by_id=user.id, slips=slips)
+    run = PayRun(month=month, run_no=number, policy_version=policy_version, created_by_id=user.id)
     db.session.add(run)
     db.session.flush()
+    if slips:  # one executemany, not one INSERT per person
+        db.session.execute(insert(PaySlip), [{**slip, "run_id": run.id} for slip in slips])
     audit.record(
         user,
         "pay.run",
@@ -284,26 +301,26 @@ def _store_run(user: User, month: str, policy_version: str, slips: list[PaySlip]
     return run
 
 
-def _slip(case: PayCase, result: PayResult, deductions: dict[str, Decimal]) -> PaySlip:
+def _slip(case: PayCase, result: PayResult, deductions: dict[str, Decimal]) -> dict:
+    """The slip's column values."""
     explanations = {key: line.explanation for key, line in result.lines.items()}
     if case.kpi_note:
         explanations["kpi"] = case.kpi_note
     amounts = {key: result.lines[key].amount for key in PAY_LINES}
     total = sum(deductions.values(), Decimal(0))
-    return PaySlip(
-        employee_id=case.employee.id,
-        employee=case.employee,
-        grade=result.grade,
-        gross=result.gross,
-        deductions_total=total,
-        net=result.gross - total,
-        employed_days=case.inputs.employed_days,
-        kpi_score=case.inputs.kpi_score,
-        explanations_json=json.dumps(explanations, ensure_ascii=False),
-        deductions_json=json.dumps({k: str(v) for k, v in deductions.items()}),
-        gaps_json=json.dumps([(g.kind, g.detail) for g in case.gaps], ensure_ascii=False),
+    return {
+        "employee_id": case.employee.id,
+        "grade": result.grade,
+        "gross": result.gross,
+        "deductions_total": total,
+        "net": result.gross - total,
+        "employed_days": case.inputs.employed_days,
+        "kpi_score": case.inputs.kpi_score,
+        "explanations_json": json.dumps(explanations, ensure_ascii=False),
+        "deductions_json": json.dumps({k: str(v) for k, v in deductions.items()}),
+        "gaps_json": json.dumps([(g.kind, g.detail) for g in case.gaps], ensure_ascii=False),
         **amounts,
-    )
+    }
 
 
 @writes

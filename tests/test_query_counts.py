@@ -1,0 +1,78 @@
+"""No query per person: each main page and computation runs the same number of SQL statements for a
+department of 30 agents as for one of 120 (issue 12)."""
+
+from __future__ import annotations
+
+import pytest
+from scale_data import PASSWORD, build_department
+from sqlalchemy import event
+
+from csapp.extensions import db
+
+MONTH = "2026-10"
+
+
+def _statements(tmp_path_factory, pki_dir, agents: int) -> dict[str, list[int]]:
+    from conftest import _test_app
+
+    folder = tmp_path_factory.mktemp(f"scale{agents}")
+    app = _test_app(folder / "scale.sqlite", pki_dir, TODAY="2026-11-20")
+    counted = [0]
+    with app.app_context():
+        db.create_all()
+        ids = build_department(agents, MONTH, months=1)
+        event.listen(db.engine, "before_cursor_execute", lambda *args: counted.__setitem__(0, counted[0] + 1))
+
+    def login(username: str):
+        client = app.test_client()
+        assert client.post("/login", data={"username": username, "password": PASSWORD}).status_code == 303
+        return client
+
+    agent, supervisor, hr = login("agent1"), login("sup1"), login("hr")
+    values = iter(range(900, 1000))
+    requests = {
+        "我的成绩": lambda: agent.get(f"/me/scores?month={MONTH}"),
+        "晋升预检": lambda: agent.get("/me/promotion"),
+        "成绩录入": lambda: supervisor.get(f"/entry?month={MONTH}"),
+        "保存一格": lambda: supervisor.post(
+            f"/entry/cell?month={MONTH}",
+            data={
+                "sheet": "metrics",
+                "employee_id": ids["agents"][3],
+                "field": "production",
+                "value": str(next(values)),
+                "version": "",
+            },
+            headers={"HX-Request": "true"},
+        ),  # fmt: skip
+        "排名": lambda: hr.get(f"/ranking?month={MONTH}"),
+        "排名导出": lambda: hr.get(f"/ranking.xlsx?month={MONTH}"),
+        "工资核算": lambda: hr.post(f"/pay?month={MONTH}"),
+        "工资表": lambda: hr.get(f"/pay?month={MONTH}"),
+        "工资导出": lambda: hr.get(f"/pay.xlsx?month={MONTH}"),
+    }
+    found = {}
+    for name, request in requests.items():
+        counts = []
+        for _ in range(2):  # the first computes and stores the month's results, the second reads them
+            counted[0] = 0
+            response = request()
+            assert response.status_code in (200, 303), (name, response.status_code, response.data[:300])
+            counts.append(counted[0])
+        found[name] = counts
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    return found
+
+
+@pytest.fixture(scope="module")
+def counts(tmp_path_factory, pki_dir):
+    return {agents: _statements(tmp_path_factory, pki_dir, agents) for agents in (30, 120)}
+
+
+def test_every_main_page_and_computation_runs_as_many_statements_for_120_agents_as_for_30(counts):
+    small, large = counts[30], counts[120]
+    assert small["成绩录入"][0] > 5 and small["工资核算"][0] > 5  # the counter saw the requests' statements
+    grown = {name: (small[name], large[name]) for name in small if small[name] != large[name]}
+    assert grown == {}, f"statements that grow with the department (30 → 120 agents): {grown}"
