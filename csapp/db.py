@@ -66,6 +66,25 @@ def _remember_flush(session: Session, _context) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget_flush(session: Session) -> None:
     session.info.pop(_FLUSHED, None)
+    session.info.pop(_MEMO, None)
+
+
+_MEMO = "csapp_memo"
+
+
+def transaction_memo(key: tuple, compute):
+    """The value of *compute()* for *key*, computed once per transaction (one snapshot, so one answer).
+
+    Forgotten when the transaction ends and whenever this session writes (flush): never across requests.
+    """
+    session = db.session()
+    memo = session.info.setdefault(_MEMO, {})
+    if session.info.get(_FLUSHED) or session.new or session.dirty or session.deleted:
+        memo.clear()
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def _begin_write(session: Session) -> None:

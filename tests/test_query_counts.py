@@ -30,12 +30,13 @@ def _statements(tmp_path_factory, pki_dir, agents: int) -> dict[str, list[int]]:
 
     agent, supervisor, hr = login("agent1"), login("sup1"), login("hr")
     values = iter(range(900, 1000))
+    team = ids["teams"][0]  # one team's grid at both sizes (a big department is only shown by team)
     requests = {
         "我的成绩": lambda: agent.get(f"/me/scores?month={MONTH}"),
         "晋升预检": lambda: agent.get("/me/promotion"),
-        "成绩录入": lambda: supervisor.get(f"/entry?month={MONTH}"),
+        "成绩录入": lambda: supervisor.get(f"/entry?month={MONTH}&team={team}"),
         "保存一格": lambda: supervisor.post(
-            f"/entry/cell?month={MONTH}",
+            f"/entry/cell?month={MONTH}&team={team}",
             data={
                 "sheet": "metrics",
                 "employee_id": ids["agents"][3],
@@ -57,6 +58,8 @@ def _statements(tmp_path_factory, pki_dir, agents: int) -> dict[str, list[int]]:
         for _ in range(2):  # the first computes and stores the month's results, the second reads them
             counted[0] = 0
             response = request()
+            response.get_data()  # a streamed export is produced while it is read
+            response.close()
             assert response.status_code in (200, 303), (name, response.status_code, response.data[:300])
             counts.append(counted[0])
         found[name] = counts

@@ -257,7 +257,14 @@ def dated_facts(via=None):
 
 
 def department_people(department_id: int, month: str) -> list[Employee]:
-    """Everyone employed during *month* whose department on its reference day is *department_id*, by 工号."""
+    """Everyone employed during *month* whose department on its reference day is *department_id*, by 工号
+    (loaded once per transaction)."""
+    from ..db import transaction_memo
+
+    return list(transaction_memo(("department_people", department_id, month), lambda: _people(department_id, month)))
+
+
+def _people(department_id: int, month: str) -> list[Employee]:
     start, end = first_day(month), last_day(month)
     placed = select(DepartmentMembership.employee_id).where(DepartmentMembership.department_id == department_id)
     people = db.session.scalars(

@@ -43,6 +43,7 @@ class DepartmentResult(db.Model):
     avg_qa: Mapped[str | None] = mapped_column(String(80))
     qa_spread: Mapped[bool] = mapped_column(default=False)
     volume_spread: Mapped[bool] = mapped_column(default=False)
+    scored: Mapped[int] = mapped_column(default=0)  # agents in the scoring
     computed_at: Mapped[dt.datetime] = mapped_column(default=clock.now_utc)
 
 
@@ -55,9 +56,9 @@ class AgentResult(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     result_id: Mapped[int] = mapped_column(ForeignKey("department_result.id", ondelete="CASCADE"), index=True)
     employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), index=True)
-    total: Mapped[Decimal] = mapped_column(Numeric(7, 2))
-    items_sum: Mapped[Decimal] = mapped_column(Numeric(7, 2))
-    incident_points: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    total: Mapped[Decimal] = mapped_column(Numeric(12, 6))  # exact here; ranks are sorted on it
+    items_sum: Mapped[Decimal] = mapped_column(Numeric(12, 6))
+    incident_points: Mapped[Decimal] = mapped_column(Numeric(12, 6))
     qa_numerator: Mapped[int] = mapped_column(BigInteger)  # the exact QA mean (D10)
     qa_denominator: Mapped[int] = mapped_column(BigInteger)
     qa_rank: Mapped[int]

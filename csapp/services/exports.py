@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import io
+import tempfile
+from collections.abc import Iterator
 
 from ..policy.kpi import competition_ranks
 from ..policy.names import STAR_NAMES
@@ -10,16 +11,16 @@ from ..policy.numbers import round2
 from ..policy.parameters import KPI_ITEMS
 from .kpi import DepartmentKpi
 
+CHUNK = 64 * 1024
 
-def kpi_workbook(kpi: DepartmentKpi, department_name: str) -> bytes:
-    """Return an XLSX with the ranking sheet and an explanations sheet."""
+
+def kpi_workbook(kpi: DepartmentKpi, department_name: str):
+    """The ranking sheet and an explanations sheet, as a write-only workbook (rows go to disk as written)."""
     from openpyxl import Workbook  # imported lazily: the web worker stays small until needed
-    from openpyxl.styles import Alignment, Font
 
     items = kpi.policy.kpi.items
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "排名"
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("排名")
     header = [
         "排名",
         "工号",
@@ -33,43 +34,68 @@ def kpi_workbook(kpi: DepartmentKpi, department_name: str) -> bytes:
         "明星",
     ]
     sheet.append([f"{department_name} {kpi.month} 绩效结果(政策版本 {kpi.policy.version})"])
-    sheet.append(header)
+    sheet.append([_bold(sheet, text) for text in header])
     rows = sorted(kpi.scored_rows, key=lambda r: (-r.score.total, r.employee.code))
     ranks = competition_ranks([r.score.total for r in rows])
     for rank, row in zip(ranks, rows):
         s = row.score
+        scores = [*[s.items[k].score for k in KPI_ITEMS], s.incident_points, s.total, s.qa_avg]
         sheet.append(
             [
                 rank,
                 row.employee.code,
                 row.employee.name,
-                *[round2(s.items[k].score) for k in KPI_ITEMS],
-                round2(s.incident_points),
-                round2(s.total),
-                round2(s.qa_avg),
+                *[_number(sheet, round2(value)) for value in scores],
                 s.qa_rank,
                 s.production_rank,
                 "、".join(STAR_NAMES[x] for x in s.stars),
             ]
         )
-    for cells in sheet.iter_rows(min_row=3):
-        for cell in cells:
-            if isinstance(cell.value, (int, float)) or cell.data_type == "n":
-                cell.number_format = "0.00" if not isinstance(cell.value, int) else "0"
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
     explained = book.create_sheet("说明")
+    explained.column_dimensions["E"].width = 90
     explained.append(["工号", "姓名", "考核项", "得分", "说明"])
     for row in rows:
-        for key in KPI_ITEMS:
-            item = row.score.items[key]
-            explained.append([row.employee.code, row.employee.name, item.name, round2(item.score), item.explanation])
-        for line in row.score.incidents:
-            explained.append([row.employee.code, row.employee.name, line.name, round2(line.points), line.explanation])
-        explained.append([row.employee.code, row.employee.name, "总分", round2(row.score.total), row.score.explanation])
-    explained.column_dimensions["E"].width = 90
-    for cells in explained.iter_rows(min_row=2):
-        cells[4].alignment = Alignment(wrap_text=True)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        lines = [
+            (row.score.items[key].name, row.score.items[key].score, row.score.items[key].explanation)
+            for key in KPI_ITEMS
+        ]
+        lines += [(line.name, line.points, line.explanation) for line in row.score.incidents]
+        lines.append(("总分", row.score.total, row.score.explanation))
+        for name, value, text in lines:
+            explained.append([row.employee.code, row.employee.name, name, round2(value), _wrapped(explained, text)])
+    return book
+
+
+def _bold(sheet, value):
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = Font(bold=True)
+    return cell
+
+
+def _number(sheet, value):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = "0.00"
+    return cell
+
+
+def _wrapped(sheet, text: str):
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment
+
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.alignment = Alignment(wrap_text=True)
+    return cell
+
+
+def workbook_chunks(book) -> Iterator[bytes]:
+    """Save a (write-only) workbook to a temporary file and yield it in chunks: memory stays flat."""
+    with tempfile.TemporaryFile() as spool:
+        book.save(spool)
+        spool.seek(0)
+        while chunk := spool.read(CHUNK):
+            yield chunk

@@ -12,6 +12,7 @@ from ..db import insert_or_select, writes
 from ..extensions import db
 from ..models import AgentMonth, Attendance, DepartmentMonth, Employee, LeaderMonth, SpecialistMonth, User
 from ..models.org import department_people
+from ..policy.months import first_day, last_day
 from ..policy.numbers import fmt
 from . import audit
 from .access import department_for, require
@@ -202,6 +203,16 @@ def sheet_people(sheet: Sheet, department_id: int, month: str) -> list[Employee]
     return [e for e in department_people(department_id, month) if e.track_in(month) in sheet.tracks]
 
 
+def on_sheet(sheet: Sheet, employee: Employee, department_id: int, month: str) -> bool:
+    """Whether *employee* is a row of the sheet (as sheet_people would list them), without loading the others."""
+    start, end = first_day(month), last_day(month)
+    return (
+        employee.employed_in(start, end)
+        and employee.department_in(month) == department_id
+        and employee.track_in(month) in sheet.tracks
+    )
+
+
 def sheet_records(sheet: Sheet, employees: list[Employee], month: str) -> dict[int, object]:
     ids = [e.id for e in employees]
     return {
@@ -258,7 +269,7 @@ def save_cell(
     department = department_for(user, department_id)
     column = sheet.column(field)
     employee = db.session.get(Employee, employee_id)
-    if employee is None or employee not in sheet_people(sheet, department.id, month):
+    if employee is None or not on_sheet(sheet, employee, department.id, month):
         raise ServiceError("此人不在本部门本月的名单中。")
     value = parse_cell(column, text)
     correction = guard(user, department.id, month, reason)

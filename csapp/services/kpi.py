@@ -64,17 +64,25 @@ class DepartmentKpi:
     dept_month: DepartmentMonth | None
     rows: list[AgentRow]
     result: kpi_rules.DepartmentScore | None
+    scored: int | None = None  # how many agents the department's scoring has (when rows hold only some)
+    _by_id: dict[int, AgentRow] | None = field(default=None, repr=False, compare=False)
 
     @property
     def scored_rows(self) -> list[AgentRow]:
         return [r for r in self.rows if r.score is not None]
 
     @property
+    def scored_count(self) -> int:
+        return self.scored if self.scored is not None else len(self.scored_rows)
+
+    @property
     def locked(self) -> bool:
         return bool(self.dept_month and self.dept_month.locked_at)
 
     def row_for(self, employee_id: int) -> AgentRow | None:
-        return next((r for r in self.rows if r.employee.id == employee_id), None)
+        if self._by_id is None or len(self._by_id) != len(self.rows):
+            self._by_id = {r.employee.id: r for r in self.rows}
+        return self._by_id.get(employee_id)
 
 
 def department_agents(department_id: int, month: str) -> list[Employee]:
@@ -127,6 +135,28 @@ def _rows(agents: list[Employee], month: str) -> list[AgentRow]:
     cases = _by_employee(DissatisfiedCase, ids, month)
     incidents = _by_employee(Incident, ids, month)
     return [AgentRow(a, records.get(a.id), samples[a.id], cases[a.id], incidents[a.id]) for a in agents]
+
+
+def people_kpi(department_id: int, month: str, people: list[Employee]) -> DepartmentKpi:
+    """The department's month for some of its agents (a team): their rows and their stored scores, with
+    the department's figures; the whole department is loaded and scored only when not stored yet."""
+    policy = policy_for(month)
+    version = results.current_version(department_id, month)
+    dept_month = department_month(department_id, month)
+    rows = _rows([p for p in people if p.track_in(month) == "agent"], month)
+    stored = None
+    if dept_month and dept_month.connection_rate is not None:
+        stored = results.stored_people(department_id, month, version, policy.version, [r.employee.id for r in rows])
+    if stored is None:
+        whole = department_kpi(department_id, month)
+        for row in rows:
+            whole_row = whole.row_for(row.employee.id)
+            row.score = whole_row.score if whole_row else None
+        return DepartmentKpi(department_id, month, policy, dept_month, rows, whole.result, scored=whole.scored_count)
+    result, scores, scored = stored
+    for row in rows:
+        row.score = None if row.missing else scores.get(row.employee.id)
+    return DepartmentKpi(department_id, month, policy, dept_month, rows, result, scored=scored)
 
 
 def agent_month(employee: Employee, month: str) -> tuple[DepartmentKpi, AgentRow | None]:
@@ -201,3 +231,34 @@ def rebuild_results(month: str | None = None) -> tuple[int, int]:
             computed += 1
         db.session.commit()  # one snapshot per department-month
     return computed, stored
+
+
+@dataclass(frozen=True)
+class RankingPage:
+    rows: list  # results.RankedRow
+    count: int
+    result: kpi_rules.DepartmentScore | None
+    policy: Policy
+    page: int
+    pages: int
+
+
+def ranking(department_id: int, month: str, page: int, per_page: int) -> RankingPage:
+    """One page of the department-month ranking: from the stored results (only that page decoded), or
+    computed when not stored yet."""
+    policy = policy_for(month)
+    version = results.current_version(department_id, month)
+    stored = results.ranking_page(department_id, month, version, policy.version, page, per_page)
+    if stored is not None:
+        rows, count, result = stored
+    else:
+        kpi = department_kpi(department_id, month)
+        ordered = sorted(kpi.scored_rows, key=lambda r: (-r.score.total, r.employee.code))
+        ranks = kpi_rules.competition_ranks([r.score.total for r in ordered])
+        start = (page - 1) * per_page
+        rows = [
+            results.RankedRow(rank, row.employee, row.score)
+            for rank, row in zip(ranks[start : start + per_page], ordered[start : start + per_page])
+        ]
+        count, result = len(ordered), kpi.result
+    return RankingPage(rows, count, result, policy, page, max(1, -(-count // per_page)))

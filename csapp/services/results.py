@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
@@ -18,7 +19,7 @@ from sqlalchemy import func, insert, select
 from .. import clock
 from ..db import BEGIN_OPTION, is_writing
 from ..extensions import db
-from ..models import AgentResult, DataVersion, DepartmentResult
+from ..models import AgentResult, DataVersion, DepartmentResult, Employee
 from ..policy import kpi as kpi_rules
 from ..policy.months import add_months
 
@@ -103,6 +104,51 @@ def _department_score(head: DepartmentResult, agents: list[kpi_rules.AgentScore]
     )
 
 
+def stored_people(
+    department_id: int, month: str, version: int, policy_version: str, employee_ids: list[int]
+) -> tuple[kpi_rules.DepartmentScore, dict[int, kpi_rules.AgentScore], int] | None:
+    """Some agents' stored months (one query), the department's figures and how many were scored."""
+    head = stored_department(department_id, month, version, policy_version)
+    if head is None:
+        return None
+    rows = db.session.scalars(
+        select(AgentResult).where(AgentResult.result_id == head.id, AgentResult.employee_id.in_(employee_ids))
+    )
+    return _department_score(head, []), {row.employee_id: agent_score(row) for row in rows}, head.scored
+
+
+@dataclass(frozen=True)
+class RankedRow:
+    rank: int
+    employee: Employee
+    score: kpi_rules.AgentScore
+
+
+def ranking_page(
+    department_id: int, month: str, version: int, policy_version: str, page: int, per_page: int
+) -> tuple[list[RankedRow], int, kpi_rules.DepartmentScore] | None:
+    """One page of the stored ranking (by total, then 工号; competition ranks) and the number of rows;
+    None on a miss. Only the page's rows are decoded."""
+    head = stored_department(department_id, month, version, policy_version)
+    if head is None:
+        return None
+    totals = db.session.execute(
+        select(AgentResult.employee_id, AgentResult.total, Employee.code)
+        .join(Employee, Employee.id == AgentResult.employee_id)
+        .where(AgentResult.result_id == head.id)
+    ).all()
+    ordered = sorted(totals, key=lambda row: (-row.total, row.code))
+    ranks = kpi_rules.competition_ranks([row.total for row in ordered])
+    start = (page - 1) * per_page
+    shown = dict(zip((row.employee_id for row in ordered[start : start + per_page]), ranks[start : start + per_page]))
+    rows = db.session.scalars(
+        select(AgentResult).where(AgentResult.result_id == head.id, AgentResult.employee_id.in_(list(shown)))
+    )
+    people = {e.id: e for e in db.session.scalars(select(Employee).where(Employee.id.in_(list(shown))))}
+    found = [RankedRow(shown[row.employee_id], people[row.employee_id], agent_score(row)) for row in rows]
+    return sorted(found, key=lambda r: (r.rank, r.employee.code)), len(ordered), _department_score(head, [])
+
+
 def stored_agent(
     department_id: int, month: str, version: int, policy_version: str, employee_id: int
 ) -> tuple[kpi_rules.DepartmentScore, kpi_rules.AgentScore | None] | None:
@@ -132,6 +178,7 @@ def store(department_id: int, version: int, result: kpi_rules.DepartmentScore) -
         "avg_qa": _text(result.avg_qa),
         "qa_spread": result.qa_spread,
         "volume_spread": result.volume_spread,
+        "scored": len(result.agents),
         "computed_at": clock.now_utc(),
     }
     with db.engine.connect().execution_options(**{BEGIN_OPTION: "IMMEDIATE"}) as connection:

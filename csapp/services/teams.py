@@ -32,8 +32,25 @@ def led_team(user: User, department_id: int) -> Team | None:
     )
 
 
+ALL_TEAMS_LIMIT = 100  # a department with more people than this is shown one team at a time
+
+
+def shown_whole(department_id: int) -> bool:
+    """Whether the department is small enough to show all its teams on one page."""
+    from sqlalchemy import func
+
+    count = db.session.scalar(select(func.count()).select_from(Employee).where(Employee.department_id == department_id))
+    return count <= ALL_TEAMS_LIMIT
+
+
 def pick_team(user: User, department_id: int, wanted: str) -> Team | None:
-    """The team a page shows: "" → the user's own team (else all), "all" → all, an id → that team."""
+    """The team a page shows: "" → the user's own team (else all), "all" → all, an id → that team.
+
+    A big department is never shown whole: it pages by team (the user's own, else the first).
+    """
+    if wanted in ("", "all") and not shown_whole(department_id):
+        team = led_team(user, department_id) if not wanted else None
+        return team or next(iter(teams_of(department_id)), None)
     if wanted == "all":
         return None
     if not wanted:
@@ -44,6 +61,16 @@ def pick_team(user: User, department_id: int, wanted: str) -> Team | None:
     if team is None or team.department_id != department_id:
         raise BadRequest("没有这个班组。")
     return team
+
+
+def team_people(team: Team, month: str) -> list[Employee]:
+    """The people of *team* in *month*, loaded alone (not the whole department), by 工号."""
+    from ..models.org import dated_facts
+
+    ids = select(TeamMembership.employee_id).where(TeamMembership.team_id == team.id)
+    people = db.session.scalars(select(Employee).where(Employee.id.in_(ids)).options(*dated_facts()))
+    found = [p for p in people if (t := p.team_in(month)) is not None and t.id == team.id]
+    return sorted(found, key=lambda p: p.code)
 
 
 def members(people: list[Employee], team: Team | None, month: str) -> list[Employee]:

@@ -11,7 +11,7 @@ from ..policy.parameters import policy_for
 from ..services import audit
 from ..services.access import require
 from ..services.errors import BadRequest
-from .common import htmx_render
+from .common import htmx_render, page_arg
 
 bp = Blueprint("audit_log", __name__)
 
@@ -23,8 +23,7 @@ def index():
     month = request.args.get("month", "").strip()
     if month and not is_month(month):
         raise BadRequest(f"月份“{month}”无效,请按 年-月 填写。")
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    page = page_arg()
     filters = {
         "action": request.args.get("action", "").strip(),
         "month": month,

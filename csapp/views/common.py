@@ -33,6 +33,16 @@ def month_arg(name: str = "month") -> str:
     return value
 
 
+def page_arg() -> int:
+    """The page number asked for (?page=, default 1); anything else is a Chinese 400."""
+    value = request.args.get("page", "").strip()
+    if not value:
+        return 1
+    if not value.isdigit() or int(value) < 1 or int(value) > 100000:
+        raise BadRequest(f"页码“{value}”无效。")
+    return int(value)
+
+
 def department_arg():
     """Return the department in view: ?dept= for those who see several, else one's own."""
     departments = departments_for(current_user)
@@ -117,4 +127,10 @@ def team_context(department, month: str) -> dict:
     from ..services import teams
 
     team = teams.pick_team(current_user, department.id, request.args.get("team", "").strip())
-    return {"team": team, "teams": teams.teams_of(department.id), "team_key": str(team.id) if team else "all"}
+    whole = team is None or teams.shown_whole(department.id)
+    return {
+        "team": team,
+        "teams": teams.teams_of(department.id),
+        "team_key": str(team.id) if team else "all",
+        "all_teams": whole,  # the picker offers 全部班组 only for a department that fits one page
+    }

@@ -12,7 +12,7 @@ from ..services import grid as grid_service
 from ..services import month_lock, teams
 from ..services.access import require
 from ..services.errors import BadRequest, Conflict, ServiceError
-from ..services.kpi import department_kpi
+from ..services.kpi import people_kpi
 from .common import attempt, department_arg, htmx_render, month_arg, month_nav, refused, run_form, team_context
 from .forms import EmptyForm, RequiredReasonForm
 
@@ -32,9 +32,13 @@ def grid_context(sheet_key: str, department, month: str) -> dict:
     if sheet is None:
         raise ServiceError("没有这张表。")
     picked = team_context(department, month)
-    people = teams.members(grid_service.sheet_people(sheet, department.id, month), picked["team"], month)
+    if picked["team"] is None:
+        people = grid_service.sheet_people(sheet, department.id, month)
+    else:  # only the team is loaded: a big department's grid costs what one team does
+        team_people = teams.team_people(picked["team"], month)
+        people = [p for p in team_people if grid_service.on_sheet(sheet, p, department.id, month)]
     records = grid_service.sheet_records(sheet, people, month)
-    kpi = department_kpi(department.id, month) if sheet.key == "metrics" else None
+    kpi = people_kpi(department.id, month, people) if sheet.key == "metrics" else None
     dept_month = month_lock.department_month(department.id, month)
     return {
         "sheet": sheet,
@@ -88,6 +92,7 @@ def save_cell():
     sheet_key = request.form.get("sheet", "")
     employee_id = _int_arg("employee_id")
     field = request.form.get("field", "")
+    before = _shown(grid_context(sheet_key, department, month)) if sheet_key == "metrics" else {}
     refusal, text = _save(
         lambda text, version, reason: grid_service.save_cell(
             current_user, sheet_key, department.id, month, employee_id, field, text, version, reason
@@ -95,14 +100,36 @@ def save_cell():
     )
     context = grid_context(sheet_key, department, month)
     employee = db.session.get(Employee, employee_id)
+    after = _shown(context)
+    changed = [p for p in context["people"] if p.id == employee_id or after.get(p.id) != before.get(p.id)]
     return render_template(
         "entry/_cell_saved.html",
         person=employee,
         field=field,
         error=refusal.message if refusal else None,
         typed=text,
+        changed=changed,
         **context,
     ), _status(refusal)
+
+
+def _shown(context: dict) -> dict[int, tuple]:
+    """What the computed cells of each row on screen show: a save sends only the rows where it changed."""
+    kpi = context.get("kpi")
+    if kpi is None:
+        return {}
+    shown = {}
+    for person in context["people"]:
+        row = kpi.row_for(person.id)
+        score = row.score if row else None
+        shown[person.id] = (
+            len(row.qa_samples) if row else None,
+            len(row.cases) if row else None,
+            len(row.incidents) if row else None,
+            tuple(row.missing) if row else None,
+            (score.total, score.qa_avg, score.incident_points) if score else None,  # not the tooltip's text
+        )
+    return shown
 
 
 @bp.post("/department")

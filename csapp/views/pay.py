@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
@@ -14,6 +12,7 @@ from ..policy.parameters import policy_for
 from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
 from ..services.access import require
 from ..services.errors import ServiceError
+from ..services.exports import workbook_chunks
 from ..services.pay import deductions as deduction_service
 from ..services.pay import runs as pay_runs
 from ..services.pay.gaps import explain_gaps as explain_service
@@ -196,9 +195,8 @@ def export():
         raise ServiceError(f"{month} 还没有核算工资。")
     from openpyxl import Workbook
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "工资表"
+    book = Workbook(write_only=True)  # rows go to disk as they are written; the file streams out
+    sheet = book.create_sheet("工资表")
     kinds = deduction_service.kinds(month)
     sheet.append(
         [
@@ -238,10 +236,8 @@ def export():
     for slip in run.slips:
         for key, text in slip.explanations.items():
             notes.append([slip.employee.code, slip.employee.name, PAY_LINE_NAMES.get(key, "绩效总分"), text])
-    buffer = io.BytesIO()
-    book.save(buffer)
     return Response(
-        buffer.getvalue(),
+        stream_with_context(workbook_chunks(book)),
         mimetype=XLSX,
         headers={"Content-Disposition": f"attachment; filename=pay-{month}-run{run.run_no}.xlsx"},
     )

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, stream_with_context
 from flask_login import current_user, login_required
 
-from ..policy.kpi import competition_ranks
 from ..services.access import require
-from ..services.exports import kpi_workbook
+from ..services.errors import NotFound
+from ..services.exports import kpi_workbook, workbook_chunks
 from ..services.kpi import department_kpi
-from .common import department_arg, htmx_render, month_arg, month_nav
+from ..services.kpi import ranking as ranking_service
+from .common import department_arg, htmx_render, month_arg, month_nav, page_arg
 
 bp = Blueprint("ranking", __name__)
+PER_PAGE = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -21,15 +23,15 @@ def ranking():
     require(current_user, "supervisor", "hr")
     department = department_arg()
     month = month_arg()
-    kpi = department_kpi(department.id, month)
-    rows = sorted(kpi.scored_rows, key=lambda r: (-r.score.total, r.employee.code))
-    ranks = competition_ranks([r.score.total for r in rows])
+    page = page_arg()
+    board = ranking_service(department.id, month, page, PER_PAGE)
+    if page > board.pages:
+        raise NotFound(f"排名共 {board.pages} 页,没有第 {page} 页。")
     return htmx_render(
         "ranking/ranking.html",
         "ranking/_table.html",
         department=department,
-        kpi=kpi,
-        rows=list(zip(ranks, rows)),
+        board=board,
         **month_nav(month),
     )
 
@@ -40,6 +42,10 @@ def export():
     require(current_user, "supervisor", "hr")
     department = department_arg()
     month = month_arg()
-    data = kpi_workbook(department_kpi(department.id, month), department.name)
+    book = kpi_workbook(department_kpi(department.id, month), department.name)
     filename = f"kpi-{department.id}-{month}.xlsx"
-    return Response(data, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename={filename}"})
+    return Response(
+        stream_with_context(workbook_chunks(book)),
+        mimetype=XLSX,
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
+    )
