@@ -229,7 +229,10 @@ def child_app_notices(workdir: str, count: int) -> dict:
 
 
 def child_bare_import() -> dict:
+    """The floor: the third-party packages a web worker must import to serve any page — Flask-Limiter
+    included, since its check runs before every request."""
     import flask  # noqa: F401
+    import flask_limiter  # noqa: F401
     import flask_login  # noqa: F401
     import flask_sqlalchemy  # noqa: F401
     import flask_wtf  # noqa: F401
@@ -361,6 +364,32 @@ def main() -> None:
         bare_idle = run_child("bare_import")["rss"]
         app_idle = run_child("app_idle", folder)["rss"]
         report("web_worker_idle_rss_mb", app_idle, bare_idle, 1.2, "MB")
+
+    scale_report(app_idle)
+
+
+def scale_report(app_idle: float) -> None:
+    """The scale series (benchmarks/scale.py): targets at 1,000 agents and growth from 300 to 3,000."""
+    from scale import OPERATIONS, SIZES, exponent, series
+
+    results = series()
+    for agents in SIZES:
+        for name in OPERATIONS:
+            figure = results[agents][name]
+            print(f"      (scale{agents} {name}: {figure['value'] * 1000:.1f} ms, {figure['value'] / figure['floor']:.1f}× "
+                  f"the bare page, {figure['bytes'] / 1024:.1f} KB)")  # fmt: skip
+    at_1000 = results[1000]
+    for name, target in (("my_scores", 10), ("precheck", 10), ("cell_save", 10), ("pay_run", 200)):
+        report(f"scale1000_{name}_s", at_1000[name]["value"], at_1000[name]["floor"], target, "s")
+    print(f"bench scale1000_cell_save_bytes value={at_1000['cell_save']['bytes']} floor=10240 "
+          f"ratio={at_1000['cell_save']['bytes'] / 10240:.2f} target=1.0 "
+          f"{'ok' if at_1000['cell_save']['bytes'] <= 10240 else 'MISS'}")  # fmt: skip
+    for name in OPERATIONS:
+        small, large = results[300][name]["value"], results[3000][name]["value"]
+        grow = exponent(small, large, 300, 3000)
+        print(f"bench exponent_{name} value={grow:.2f} floor=1.00 ratio={grow:.2f} target=1.15 "
+              f"{'ok' if grow <= 1.15 else 'MISS'}")  # fmt: skip
+    report("worker_rss_after_scale1000_mb", at_1000["rss_after_series_mb"], app_idle, 1.3, "MB")
 
 
 if __name__ == "__main__":

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from ..policy.months import days_in
-from ..policy.parameters import Month, Policy
 from ..policy.pay import PAY_LINES, PayInput, PayResult, compute_pay
+from ..policy.schema import Month, Policy
 from .common import Count, HalfDays, InputError, NonNeg, Strict, out, validate
 
 

@@ -8,8 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, create_model
 
-from ..policy.parameters import Month, Policy
 from ..policy.promotion import Application, Eligibility, NotNextRung, Person, check_target, evaluate
+from ..policy.schema import Month, Policy
 from .common import Count, HalfDays, InputError, NonNeg, Percent, Strict, validate
 
 

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from ..policy.kpi import AgentMonth, DepartmentScore, score_department
-from ..policy.parameters import Month, Policy
+from ..policy.schema import Month, Policy
 from .common import Count, InputError, NonNeg, Percent, Strict, out, validate
 
 

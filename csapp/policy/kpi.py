@@ -6,10 +6,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from .names import EMPLOYMENT_NAMES
 from .numbers import exact, fmt, fmt2, mean
-from .parameters import KPI_ITEMS, KpiItem, Policy
+from .parameters import KPI_ITEMS
+
+if TYPE_CHECKING:
+    from .schema import KpiItem, Policy
 
 # item key → (input field, what is counted) for the items scored "−x per occurrence"
 COUNTED_ITEMS: dict[str, tuple[str, str]] = {

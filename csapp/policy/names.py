@@ -6,8 +6,12 @@ data); everything else is fixed vocabulary here.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .numbers import Number, fmt
-from .parameters import Policy
+
+if TYPE_CHECKING:
+    from .schema import Policy
 
 TRACK_NAMES = {"agent": "话务员", "spec": "成长档案专员", "sup": "客服主管", "mgr": "客服经理"}
 EMPLOYMENT_NAMES = {"regular": "正式", "intern": "实习"}

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from .names import grade_name
 from .numbers import fmt, fmt2, money, round2
-from .parameters import Policy
+
+if TYPE_CHECKING:
+    from .schema import Policy
 
 PAY_LINES = ("base", "performance", "commission", "attendance_bonus", "allowances")
 PAY_LINE_NAMES = {

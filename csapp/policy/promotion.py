@@ -7,11 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from . import names
 from .months import first_day, month_of, months_before
 from .numbers import exact, fmt, mean
-from .parameters import Criterion, Policy
+
+if TYPE_CHECKING:
+    from .schema import Criterion, Policy
 
 MonthValues = Mapping[str, Decimal]
 DEPT_MEASURES = ("dept_mean", "dept_sum", "turnover")

@@ -22,7 +22,7 @@ from ..db import on_commit, write_transaction, writes
 from ..extensions import db
 from ..models import ApplicationStatus, BatchJob, PromotionApplication, User, WorkerBeat
 from ..notices.render import MissingGlyph
-from . import audit, issuing, render_pool
+from . import audit, issuing
 from .access import require
 from .errors import NotFound, ServiceError
 from .issuing import Item, TsaUnavailable, UnprintableName, Work
@@ -149,6 +149,8 @@ def run_chunk(job_id: int, owner: str) -> bool:
 
     The chunk's notices are reserved first, then rendered side by side in the pool, then recorded.
     """
+    from . import render_pool  # the queue worker's: the web process never starts render processes
+
     if not claim(job_id, owner):
         return False
     job = db.session.get(BatchJob, job_id)

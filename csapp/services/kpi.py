@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -14,9 +15,12 @@ from ..models import AgentMonth, DepartmentMonth, DissatisfiedCase, Employee, In
 from ..models.org import department_people
 from ..policy import kpi as kpi_rules
 from ..policy.months import add_months, first_day, months_before
-from ..policy.parameters import Policy, policy_for
+from ..policy.parameters import policy_for
 from . import results
 from .month_lock import department_month
+
+if TYPE_CHECKING:
+    from ..policy.schema import Policy
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:

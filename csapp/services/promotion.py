@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -14,7 +15,7 @@ from ..db import writes
 from ..extensions import db
 from ..models import ApplicationStatus, Employee, GradeChange, IllegalTransition, PromotionApplication, User
 from ..policy.months import add_months, first_day, month_of
-from ..policy.parameters import Policy, policy_for
+from ..policy.parameters import policy_for
 from ..policy.promotion import Eligibility, evaluate
 from . import audit, jobs
 from .access import employee_for, require
@@ -24,6 +25,9 @@ from .notices import issuing_problem
 from .pay.runs import mark_pay_stale, mark_track_change
 from .promotion_data import build_application, current_grade
 from .results import person_changed
+
+if TYPE_CHECKING:
+    from ..policy.schema import Policy
 
 WRITTEN_TEST = Column("written_test", "笔试成绩", "decimal", "0–100", Decimal(100))
 OPEN = (ApplicationStatus.SUBMITTED, ApplicationStatus.INTERVIEWED)

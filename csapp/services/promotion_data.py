@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Attendance, Employee, LeaderMonth, PromotionApplication, SpecialistMonth
-from ..policy.parameters import Policy
 from ..policy.promotion import Application, Person, cycle_of
 from .kpi import DepartmentKpi, agent_month, department_kpi
 from .month_lock import department_month
 from .reviewed import reviewed_kpi
+
+if TYPE_CHECKING:
+    from ..policy.schema import Policy
 
 
 def current_grade(
