@@ -1,17 +1,17 @@
 """The scale series of `make bench`: departments of 30, 300, 1,000 and 3,000 agents, 12 months each.
 
 Each size runs in a fresh child process: the department is generated (tests/scale_data.py), its results
-warmed (`scores rebuild`, as after an import), then every operation is timed through the WSGI app
-beside a bare Flask page reading one row, served the same way in the same process. The parent prints
-one line per figure and each operation's growth exponent from 300 to 3,000 agents.
+warmed (`scores rebuild`, as after an import), then the app and a bare Flask page reading one row are
+each served by gunicorn (one sync worker) and every operation is timed over HTTP beside that floor.
+The parent prints one line per figure and each operation's growth exponent from 300 to 3,000 agents.
 """
 
 from __future__ import annotations
 
-import gc
 import json
 import math
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -33,101 +33,128 @@ def _median(call, rounds: int) -> tuple[float, int]:
     for _ in range(rounds + 1):
         started = time.perf_counter()
         response = call()
-        size = len(response.get_data())
+        size = len(response.content)
         times.append(time.perf_counter() - started)
-        assert response.status_code in (200, 303), (response.status_code, response.get_data()[:300])
-        response.close()
+        assert response.status_code in (200, 303), (response.status_code, response.text[:300])
     return statistics.median(times[1:]), size
 
 
-def _bare(folder: Path):
-    """The floor: a bare Flask page reading one row (same SQLite settings), through the same test client."""
-    from flask import Flask
-    from flask_sqlalchemy import SQLAlchemy
-
-    app = Flask("bare")
-    app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{folder / 'bare.sqlite'}"
-    db = SQLAlchemy(app)
-
-    class Row(db.Model):
-        id = db.Column(db.Integer, primary_key=True)
-        text = db.Column(db.String(50))
-
-    @app.get("/row")
-    def row():
-        return db.session.get(Row, 1).text
-
-    with app.app_context():
-        db.create_all()
-        db.session.add(Row(id=1, text="一行"))
-        db.session.commit()
-    return app.test_client()
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
-def _rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
+def _serve(factory: str, env: dict) -> tuple[subprocess.Popen, str]:
+    """Start gunicorn (one sync worker, benchmarks/gunicorn_bench.py) on *factory*; wait until it answers."""
+    import requests
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "benchmarks" / "gunicorn_bench.py"),
+         "-b", f"127.0.0.1:{port}", factory],
+        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            requests.get(f"{base}/__gc", timeout=5)
+            return server, base
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit(f"gunicorn did not start for {factory}")
+
+
+def _worker_rss_mb(master: int) -> float:
+    """RSS of the gunicorn master's (only) worker."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == master:
+                for line in (entry / "status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1]) / 1024
     return 0.0
 
 
 def child(agents: int) -> dict:
-    """Generate one department of *agents*, then time every operation and its floor."""
+    """Generate one department of *agents*, serve it with gunicorn, then time every operation over HTTP
+    beside the bare page, served the same way."""
+    import requests
     from scale_data import PASSWORD, build_department
     from sqlalchemy import func, select
 
     from csapp import create_app
     from csapp.extensions import db
-    from csapp.models import AgentMonth, Employee, Team
+    from csapp.models import AgentMonth, Employee
     from csapp.services.kpi import rebuild_results
 
     folder = Path(tempfile.mkdtemp())
-    app = create_app(
-        {"SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False, "TODAY": "2026-11-20",
-         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'scale.sqlite'}", "PKI_DIR": str(folder / "pki")}
-    )  # fmt: skip
+    settings = {
+        "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False, "TODAY": "2026-11-20", "RATELIMIT_ENABLED": False,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'scale.sqlite'}", "PKI_DIR": str(folder / "pki"),
+    }  # fmt: skip
+    (folder / "settings.py").write_text("".join(f"{k} = {v!r}\n" for k, v in settings.items()))
+    app = create_app(settings)
     with app.app_context():
         db.create_all()
         ids = build_department(agents, MONTH, months=12)
         rebuild_results()
-        first_team = db.session.get(Team, ids["teams"][0])
-        agent = next(e for e in ids["agents"] if db.session.get(Employee, e).team_in(MONTH).id == first_team.id)
-        mean = db.session.scalar(select(func.avg(AgentMonth.production)).where(AgentMonth.month == MONTH))
+        team = ids["teams"][0]
+        agent = next(e for e in ids["agents"] if db.session.get(Employee, e).team_in(MONTH).id == team)
+        mean = float(db.session.scalar(select(func.avg(AgentMonth.production)).where(AgentMonth.month == MONTH)))
         db.session.remove()
-    bare = _bare(folder)
-    clients = {}
-    for username in ("agent1", "sup1", "hr"):
-        clients[username] = app.test_client()
-        clients[username].post("/login", data={"username": username, "password": PASSWORD})
-    rounds = 5 if agents <= 1000 else 3
-    steps = iter(range(-9, 10))
+        db.engine.dispose()
+    bare, bare_base = _serve("bare_app:create_app()", {"BARE_DB": str(folder / "bare.sqlite"),
+                                                        "PYTHONPATH": str(ROOT / "benchmarks")})  # fmt: skip
+    server, base = _serve("csapp:create_app()", {"CSAPP_SETTINGS": str(folder / "settings.py")})
+    try:
+        sessions = {}
+        for username in ("agent1", "sup1", "hr"):
+            sessions[username] = requests.Session()
+            sessions[username].post(f"{base}/login", data={"username": username, "password": PASSWORD})
+        requests.get(f"{base}/__gc")
+        idle = _worker_rss_mb(server.pid)
+        rounds = 5 if agents <= 1000 else 3
+        steps = iter(range(-9, 10))
 
-    def save():  # a typical value: within ±10 % of the department's mean production
-        value = round(mean * (1 + next(steps) / 100))
-        return clients["sup1"].post(
-            f"/entry/cell?month={MONTH}&team={first_team.id}",
-            data={"sheet": "metrics", "employee_id": agent, "field": "production", "value": str(value), "version": ""},
-            headers={"HX-Request": "true"},
-        )
+        def save():  # a typical value: within ±10 % of the department's mean production
+            value = round(mean * (1 + next(steps) / 100))
+            return sessions["sup1"].post(
+                f"{base}/entry/cell?month={MONTH}&team={team}",
+                data={"sheet": "metrics", "employee_id": agent, "field": "production", "value": str(value)},
+                headers={"HX-Request": "true"},
+            )
 
-    operations = {
-        "grid": lambda: clients["sup1"].get(f"/entry?month={MONTH}&team={first_team.id}"),
-        "cell_save": save,
-        "ranking": lambda: clients["hr"].get(f"/ranking?month={MONTH}"),
-        "my_scores": lambda: clients["agent1"].get(f"/me/scores?month={MONTH}"),
-        "precheck": lambda: clients["agent1"].get("/me/promotion"),
-        "pay_run": lambda: clients["hr"].post(f"/pay?month={MONTH}"),
-        "pay_sheet": lambda: clients["hr"].get(f"/pay?month={MONTH}"),
-        "pay_export": lambda: clients["hr"].get(f"/pay.xlsx?month={MONTH}"),
-    }
-    found = {}
-    for name, call in operations.items():
-        floor, _ = _median(lambda: bare.get("/row"), rounds)
-        value, size = _median(call, rounds if name != "pay_run" else 2)
-        found[name] = {"value": value, "floor": floor, "bytes": size}
-    gc.collect()
-    found["rss_after_series_mb"] = _rss_mb()
-    return found
+        get = {name: (lambda path, who=who: sessions[who].get(f"{base}{path}", allow_redirects=False))
+               for name, who in (("sup", "sup1"), ("hr", "hr"), ("agent", "agent1"))}  # fmt: skip
+        operations = {
+            "grid": lambda: get["sup"](f"/entry?month={MONTH}&team={team}"),
+            "cell_save": save,
+            "ranking": lambda: get["hr"](f"/ranking?month={MONTH}"),
+            "my_scores": lambda: get["agent"](f"/me/scores?month={MONTH}"),
+            "precheck": lambda: get["agent"]("/me/promotion"),
+            "pay_run": lambda: sessions["hr"].post(f"{base}/pay?month={MONTH}", allow_redirects=False),
+            "pay_sheet": lambda: get["hr"](f"/pay?month={MONTH}"),
+            "pay_export": lambda: get["hr"](f"/pay.xlsx?month={MONTH}"),
+        }
+        found = {}
+        for name, call in operations.items():
+            floor, _ = _median(lambda: requests.get(f"{bare_base}/row"), rounds)
+            value, size = _median(call, rounds if name != "pay_run" else 2)
+            found[name] = {"value": value, "floor": floor, "bytes": size}
+        requests.get(f"{base}/__gc")
+        found["worker_idle_mb"] = idle
+        found["worker_after_series_mb"] = _worker_rss_mb(server.pid)
+        return found
+    finally:
+        for process in (server, bare):
+            process.terminate()
+            process.wait(30)
 
 
 def series() -> dict[int, dict]:

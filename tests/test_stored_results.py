@@ -176,3 +176,44 @@ def test_a_writer_and_a_reader_at_once_never_leave_a_stored_result_unlike_its_ve
     for head in stored:
         if head.data_version in truth:
             assert stored_score(department, MONTH, head.data_version, head.policy_version) == truth[head.data_version]
+
+
+def test_one_agents_month_read_alone_equals_their_row_in_the_whole_department(db_app, org):
+    from csapp.models import Employee
+    from csapp.services.grid import SHEETS, on_sheet, sheet_people
+    from csapp.services.kpi import agent_month
+
+    people = db.session.scalars(select(Employee)).all()
+    scored = 0
+    for month in ("2026-09", MONTH):
+        for person in people:
+            department = person.department_in(month)
+            _, row = agent_month(person, month)
+            whole = department_kpi(department, month).row_for(person.id)
+            assert (row.score if row else None) == (whole.score if whole else None), (person.name, month)
+            scored += bool(row and row.score)
+            db.session.commit()  # the next read sees what this one stored
+        for sheet in SHEETS.values():
+            for department in (org["main"].id, org["other"].id):
+                listed = {p.id for p in sheet_people(sheet, department, month)}
+                assert listed == {p.id for p in people if on_sheet(sheet, p, department, month)}
+    assert scored == 3  # October's three agents of 客服部 were compared, not only empty rows
+
+
+def test_the_trend_reads_the_stored_totals_and_scores_a_month_not_stored_yet(db_app, org):
+    from factories import fill_cycle
+
+    from csapp.services.kpi import agent_month, agent_trend
+
+    fill_cycle(org)
+    agent = org["agents"][0]
+    department_kpi(org["main"].id, "2026-07")  # one month stored before, the others scored on the way
+    db.session.commit()
+    first = agent_trend(agent, MONTH)
+    db.session.commit()
+    again = agent_trend(agent, MONTH)  # now every month is read from the store
+    expected = [(month, row.score.total if row and row.score else None) for month, (_, row) in
+                ((m, agent_month(agent, m)) for m, _ in first)]  # fmt: skip
+    assert first == again == expected
+    assert [month for month, total in first if total is not None] == ["2026-05", "2026-06", "2026-07", "2026-08",
+                                                                       "2026-09", MONTH]  # fmt: skip

@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -163,6 +164,27 @@ def people_kpi(department_id: int, month: str, people: list[Employee]) -> Depart
     return DepartmentKpi(department_id, month, policy, dept_month, rows, result, scored=scored)
 
 
+def scored_or_missing(
+    department_id: int, month: str, agents: list[Employee]
+) -> dict[int, tuple[kpi_rules.AgentScore | None, list[str]]]:
+    """Per agent of the department: their stored score, or what data is missing (only those agents' rows
+    are loaded); the department is scored now when its result is not stored yet."""
+    policy = policy_for(month)
+    version = results.current_version(department_id, month)
+    dept_month = department_month(department_id, month)
+    stored = None
+    if dept_month and dept_month.connection_rate is not None:
+        stored = results.stored_people(department_id, month, version, policy.version, [a.id for a in agents])
+    if stored is None:
+        whole = department_kpi(department_id, month)
+        return {a.id: ((row.score, row.missing) if (row := whole.row_for(a.id)) else (None, [])) for a in agents}
+    _, scores, _ = stored
+    unscored = _rows([a for a in agents if a.id not in scores], month)
+    found = {row.employee.id: (None, row.missing) for row in unscored}
+    found.update({employee_id: (score, []) for employee_id, score in scores.items()})
+    return found
+
+
 def agent_month(employee: Employee, month: str) -> tuple[DepartmentKpi, AgentRow | None]:
     """One agent's month: only their own records and their stored score (plus the department's figures);
     the department is loaded and scored only when its result is not stored yet."""
@@ -209,10 +231,23 @@ def months_up_to(last_month: str, count: int = 12) -> list[str]:
     return months_before(add_months(last_month, 1), count)
 
 
-def agent_history(employee: Employee, last_month: str, count: int = 12) -> list[tuple[DepartmentKpi, AgentRow | None]]:
-    """Return the department's month and the employee's row in it, for *count* months up to *last_month*
-    (the department of each month's reference day)."""
-    return [agent_month(employee, month) for month in months_up_to(last_month, count)]
+def agent_trend(employee: Employee, last_month: str, count: int = 12) -> list[tuple[str, Decimal | None]]:
+    """The agent's monthly totals for *count* months up to *last_month*: read from the stored results in
+    three queries; a month not stored yet is scored (and stored) on the way."""
+    months = months_up_to(last_month, count)
+    wanted = {}
+    for month in months:
+        start, end = month_bounds(month)
+        if employee.employed_in(start, end) and employee.track_in(month) == "agent":
+            wanted[month] = (employee.department_in(month), policy_for(month).version)
+    totals = results.stored_totals(employee.id, wanted)
+    trend = []
+    for month in months:
+        if month in wanted and month not in totals:  # not stored for the current version: score it now
+            _, row = agent_month(employee, month)
+            totals[month] = row.score.total if row and row.score else None
+        trend.append((month, totals.get(month)))
+    return trend
 
 
 def rebuild_results(month: str | None = None) -> tuple[int, int]:

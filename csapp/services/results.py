@@ -149,6 +149,37 @@ def ranking_page(
     return sorted(found, key=lambda r: (r.rank, r.employee.code)), len(ordered), _department_score(head, [])
 
 
+def stored_totals(employee_id: int, wanted: dict[str, tuple[int, str]]) -> dict[str, Decimal | None]:
+    """An agent's stored totals by month, for months → (department, policy version); a month whose
+    current version is not stored is left out (None: stored, but the agent was not scored)."""
+    if not wanted:
+        return {}
+    departments = {department for department, _ in wanted.values()}
+    versions = {
+        (row.department_id, row.month): row.version
+        for row in db.session.scalars(
+            select(DataVersion).where(DataVersion.department_id.in_(departments), DataVersion.month.in_(list(wanted)))
+        )
+    }
+    heads = {}
+    for head in db.session.scalars(
+        select(DepartmentResult).where(
+            DepartmentResult.department_id.in_(departments), DepartmentResult.month.in_(list(wanted))
+        )
+    ):
+        department, policy_version = wanted[head.month]
+        current = versions.get((head.department_id, head.month), 0)
+        if (head.department_id, head.data_version, head.policy_version) == (department, current, policy_version):
+            heads[head.id] = head.month
+    found = dict.fromkeys(heads.values())
+    rows = select(AgentResult.result_id, AgentResult.explanation).where(
+        AgentResult.employee_id == employee_id, AgentResult.result_id.in_(list(heads))
+    )
+    for result_id, explanation in db.session.execute(rows):
+        found[heads[result_id]] = Decimal(json.loads(explanation)["exact"][0])
+    return found
+
+
 def stored_agent(
     department_id: int, month: str, version: int, policy_version: str, employee_id: int
 ) -> tuple[kpi_rules.DepartmentScore, kpi_rules.AgentScore | None] | None:

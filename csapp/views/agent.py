@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from ..policy import names as names_module
 from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
 from ..services.access import employee_for
-from ..services.kpi import agent_history, months_up_to
+from ..services.kpi import agent_month, agent_trend, months_up_to
 from ..services.notices import current_notice
 from ..services.pay.deductions import kinds as deduction_kinds
 from ..services.pay.runs import pay_day, slip_for
@@ -24,9 +24,8 @@ def _page(employee_id: int):
     month = month_arg()
     if employee.track_in(month) != "agent":
         return _reviewed_page(employee, month)
-    history = agent_history(employee, month)
-    kpi, row = history[-1]
-    chart = trend([(k.month, r.score.total if r and r.score else None) for k, r in history])
+    kpi, row = agent_month(employee, month)
+    chart = trend(agent_trend(employee, month))
     return render_template(
         "agent/scores.html",
         employee=employee,

@@ -40,7 +40,7 @@ from ...policy.pay import PAY_LINES, PayInput, PayResult, compute_pay
 from .. import audit
 from ..access import require
 from ..errors import Conflict, NotFound, ServiceError
-from ..kpi import department_kpi, month_bounds
+from ..kpi import month_bounds, scored_or_missing
 from ..reviewed import reviewed_kpi, scores_of
 from .gaps import Gap, open_gaps
 
@@ -192,13 +192,16 @@ def pay_cases(month: str) -> list[PayCase]:
                 if rates.get(department_id) is None:
                     name = db.session.get(Department, department_id).name
                     gaps.append(Gap("department", person.id, f"{name}本月接通率未录入"))
-                if department_id not in kpis:
-                    kpis[department_id] = department_kpi(department_id, month)
-                row = kpis[department_id].row_for(person.id)
-                if row and row.score:
-                    kpi_score, note = row.score.total, row.score.explanation
+                if department_id not in kpis:  # stored scores; rows only for the agents without one
+                    agents = [
+                        p for p in people if p.department_in(month) == department_id and p.track_in(month) == "agent"
+                    ]
+                    kpis[department_id] = scored_or_missing(department_id, month, agents)
+                score, missing = kpis[department_id].get(person.id, (None, []))
+                if score:
+                    kpi_score, note = score.total, score.explanation
                 else:
-                    missing = "、".join(row.missing) if row else "全部"
+                    missing = "、".join(missing) if missing else "全部"
                     note = f"绩效数据不全(缺{missing}),绩效工资暂按 0 计"
                     gaps.append(Gap("agent_data", person.id, f"缺{missing}"))
             else:
@@ -275,7 +278,8 @@ def compute_run(user: User, month: str) -> PayRun:
 
 @writes
 def _store_run(user: User, month: str, policy_version: str, slips: list[dict]) -> PayRun:
-    previous = draft_run(month)
+    # the draft it replaces, without its slips: only its status changes
+    previous = db.session.scalar(select(PayRun).where(PayRun.month == month, PayRun.status == PayRunStatus.DRAFT))
     if previous:
         previous.abandon()
         db.session.flush()  # the one-draft index sees the old draft gone before the new one arrives
