@@ -76,6 +76,9 @@ def child_setup(workdir: str, people: int) -> dict:
         db.session.commit()
         slips = len(confirmed_pay(org).slips)
         application = interviewed_application(org)
+        from csapp.services.kpi import rebuild_results
+
+        rebuild_results()  # as HR's look at the application would have stored its months' results
         return {"slips": slips, "application": application.id}
 
 
