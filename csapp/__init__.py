@@ -22,7 +22,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(
-        SECRET_KEY="dev-only-change-me",
+        SECRET_KEY=None,  # config, else instance/secret_key (created on the first request that needs it)
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(app.instance_path) / 'csapp.sqlite'}",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -74,4 +74,36 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     register_commands(app)
     register_views(app)
+    _secret_key_on_first_request(app)
     return app
+
+
+def _secret_key_on_first_request(app: Flask) -> None:
+    """Read (or create once) instance/secret_key before the first request when SECRET_KEY is not set.
+
+    Commands that serve no request (`rules`, `pdf verify`) neither need nor create it. Without a usable
+    key the app refuses to serve, saying why, rather than sign sessions with a known key.
+    """
+    if app.config.get("SECRET_KEY"):
+        return
+    from werkzeug.wrappers import Response
+
+    from .secret_key import SecretKeyUnavailable, instance_secret_key
+
+    serve = app.wsgi_app
+
+    def wsgi_app(environ, start_response):
+        if not app.config.get("SECRET_KEY"):  # before the session is opened: it is signed with this key
+            try:
+                app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+            except SecretKeyUnavailable as exc:
+                app.logger.error("refusing to serve: %s", exc)
+                refusal = Response(
+                    "服务器缺少会话密钥,暂停服务。请管理员查看日志并设置 SECRET_KEY 或修复 instance 目录的权限。",
+                    status=503,
+                    mimetype="text/plain",
+                )
+                return refusal(environ, start_response)
+        return serve(environ, start_response)
+
+    app.wsgi_app = wsgi_app

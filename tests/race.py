@@ -76,3 +76,15 @@ def issue_job(barrier, config: dict, kind: str, month: str, application_id: int 
             return f"refused: {exc.message}"
         db.session.rollback()
         return f"job {job.id}: {db.session.get(type(job), job.id).status}"
+
+
+def start_on_empty_instance(barrier, instance: str, database_uri: str) -> dict:
+    """In a fresh process: an app with no SECRET_KEY on *instance*; serve one request, sign one session."""
+    from csapp import create_app
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_uri})
+    app.instance_path = instance
+    barrier.wait()
+    status = app.test_client().get("/login").status_code
+    cookie = app.session_interface.get_signing_serializer(app).dumps({"from": multiprocessing.current_process().pid})
+    return {"status": status, "key": app.config["SECRET_KEY"], "cookie": cookie}
