@@ -66,8 +66,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_message = "请先登录。"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(models.User, int(user_id))
+    def load_user(session_id: str):
+        """The user of a session id "<id>:<token>", only while the token is still the user's."""
+        import hmac
+
+        user_id, _, token = session_id.partition(":")
+        user = db.session.get(models.User, int(user_id)) if user_id.isdigit() else None
+        if user is None or not token or not hmac.compare_digest(user.session_token, token) or not user.is_active:
+            return None
+        return user
 
     from .cli import register_commands
     from .views import register_views

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import clock
 from ..extensions import db
 from ..policy.names import ROLE_NAMES
 from .org import Employee
@@ -25,13 +27,23 @@ class User(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(default=0)
     must_change_password: Mapped[bool] = mapped_column(default=False)  # after a one-time password
     last_failed_at: Mapped[dt.datetime | None]
+    # part of every session's id: a new token ends every session of the user, on every device
+    session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16), server_default="")
 
     employee: Mapped[Employee | None] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", back_populates="user")
 
     @property
-    def is_active(self) -> bool:  # Flask-Login
-        return self.active
+    def is_active(self) -> bool:  # Flask-Login: a disabled login, or one past its 离职日, serves nothing
+        separated = self.employee.separated_on if self.employee else None
+        return self.active and not (separated is not None and clock.today() > separated)
+
+    def get_id(self) -> str:  # Flask-Login: what the session cookie holds
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """Give the user a new session token: every session signed in before stops working."""
+        self.session_token = secrets.token_hex(16)
 
     @property
     def roles(self) -> set[str]:

@@ -77,6 +77,7 @@ AUDIT_ACTION_NAMES = {
     "user.create": "创建用户",
     "user.roles": "修改角色",
     "user.password": "修改密码",
+    "user.logout": "退出登录",
     "user.one_time_password": "生成一次性密码",
     "team.assign": "调整班组",
     "person.hire": "入职",

@@ -77,7 +77,15 @@ def change_password(user: User, current: str, new: str, repeat: str) -> None:
         raise ServiceError("新密码不能与当前密码相同。", "new_password")
     user.password_hash = generate_password_hash(new)
     user.must_change_password = False
+    user.end_sessions()  # every other device signs in again (the view re-logs the one that changed it)
     audit.record(user, "user.password", "user", user.id, subject=user.username, field="password", old="***", new="***")
+
+
+@writes
+def log_out(user: User) -> None:
+    """End every session of the user (a cookie copied before still gets nothing); audited."""
+    user.end_sessions()
+    audit.record(user, "user.logout", "user", user.id, subject=user.username)
 
 
 @writes
@@ -174,6 +182,7 @@ def issue_one_time_password(actor: User, employee_id: int) -> tuple[User, str]:
     user.password_hash = generate_password_hash(password)
     user.must_change_password = True
     user.failed_logins, user.last_failed_at, user.active = 0, None, True
+    user.end_sessions()  # a reset ends every session of the old password
     db.session.flush()
     audit.record(
         actor,

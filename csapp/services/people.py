@@ -110,6 +110,7 @@ def leave(actor: User, employee_id: int, last_day: dt.date, reason: str) -> Pers
     login = db.session.scalar(select(User).where(User.employee_id == employee.id))
     if login is not None and last_day < clock.today():
         login.active = False
+        login.end_sessions()  # (a future last day ends them then: the login is inactive after it)
     mark_pay_stale_from(month_of(last_day), f"{employee.name} 离职", employee_id=employee.id)
     return _event(actor, employee, "leave", last_day, reason)
 

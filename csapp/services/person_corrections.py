@@ -113,6 +113,8 @@ def _leave(employee, event, day):
     login = login_of(employee.id)
     if login is not None:
         login.active = day is None or day >= clock.today()
+        if not login.active:
+            login.end_sessions()
 
 
 def _transfer(employee, event, day):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -43,8 +43,10 @@ def login():
         except ServiceError as exc:
             error = exc.message
         else:
+            target = _safe_next(request.args.get("next"))
+            session.clear()  # nothing of the session before the login survives it: a new CSRF token too
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(target)
     status = 401 if error else 422 if form.errors else 200
     return render_template("auth/login.html", form=form, error=error), status
 
@@ -52,6 +54,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    accounts.log_out(current_user)  # ends this session and every copy of its cookie
     logout_user()
     flash("您已退出登录。")
     return redirect(url_for("auth.login"))
@@ -69,6 +72,7 @@ def password():
         except ServiceError as exc:
             getattr(form, exc.field or "new_password").errors.append(exc.message)
         else:
+            login_user(current_user._get_current_object())  # this session goes on under the new token
             flash("密码已修改。")
             return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form), 422 if form.errors else 200
