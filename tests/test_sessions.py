@@ -63,3 +63,19 @@ def test_a_login_starts_from_an_empty_session_with_a_new_csrf_token(db_app):
     with client.session_transaction() as after:
         assert "planted" not in after and after.get("csrf_token") != "planted-before-login"
         assert re.fullmatch(r"\d+:[0-9a-f]{32}", after["_user_id"])  # the id carries the session token
+
+
+def test_logins_and_failed_logins_are_audited_without_the_password(db_app):
+    client = db_app.test_client()
+    typed = "某个很长的登录名" * 8
+    client.post("/login", data={"username": typed, "password": "猜的密码-123"})
+    client.post("/login", data={"username": "hr", "password": "错误的密码-456"})
+    client.post("/login", data={"username": "hr", "password": PASSWORD})
+    rows = db.session.query(AuditEntry).filter(AuditEntry.action.like("user.login%")).order_by(AuditEntry.id).all()
+    assert [(r.action, r.subject) for r in rows] == [
+        ("user.login_failed", typed[:40]),
+        ("user.login_failed", "hr"),
+        ("user.login", "hr"),
+    ]
+    stored = " ".join(f"{r.subject} {r.old_value} {r.new_value} {r.reason}" for r in rows)
+    assert "猜的密码" not in stored and "错误的密码" not in stored

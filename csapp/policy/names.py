@@ -78,6 +78,8 @@ AUDIT_ACTION_NAMES = {
     "user.roles": "修改角色",
     "user.password": "修改密码",
     "user.logout": "退出登录",
+    "user.login": "登录",
+    "user.login_failed": "登录失败",
     "user.one_time_password": "生成一次性密码",
     "team.assign": "调整班组",
     "person.hire": "入职",

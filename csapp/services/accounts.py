@@ -37,9 +37,11 @@ def wait_seconds(user: User, now: dt.datetime | None = None) -> int:
 
 def authenticate(username: str, password: str) -> User:
     """Return the user for a correct username and password, or raise a ServiceError."""
-    user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
+    typed = (username or "").strip()
+    user = db.session.scalar(select(User).where(User.username == typed))
     if user is None:
         check_password_hash(generate_password_hash("x"), password or "")  # same cost as a real check
+        _audit_failure(None, typed)
         raise ServiceError("用户名或密码不正确。")
     wait = wait_seconds(user)
     if wait:
@@ -51,13 +53,21 @@ def authenticate(username: str, password: str) -> User:
                 .where(User.id == user.id)
                 .values(failed_logins=User.failed_logins + 1, last_failed_at=_now())
             )
+            audit.record(None, "user.login_failed", "user", user.id, subject=typed[:40])
         raise ServiceError("用户名或密码不正确。")
     if not user.active or (user.employee and user.employee.separated_on and clock.today() > user.employee.separated_on):
         raise ServiceError("此账号已停用,请联系管理员。")
-    if user.failed_logins:
-        with write_transaction():
+    with write_transaction():
+        if user.failed_logins:
             db.session.execute(update(User).where(User.id == user.id).values(failed_logins=0, last_failed_at=None))
+        audit.record(user, "user.login", "user", user.id, subject=user.username)
     return user
+
+
+def _audit_failure(user_id: int | None, typed: str) -> None:
+    """A failed login, by the name typed (at most 40 characters; never the password)."""
+    with write_transaction():
+        audit.record(None, "user.login_failed", "user", user_id, subject=typed[:40])
 
 
 def _check_new_password(password: str) -> None:

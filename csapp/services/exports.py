@@ -41,15 +41,18 @@ def kpi_workbook(kpi: DepartmentKpi, department_name: str):
         s = row.score
         scores = [*[s.items[k].score for k in KPI_ITEMS], s.incident_points, s.total, s.qa_avg]
         sheet.append(
-            [
-                rank,
-                row.employee.code,
-                row.employee.name,
-                *[_number(sheet, round2(value)) for value in scores],
-                s.qa_rank,
-                s.production_rank,
-                "、".join(STAR_NAMES[x] for x in s.stars),
-            ]
+            cells(
+                sheet,
+                [
+                    rank,
+                    row.employee.code,
+                    row.employee.name,
+                    *[_number(sheet, round2(value)) for value in scores],
+                    s.qa_rank,
+                    s.production_rank,
+                    "、".join(STAR_NAMES[x] for x in s.stars),
+                ],
+            )
         )
     explained = book.create_sheet("说明")
     explained.column_dimensions["E"].width = 90
@@ -62,8 +65,32 @@ def kpi_workbook(kpi: DepartmentKpi, department_name: str):
         lines += [(line.name, line.points, line.explanation) for line in row.score.incidents]
         lines.append(("总分", row.score.total, row.score.explanation))
         for name, value, text in lines:
-            explained.append([row.employee.code, row.employee.name, name, round2(value), _wrapped(explained, text)])
+            explained.append(
+                cells(explained, [row.employee.code, row.employee.name, name, round2(value), _wrapped(explained, text)])
+            )
     return book
+
+
+def cells(sheet, values) -> list:
+    """A row of write-only cells in which every string is text: a name starting with "=" never becomes a
+    formula in HR's spreadsheet; dates read as dates."""
+    import datetime as dt
+
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import Cell
+
+    row = []
+    for value in values:
+        if isinstance(value, Cell):  # made already (bold, number format)
+            row.append(value)
+            continue
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+        elif isinstance(value, dt.date):
+            cell.number_format = "yyyy-mm-dd"
+        row.append(cell)
+    return row
 
 
 def _bold(sheet, value):
@@ -88,6 +115,7 @@ def _wrapped(sheet, text: str):
     from openpyxl.styles import Alignment
 
     cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
     cell.alignment = Alignment(wrap_text=True)
     return cell
 

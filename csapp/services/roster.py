@@ -12,6 +12,7 @@ from ..models import Employee, User
 from ..policy import names
 from ..policy.months import month_of
 from ..policy.parameters import policy_for
+from .exports import cells
 
 HEADERS = ("工号", "姓名", "部门", "班组", "岗位", "职级", "类型", "入职日期", "转正日期", "离职日期", "登录名")
 
@@ -45,22 +46,13 @@ def roster_rows(day: dt.date) -> list[tuple]:
 
 def roster_workbook(day: dt.date) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("花名册")
     sheet.append([f"花名册 · {day.isoformat()}"])
     sheet.append(list(HEADERS))
     for row in roster_rows(day):
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # a name starting with "=" stays a name
-            elif isinstance(value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-            cells.append(cell)
-        sheet.append(cells)
+        sheet.append(cells(sheet, row))  # a name starting with "=" stays a name
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

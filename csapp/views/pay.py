@@ -12,7 +12,7 @@ from ..policy.parameters import policy_for
 from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
 from ..services.access import require
 from ..services.errors import ServiceError
-from ..services.exports import workbook_chunks
+from ..services.exports import cells, workbook_chunks
 from ..services.pay import deductions as deduction_service
 from ..services.pay import runs as pay_runs
 from ..services.pay.gaps import explain_gaps as explain_service
@@ -217,25 +217,30 @@ def export():
     for slip in run.slips:
         grade = names.grade_name(policy, slip.grade, slip.employee.employment_in(month) == "regular")
         sheet.append(
-            [
-                slip.employee.code,
-                slip.employee.name,
-                slip.employee.department.name,
-                grade,
-                slip.employed_days or "全月",
-                slip.kpi_score,
-                *[getattr(slip, k) for k in PAY_LINES],
-                slip.gross,
-                *[slip.deductions.get(k, 0) for k in kinds],
-                slip.deductions_total,
-                slip.net,
-            ]
+            cells(
+                sheet,
+                [
+                    slip.employee.code,
+                    slip.employee.name,
+                    slip.employee.department.name,
+                    grade,
+                    slip.employed_days or "全月",
+                    slip.kpi_score,
+                    *[getattr(slip, k) for k in PAY_LINES],
+                    slip.gross,
+                    *[slip.deductions.get(k, 0) for k in kinds],
+                    slip.deductions_total,
+                    slip.net,
+                ],
+            )
         )
     notes = book.create_sheet("说明")
     notes.append(["工号", "姓名", "项目", "说明"])
     for slip in run.slips:
         for key, text in slip.explanations.items():
-            notes.append([slip.employee.code, slip.employee.name, PAY_LINE_NAMES.get(key, "绩效总分"), text])
+            notes.append(
+                cells(notes, [slip.employee.code, slip.employee.name, PAY_LINE_NAMES.get(key, "绩效总分"), text])
+            )
     return Response(
         stream_with_context(workbook_chunks(book)),
         mimetype=XLSX,
