@@ -6,6 +6,7 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
+    from .backup import backup_command, restore_command
     from .demo import demo_command
     from .pdf import pdf_cli, pki_cli
     from .rules import rules_cli
@@ -16,3 +17,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(pki_cli)
     app.cli.add_command(pdf_cli)
     app.cli.add_command(scores_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
