@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import current_app
@@ -18,8 +18,6 @@ from ... import clock
 from ...db import write_transaction, writes
 from ...extensions import db
 from ...models import (
-    Attendance,
-    Deduction,
     Department,
     DepartmentMembership,
     DepartmentMonth,
@@ -29,20 +27,17 @@ from ...models import (
     PayRun,
     PayRunStatus,
     PaySlip,
-    PersonAllowance,
-    SpecialistMonth,
     User,
 )
-from ...models.org import allowances_in, dated_facts
+from ...models.org import dated_facts
 from ...policy.months import add_months, days_in, first_day
 from ...policy.parameters import policy_for
-from ...policy.pay import PAY_LINES, PayInput, PayResult, compute_pay
+from ...policy.pay import PAY_LINES, PayResult, compute_pay
 from .. import audit
 from ..access import require
 from ..errors import Conflict, NotFound, ServiceError
-from ..kpi import month_bounds, scored_or_missing
-from ..reviewed import reviewed_kpi, scores_of
-from .gaps import Gap, open_gaps
+from .cases import PayCase, deductions_of, employed_days, paid_people, pay_cases  # noqa: F401 (re-exported)
+from .gaps import open_gaps
 
 CLAIM_EXPIRES = dt.timedelta(minutes=10)  # a computation that crashed does not block the month for ever
 LIVE = (PayRunStatus.DRAFT, PayRunStatus.CONFIRMED)
@@ -130,103 +125,6 @@ def pay_day(month: str) -> dt.date:
     """The day the month's pay is paid: PAY_DAY (default 15) of the following month."""
     day = int(current_app.config.get("PAY_DAY", 15))
     return first_day(add_months(month, 1)).replace(day=min(max(day, 1), 28))
-
-
-@dataclass(frozen=True)
-class PayCase:
-    employee: Employee
-    inputs: PayInput
-    kpi_note: str
-    gaps: list[Gap] = field(default_factory=list)
-
-
-def employed_days(person: Employee, month: str) -> int | None:
-    """Days of *month* the person was employed (hire date and last day both count); None: the whole month."""
-    days = person.employed_days_in(*month_bounds(month))
-    return None if days >= days_in(month) else days
-
-
-def paid_people(month: str) -> list[Employee]:
-    """Everyone who gets a slip for *month*: employed on any day of it, with a grade on its reference day."""
-    start, end = month_bounds(month)
-    return [
-        e
-        for e in db.session.scalars(
-            select(Employee).options(*dated_facts()).order_by(Employee.department_id, Employee.code)
-        )
-        if e.employed_in(start, end) and e.grade_on(e.reference_day(month))
-    ]
-
-
-def deductions_of(month: str) -> dict[int, dict[str, Decimal]]:
-    """Per person, the month's deductions by kind (as typed or imported)."""
-    found: dict[int, dict[str, Decimal]] = {}
-    for row in db.session.scalars(select(Deduction).where(Deduction.month == month)):
-        found.setdefault(row.employee_id, {})[row.kind] = row.amount
-    return found
-
-
-def pay_cases(month: str) -> list[PayCase]:
-    """Everyone employed on any day of *month*, with their pay inputs and the data that is missing."""
-    policy = policy_for(month)
-    people = paid_people(month)
-    attendance = {a.employee_id: a for a in db.session.scalars(select(Attendance).where(Attendance.month == month))}
-    books = {
-        s.employee_id: s.books_delivered
-        for s in db.session.scalars(select(SpecialistMonth).where(SpecialistMonth.month == month))
-    }
-    allowances = allowances_in(list(db.session.scalars(select(PersonAllowance))), month)
-    rates = {
-        d.department_id: d.connection_rate
-        for d in db.session.scalars(select(DepartmentMonth).where(DepartmentMonth.month == month))
-    }
-    reviewed_scores = scores_of([person.id for person in people], month)  # one query, not one per reviewed person
-    kpis: dict[int, object] = {}
-    cases = []
-    for person in people:
-        grade = person.grade_on(person.reference_day(month))
-        kpi_score, note, gaps = None, "", []
-        if policy.grades[grade].performance:
-            if person.track_in(month) == "agent":
-                department_id = person.department_in(month)
-                if rates.get(department_id) is None:
-                    name = db.session.get(Department, department_id).name
-                    gaps.append(Gap("department", person.id, f"{name}本月接通率未录入"))
-                if department_id not in kpis:  # stored scores; rows only for the agents without one
-                    agents = [
-                        p for p in people if p.department_in(month) == department_id and p.track_in(month) == "agent"
-                    ]
-                    kpis[department_id] = scored_or_missing(department_id, month, agents)
-                score, missing = kpis[department_id].get(person.id, (None, []))
-                if score:
-                    kpi_score, note = score.total, score.explanation
-                else:
-                    missing = "、".join(missing) if missing else "全部"
-                    note = f"绩效数据不全(缺{missing}),绩效工资暂按 0 计"
-                    gaps.append(Gap("agent_data", person.id, f"缺{missing}"))
-            else:
-                reviewed = reviewed_kpi(person, month, reviewed_scores[person.id])
-                kpi_score, note = reviewed.score, reviewed.explanation
-                if reviewed.score is None:
-                    gaps.append(Gap("reviewed", person.id, reviewed.explanation))
-        record = attendance.get(person.id)
-        if record is None:
-            gaps.append(Gap("attendance", person.id, "本月考勤未录入,全勤奖暂按 0 计"))
-        inputs = PayInput(
-            id=str(person.id),
-            grade=grade,
-            late=record.late if record else 0,
-            absent=record.absent if record else 0,
-            kpi_score=kpi_score,
-            leave_days=record.leave_days() if record else {},
-            books_delivered=books.get(person.id, 0),
-            allowances=allowances.get(person.id, {}),
-            employed_days=employed_days(person, month),
-            attendance_recorded=record is not None,
-            regularized=person.employment_in(month) == "regular",
-        )
-        cases.append(PayCase(person, inputs, note, gaps))
-    return cases
 
 
 def _claim(user: User, month: str) -> None:
