@@ -316,9 +316,9 @@ def queue_batch(folder: Path, slips: int) -> tuple[float, float, float]:
         consumer.wait(30)
 
 
-def _children_rss(pid: int) -> float:
-    """RSS of the worker's render processes (multiprocessing's resource tracker is not one of them)."""
-    total = 0.0
+def child_pids(pid: int) -> list[int]:
+    """The processes whose parent is *pid* (multiprocessing's resource tracker left out)."""
+    found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
@@ -327,8 +327,13 @@ def _children_rss(pid: int) -> float:
             except OSError:
                 continue
             if parent == pid and b"resource_tracker" not in command:
-                total += rss_mb(entry.name)
-    return total
+                found.append(int(entry.name))
+    return found
+
+
+def _children_rss(pid: int) -> float:
+    """RSS of the worker's render processes."""
+    return sum(rss_mb(child) for child in child_pids(pid))
 
 
 def main() -> None:

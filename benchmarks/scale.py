@@ -68,17 +68,9 @@ def _serve(factory: str, env: dict) -> tuple[subprocess.Popen, str]:
 
 def _worker_rss_mb(master: int) -> float:
     """RSS of the gunicorn master's (only) worker."""
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == master:
-                for line in (entry / "status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        return int(line.split()[1]) / 1024
-    return 0.0
+    from run import child_pids, rss_mb
+
+    return sum(rss_mb(worker) for worker in child_pids(master))
 
 
 def child(agents: int) -> dict:
