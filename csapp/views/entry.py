@@ -127,7 +127,10 @@ def _shown(context: dict) -> dict[int, tuple]:
             len(row.cases) if row else None,
             len(row.incidents) if row else None,
             tuple(row.missing) if row else None,
-            (score.total, score.qa_avg, score.incident_points) if score else None,  # not the tooltip's text
+            # every computed cell (total, ranks, stars), not the tooltip's text
+            (score.total, score.qa_avg, score.incident_points, score.qa_rank, score.production_rank, score.stars)
+            if score
+            else None,
         )
     return shown
 
