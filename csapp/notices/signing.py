@@ -173,7 +173,7 @@ def verify_pdf(
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = reader.embedded_signatures
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError, MemoryError, IndexError):
         return Verification(False, False, sha256=digest, problems=("不是可读取的 PDF 文件(文件已损坏或不是 PDF)",))
     ours = [sig for sig in signatures if sig.sig_object.get("/Type", "/Sig") != "/DocTimeStamp"]
     if not ours:
@@ -198,7 +198,7 @@ def verify_pdf(
         if not legacy and status.intact and status.valid:
             crl_data = [path.read_bytes() for path in crls]
             trust_problem = certificate_problem(signature, roots, crl_data, existed_at)
-    except (ValueError, KeyError, TypeError):  # pyHanko's validation errors are ValueErrors
+    except (ValueError, KeyError, TypeError, RecursionError, MemoryError, IndexError):  # pyHanko's are ValueErrors
         return Verification(False, True, sha256=digest, problems=("签名数据已损坏,无法校验",))
     signer = status.signing_cert.subject.native.get("common_name", "") if status.signing_cert else ""
     trusted = status.trusted if legacy else trust_problem is None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,6 +19,7 @@ from .grid import SHEETS, Column, parse_cell
 from .kpi import department_agents
 from .month_lock import is_locked
 from .results import data_changed
+from .table_files import read_table
 
 CODE = "工号"
 NAME = "姓名"
@@ -45,39 +45,6 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-def read_table(filename: str, data: bytes) -> list[list[str]]:
-    """Read the rows of a CSV (UTF-8 or GBK) or XLSX file as text cells."""
-    name = (filename or "").lower()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception:  # openpyxl raises many kinds for a damaged file
-            raise ServiceError("无法读取这个 Excel 文件,请确认是 .xlsx 格式。") from None
-        sheet = book.worksheets[0]
-        rows = [["" if v is None else _cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        book.close()
-        return rows
-    if name.endswith(".csv"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ServiceError("无法识别 CSV 文件的编码,请另存为 UTF-8 格式。")
-        return [row for row in csv.reader(io.StringIO(text))]
-    raise ServiceError("请上传 .xlsx 或 .csv 文件。")
-
-
-def _cell_text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def _check_header(header: list[str], problems: list[ImportProblem]) -> dict[str, int]:

@@ -19,7 +19,8 @@ from ..policy.names import TRACK_NAMES
 from . import audit, people
 from .access import require
 from .errors import ServiceError
-from .imports import ImportProblem, read_table
+from .imports import ImportProblem
+from .table_files import read_table
 
 REQUIRED = ("工号", "姓名", "部门", "岗位", "入职日期")
 OPTIONAL = ("班组", "转正日期", "离职日期")

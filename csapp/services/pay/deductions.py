@@ -18,7 +18,8 @@ from .. import audit
 from ..access import employee_for, require
 from ..errors import ServiceError
 from ..grid import Column, check_value, parse_cell
-from ..imports import ImportProblem, ImportResult, read_table
+from ..imports import ImportProblem, ImportResult
+from ..table_files import read_table
 from .runs import mark_pay_stale
 
 AMOUNT = Column("amount", "扣款金额", "decimal", "元", Decimal(1000000))
