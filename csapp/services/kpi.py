@@ -142,16 +142,23 @@ def _rows(agents: list[Employee], month: str) -> list[AgentRow]:
     return [AgentRow(a, records.get(a.id), samples[a.id], cases[a.id], incidents[a.id]) for a in agents]
 
 
+def _stored(department_id: int, month: str, employee_ids: list[int]):
+    """The department-month row and, when the month's result for its current data version is stored,
+    (the department's figures, these agents' scores by id, how many were scored); else None."""
+    version = results.current_version(department_id, month)  # read before the data, in the same snapshot
+    dept_month = department_month(department_id, month)
+    if dept_month is None or dept_month.connection_rate is None:
+        return dept_month, None
+    return dept_month, results.stored_people(department_id, month, version, policy_for(month).version, employee_ids)
+
+
 def people_kpi(department_id: int, month: str, people: list[Employee]) -> DepartmentKpi:
     """The department's month for some of its agents (a team): their rows and their stored scores, with
     the department's figures; the whole department is loaded and scored only when not stored yet."""
     policy = policy_for(month)
-    version = results.current_version(department_id, month)
-    dept_month = department_month(department_id, month)
-    rows = _rows([p for p in people if p.track_in(month) == "agent"], month)
-    stored = None
-    if dept_month and dept_month.connection_rate is not None:
-        stored = results.stored_people(department_id, month, version, policy.version, [r.employee.id for r in rows])
+    agents = [p for p in people if p.track_in(month) == "agent"]
+    dept_month, stored = _stored(department_id, month, [a.id for a in agents])
+    rows = _rows(agents, month)
     if stored is None:
         whole = department_kpi(department_id, month)
         for row in rows:
@@ -169,12 +176,7 @@ def scored_or_missing(
 ) -> dict[int, tuple[kpi_rules.AgentScore | None, list[str]]]:
     """Per agent of the department: their stored score, or what data is missing (only those agents' rows
     are loaded); the department is scored now when its result is not stored yet."""
-    policy = policy_for(month)
-    version = results.current_version(department_id, month)
-    dept_month = department_month(department_id, month)
-    stored = None
-    if dept_month and dept_month.connection_rate is not None:
-        stored = results.stored_people(department_id, month, version, policy.version, [a.id for a in agents])
+    _, stored = _stored(department_id, month, [a.id for a in agents])
     if stored is None:
         whole = department_kpi(department_id, month)
         return {a.id: ((row.score, row.missing) if (row := whole.row_for(a.id)) else (None, [])) for a in agents}
@@ -193,16 +195,15 @@ def agent_month(employee: Employee, month: str) -> tuple[DepartmentKpi, AgentRow
     policy = policy_for(month)
     if not employee.employed_in(start, end) or employee.track_in(month) != "agent":
         return DepartmentKpi(department_id, month, policy, None, [], None), None
-    version = results.current_version(department_id, month)
-    dept_month = department_month(department_id, month)
+    dept_month, stored = _stored(department_id, month, [employee.id])
     [row] = _rows([employee], month)
     if dept_month is None or dept_month.connection_rate is None or row.missing:
         return DepartmentKpi(department_id, month, policy, dept_month, [row], None), row
-    stored = results.stored_agent(department_id, month, version, policy.version, employee.id)
     if stored is None:  # not computed yet for this version: score the department once, for everyone
         kpi = department_kpi(department_id, month)
         return kpi, kpi.row_for(employee.id)
-    result, row.score = stored
+    result, scores, _ = stored
+    row.score = scores.get(employee.id)
     return DepartmentKpi(department_id, month, policy, dept_month, [row], result), row
 
 

@@ -48,14 +48,19 @@ def person_changed(employee, month: str) -> None:
     data_changed(departments, month, onward=True)
 
 
-def _bump(department_id: int, month: str):
-    """One statement: insert the version row at 1, or raise it by one."""
-    table = DataVersion.__table__
+def _insert(table):
+    """An INSERT that can say what to do on a conflict (SQLite and PostgreSQL spell it alike)."""
     if db.engine.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    statement = dialect_insert(table).values(department_id=department_id, month=month, version=1)
+    return dialect_insert(table)
+
+
+def _bump(department_id: int, month: str):
+    """One statement: insert the version row at 1, or raise it by one."""
+    table = DataVersion.__table__
+    statement = _insert(table).values(department_id=department_id, month=month, version=1)
     return statement.on_conflict_do_update(
         index_elements=[table.c.department_id, table.c.month], set_={"version": table.c.version + 1}
     )
@@ -180,19 +185,6 @@ def stored_totals(employee_id: int, wanted: dict[str, tuple[int, str]]) -> dict[
     return found
 
 
-def stored_agent(
-    department_id: int, month: str, version: int, policy_version: str, employee_id: int
-) -> tuple[kpi_rules.DepartmentScore, kpi_rules.AgentScore | None] | None:
-    """One agent's stored month and the department's figures (no other agent read); None on a miss."""
-    head = stored_department(department_id, month, version, policy_version)
-    if head is None:
-        return None
-    row = db.session.scalar(
-        select(AgentResult).where(AgentResult.result_id == head.id, AgentResult.employee_id == employee_id)
-    )
-    return _department_score(head, []), agent_score(row) if row is not None else None
-
-
 def store(department_id: int, version: int, result: kpi_rules.DepartmentScore) -> None:
     """Keep a freshly computed result under its key, in a short transaction of its own; a key already
     stored (by another reader) is left alone. Skipped inside a write transaction: its data may still
@@ -214,11 +206,7 @@ def store(department_id: int, version: int, result: kpi_rules.DepartmentScore) -
     }
     with db.engine.connect().execution_options(**{BEGIN_OPTION: "IMMEDIATE"}) as connection:
         with connection.begin():
-            statement = insert(DepartmentResult).values(**head).prefix_with("OR IGNORE")
-            if db.engine.dialect.name == "postgresql":
-                from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-                statement = pg_insert(DepartmentResult).values(**head).on_conflict_do_nothing()
+            statement = _insert(DepartmentResult).values(**head).on_conflict_do_nothing()
             if connection.execute(statement).rowcount != 1:
                 return  # stored meanwhile by another reader
             result_id = connection.scalar(
