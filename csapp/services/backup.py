@@ -16,6 +16,7 @@ import os
 import sqlite3
 import tarfile
 import tempfile
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,13 +80,12 @@ def backup(target: Path) -> dict:
 
 def _copy_database(source: Path, target: Path) -> None:
     """SQLite's online backup: every page of one consistent state, WAL included, while others write."""
-    with sqlite3.connect(source) as live, sqlite3.connect(target) as copy:
+    with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(target)) as copy:
         live.backup(copy, pages=-1)
-    sqlite3.connect(target).close()
 
 
 def _manifest(database: Path) -> dict:
-    with sqlite3.connect(database) as connection:
+    with closing(sqlite3.connect(database)) as connection:
         tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         counts = {table: connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables}
         notices = dict(connection.execute("SELECT path, sha256 FROM issued_notice WHERE sha256 IS NOT NULL").fetchall())
@@ -127,7 +127,7 @@ def _holds_data(places: Places) -> bool:
         return True
     if not places.database.exists():
         return False
-    with sqlite3.connect(places.database) as connection:
+    with closing(sqlite3.connect(places.database)) as connection:
         tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         return any(
             connection.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone()
