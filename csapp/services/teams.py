@@ -43,12 +43,15 @@ def shown_whole(department_id: int) -> bool:
     return count <= ALL_TEAMS_LIMIT
 
 
-def pick_team(user: User, department_id: int, wanted: str) -> Team | None:
+def pick_team(user: User, department_id: int, wanted: str, whole: bool | None = None) -> Team | None:
     """The team a page shows: "" → the user's own team (else all), "all" → all, an id → that team.
 
-    A big department is never shown whole: it pages by team (the user's own, else the first).
+    A big department is never shown whole: it pages by team (the user's own, else the first). *whole*:
+    shown_whole(department_id), when the caller has it already.
     """
-    if wanted in ("", "all") and not shown_whole(department_id):
+    if whole is None:
+        whole = shown_whole(department_id)
+    if wanted in ("", "all") and not whole:
         team = led_team(user, department_id) if not wanted else None
         return team or next(iter(teams_of(department_id)), None)
     if wanted == "all":

@@ -126,11 +126,11 @@ def team_context(department, month: str) -> dict:
     """The team in view (?team=, default the supervisor's own) and the choices for the team picker."""
     from ..services import teams
 
-    team = teams.pick_team(current_user, department.id, request.args.get("team", "").strip())
-    whole = team is None or teams.shown_whole(department.id)
+    whole = teams.shown_whole(department.id)
+    team = teams.pick_team(current_user, department.id, request.args.get("team", "").strip(), whole)
     return {
         "team": team,
         "teams": teams.teams_of(department.id),
         "team_key": str(team.id) if team else "all",
-        "all_teams": whole,  # the picker offers 全部班组 only for a department that fits one page
+        "all_teams": team is None or whole,  # 全部班组 only for a department that fits one page
     }
