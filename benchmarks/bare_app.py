@@ -1,16 +1,18 @@
-"""The floor of the scale series: a bare Flask page reading one row, served by gunicorn like the app."""
+"""The floors of `make bench`: a bare Flask app on the same SQLite settings — a page reading one row
+(served by gunicorn like the app, in the scale series) and a POST committing one row (approval)."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-from flask import Flask
+from flask import Flask, redirect
 from flask_sqlalchemy import SQLAlchemy
 
 
-def create_app() -> Flask:
+def create_app(database: Path | None = None) -> Flask:
     app = Flask("bare")
-    app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{os.environ['BARE_DB']}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database or os.environ['BARE_DB']}"
     db = SQLAlchemy(app)
 
     class Row(db.Model):
@@ -20,6 +22,12 @@ def create_app() -> Flask:
     @app.get("/row")
     def row():
         return db.session.get(Row, 1).text
+
+    @app.post("/rows")
+    def add():
+        db.session.add(Row(text="x"))
+        db.session.commit()
+        return redirect("/rows")
 
     with app.app_context():
         db.create_all()

@@ -85,25 +85,9 @@ def child_setup(workdir: str, people: int) -> dict:
 # ---------------------------------------------------------------- children
 def child_bare_post(workdir: str, count: int) -> dict:
     """The floor of a request: a bare Flask POST that commits one row (same SQLite settings as the app)."""
-    from flask import Flask, redirect
-    from flask_sqlalchemy import SQLAlchemy
+    from bare_app import create_app
 
-    app = Flask("bare")
-    app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(workdir) / 'bare.sqlite'}"
-    db = SQLAlchemy(app)
-
-    class Row(db.Model):
-        id = db.Column(db.Integer, primary_key=True)
-        text = db.Column(db.String(50))
-
-    @app.post("/rows")
-    def add():
-        db.session.add(Row(text="x"))
-        db.session.commit()
-        return redirect("/rows")
-
-    with app.app_context():
-        db.create_all()
+    app = create_app(Path(workdir) / "bare.sqlite")
     return {"times": [_time_request(app, "/rows", {}) for _ in range(count)]}
 
 
