@@ -99,6 +99,8 @@ def child(agents: int) -> dict:
         team = ids["teams"][0]
         agent = next(e for e in ids["agents"] if db.session.get(Employee, e).team_in(MONTH).id == team)
         mean = float(db.session.scalar(select(func.avg(AgentMonth.production)).where(AgentMonth.month == MONTH)))
+        shown = [str(db.session.scalar(select(AgentMonth.production).where(AgentMonth.employee_id == agent,
+                                                                           AgentMonth.month == MONTH)))]  # fmt: skip
         db.session.remove()
         db.engine.dispose()
     bare, bare_base = _serve("bare_app:create_app()", {"BARE_DB": str(folder / "bare.sqlite"),
@@ -115,12 +117,15 @@ def child(agents: int) -> dict:
         steps = iter(range(-9, 10))
 
         def save():  # a typical value: within ±10 % of the department's mean production
-            value = round(mean * (1 + next(steps) / 100))
-            return sessions["sup1"].post(
+            value = str(round(mean * (1 + next(steps) / 100)))
+            response = sessions["sup1"].post(
                 f"{base}/entry/cell?month={MONTH}&team={team}",
-                data={"sheet": "metrics", "employee_id": agent, "field": "production", "value": str(value)},
+                data={"sheet": "metrics", "employee_id": agent, "field": "production", "value": value,
+                      "expected": shown[0]},
                 headers={"HX-Request": "true"},
-            )
+            )  # fmt: skip
+            shown[0] = value  # what the cell now shows: the next save expects it
+            return response
 
         get = {name: (lambda path, who=who: sessions[who].get(f"{base}{path}", allow_redirects=False))
                for name, who in (("sup", "sup1"), ("hr", "hr"), ("agent", "agent1"))}  # fmt: skip

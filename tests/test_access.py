@@ -11,9 +11,9 @@ MATRIX = [
     ("/policy", [302, 200, 200, 200, 200, 200]),
     ("/password", [302, 200, 200, 200, 200, 200]),
     ("/me/scores", [302, 200, 200, 200, 404, 404]),
-    ("/employees/{a1}/scores", [302, 200, 200, 200, 200, 200]),
-    ("/employees/{a2}/scores", [302, 403, 200, 200, 200, 200]),
-    ("/employees/{far}/scores", [302, 403, 403, 403, 200, 200]),
+    ("/employees/{a1}/scores", [302, 200, 200, 200, 200, 403]),
+    ("/employees/{a2}/scores", [302, 403, 200, 200, 200, 403]),
+    ("/employees/{far}/scores", [302, 403, 403, 403, 200, 403]),
     ("/entry", [302, 403, 200, 200, 200, 403]),
     ("/entry?sheet=attendance", [302, 403, 200, 200, 200, 403]),
     ("/entry?sheet=specialist", [302, 403, 200, 200, 200, 403]),
@@ -59,7 +59,7 @@ def test_access_matrix(db_app, login, org, role, route, statuses):
 POSTS = [
     (
         "/entry/cell?month=2026-10",
-        {"sheet": "metrics", "employee_id": "{a1}", "field": "production", "value": "5", "version": "1"},
+        {"sheet": "metrics", "employee_id": "{a1}", "field": "production", "value": "5", "expected": "1200"},
     ),
     ("/events/incidents?month=2026-10", {"person": "{a1}", "kind": "work_error", "occurred_on": "2026-10-03"}),
     ("/entry/lock?month=2026-10", {}),
@@ -82,7 +82,7 @@ def test_other_departments_supervisor_cannot_write_here(db_app, login, org):
         "employee_id": str(org["agents"][0].id),
         "field": "production",
         "value": "5",
-        "version": "1",
+        "expected": "1200",
     }
     assert login("farsup").post(f"/entry/cell?dept={org['main'].id}&month=2026-10", data=form).status_code == 403
 

@@ -9,9 +9,10 @@ import re
 import pytest
 from openpyxl import load_workbook
 from scale_data import PASSWORD, build_department
+from sqlalchemy import select
 
 from csapp.extensions import db
-from csapp.models import Employee, Team
+from csapp.models import AgentMonth, Employee, Team
 from csapp.services import kpi as kpi_service
 
 MONTH = "2026-10"
@@ -58,7 +59,7 @@ def test_the_ranking_pages_100_rows_with_department_wide_ranks(big):
 
 def test_the_grid_shows_one_team_the_own_one_for_a_supervisor_the_first_for_hr(big):
     grid = _client(big, "hr").get(f"/entry?month={MONTH}").data.decode()
-    rows = set(re.findall(r'id="ver-(\d+)"', grid))
+    rows = set(re.findall(r'<tr id="row-(\d+)"', grid))
     assert len(rows) == 30  # the first team's 30 agents, not the 250
     assert "全部班组" not in grid  # a department this big is never shown whole
     own = _client(big, "sup1").get(f"/entry?month={MONTH}").data.decode()
@@ -74,9 +75,13 @@ def test_a_cell_save_sends_only_the_rows_whose_computed_cells_changed(big):
     with big.app_context():
         team = db.session.get(Team, big.ids["teams"][1])
         agent = next(e for e in big.ids["agents"] if db.session.get(Employee, e).team_in(MONTH).id == team.id)
+        seen = db.session.scalar(
+            select(AgentMonth.discipline).where(AgentMonth.employee_id == agent, AgentMonth.month == MONTH)
+        )
+        assert seen != 1
     response = supervisor.post(
         f"/entry/cell?month={MONTH}&team={big.ids['teams'][1]}",
-        data={"sheet": "metrics", "employee_id": agent, "field": "discipline", "value": "1", "version": ""},
+        data={"sheet": "metrics", "employee_id": agent, "field": "discipline", "value": "1", "expected": str(seen)},
         headers={"HX-Request": "true"},
     )
     html = response.data.decode()

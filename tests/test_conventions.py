@@ -48,7 +48,7 @@ def test_a_field_refusal_stays_in_its_cell_with_its_status(db_app, login, org):
             "employee_id": org["agents"][0].id,
             "field": "production",
             "value": "abc",
-            "version": "",
+            "expected": "1200",
         },
     )
     assert response.status_code == 422

@@ -30,7 +30,7 @@ def test_saving_a_cell_recomputes_the_month(org):
     sup, (a1, a2, _) = org["users"]["supervisor"], org["agents"]
     before = department_kpi(org["main"].id, MONTH)
     assert before.row_for(a2.id).score.items["volume"].score == Decimal(11)  # rank 2 +2, ≤ mean 1000 −1
-    grid.save_cell(sup, "metrics", org["main"].id, MONTH, a2.id, "production", "1500", record(a2).version)
+    grid.save_cell(sup, "metrics", org["main"].id, MONTH, a2.id, "production", "1500", "1000")
     after = department_kpi(org["main"].id, MONTH)
     assert after.row_for(a2.id).score.production_rank == 1
     assert after.row_for(a2.id).score.items["volume"].score == Decimal(13)
@@ -41,7 +41,7 @@ def test_saving_a_cell_recomputes_the_month(org):
 
 def test_a_new_record_is_created_for_an_empty_cell(org):
     sup, spec = org["users"]["supervisor"], org["spec"]
-    grid.save_cell(sup, "attendance", org["main"].id, MONTH, spec.id, "leave_sick", "1.5", 0)
+    grid.save_cell(sup, "attendance", org["main"].id, MONTH, spec.id, "leave_sick", "1.5", "")
     row = db.session.scalar(select(Attendance).where(Attendance.employee_id == spec.id))
     assert row.leave_sick == Decimal("1.5") and row.version == 1
 
@@ -61,7 +61,7 @@ def test_bad_values_are_refused_and_change_nothing(org, field, text, message):
     old = getattr(record(a1), field)
     count = len(audits())
     with pytest.raises(ServiceError) as raised:
-        grid.save_cell(sup, "metrics", org["main"].id, MONTH, a1.id, field, text, record(a1).version)
+        grid.save_cell(sup, "metrics", org["main"].id, MONTH, a1.id, field, text, str(old))
     assert message in raised.value.message
     db.session.rollback()
     assert getattr(record(a1), field) == old and len(audits()) == count
@@ -70,30 +70,52 @@ def test_bad_values_are_refused_and_change_nothing(org, field, text, message):
 def test_half_days_only_for_leave(org):
     sup, spec = org["users"]["supervisor"], org["spec"]
     with pytest.raises(ServiceError, match="0.5 的倍数"):
-        grid.save_cell(sup, "attendance", org["main"].id, MONTH, spec.id, "leave_sick", "0.3", 0)
+        grid.save_cell(sup, "attendance", org["main"].id, MONTH, spec.id, "leave_sick", "0.3", "")
 
 
-def test_second_save_with_a_stale_version_is_refused_with_the_current_value(org):
+def test_a_save_of_a_field_changed_since_the_user_saw_it_is_refused_with_the_current_value(org):
     sup, head, a1 = org["users"]["supervisor"], org["users"]["dept_head"], org["agents"][0]
-    version = record(a1).version
-    grid.save_cell(sup, "metrics", org["main"].id, MONTH, a1.id, "production", "1300", version)
+    grid.save_cell(sup, "metrics", org["main"].id, MONTH, a1.id, "production", "1300", "1200")
     with pytest.raises(Conflict) as raised:
-        grid.save_cell(head, "metrics", org["main"].id, MONTH, a1.id, "production", "1250", version)
-    assert raised.value.current == 1300
-    assert "1300" in raised.value.message
+        grid.save_cell(head, "metrics", org["main"].id, MONTH, a1.id, "production", "1250", "1200")
+    assert raised.value.current == 1300 and raised.value.field == "production"
+    assert "“接线量”已被钱主管修改,当前值为 1300" in raised.value.message
     db.session.rollback()
     assert record(a1).production == 1300
+
+
+def test_two_users_editing_different_fields_of_one_row_do_not_conflict(org):
+    sup, head, a1 = org["users"]["supervisor"], org["users"]["dept_head"], org["agents"][0]
+    grid.save_cell(sup, "metrics", org["main"].id, MONTH, a1.id, "production", "1300", "1200")
+    grid.save_cell(head, "metrics", org["main"].id, MONTH, a1.id, "im_unprocessed", "2", "0")  # saw the row before
+    row = record(a1)
+    assert (row.production, row.im_unprocessed) == (1300, 2)
+
+
+def test_a_cell_save_without_the_value_the_user_saw_is_refused(org):
+    sup, a1 = org["users"]["supervisor"], org["agents"][0]
+    with pytest.raises(ServiceError, match="缺少原值"):
+        grid.save_cell(sup, "metrics", org["main"].id, MONTH, a1.id, "production", "1300", None)
+    db.session.rollback()
+    assert record(a1).production == 1200
+
+
+def test_a_department_figure_saved_without_its_version_is_refused(org):
+    with pytest.raises(ServiceError, match="缺少版本号"):
+        grid.save_department_field(org["users"]["supervisor"], org["main"].id, MONTH, "connection_rate", "95", None)
 
 
 def test_other_departments_and_agents_cannot_save(org):
     a1 = org["agents"][0]
     with pytest.raises(Forbidden):
-        grid.save_cell(org["users"]["far_supervisor"], "metrics", org["main"].id, MONTH, a1.id, "production", "1", 1)
+        grid.save_cell(
+            org["users"]["far_supervisor"], "metrics", org["main"].id, MONTH, a1.id, "production", "1", "1200"
+        )
     with pytest.raises(Forbidden):
-        grid.save_cell(org["users"]["agent"], "metrics", org["main"].id, MONTH, a1.id, "production", "1", 1)
+        grid.save_cell(org["users"]["agent"], "metrics", org["main"].id, MONTH, a1.id, "production", "1", "1200")
     with pytest.raises(ServiceError, match="不在本部门"):
         grid.save_cell(
-            org["users"]["supervisor"], "metrics", org["main"].id, MONTH, org["far_agent"].id, "production", "1", 0
+            org["users"]["supervisor"], "metrics", org["main"].id, MONTH, org["far_agent"].id, "production", "1", ""
         )
 
 
@@ -101,15 +123,13 @@ def test_locked_month_needs_hr_and_a_reason_and_keeps_a_correction(org):
     sup, hr, a1 = org["users"]["supervisor"], org["users"]["hr"], org["agents"][0]
     month_lock.lock(sup, org["main"].id, MONTH)
     with pytest.raises(MonthLocked, match="已锁定"):
-        grid.save_cell(sup, "metrics", org["main"].id, MONTH, a1.id, "production", "1", record(a1).version)
+        grid.save_cell(sup, "metrics", org["main"].id, MONTH, a1.id, "production", "1", "1200")
     db.session.rollback()
     with pytest.raises(MonthLocked, match="原因"):
-        grid.save_cell(hr, "metrics", org["main"].id, MONTH, a1.id, "production", "1", record(a1).version)
+        grid.save_cell(hr, "metrics", org["main"].id, MONTH, a1.id, "production", "1", "1200")
     db.session.rollback()
     assert record(a1).production == 1200
-    grid.save_cell(
-        hr, "metrics", org["main"].id, MONTH, a1.id, "production", "1210", record(a1).version, reason="呼叫系统数据更正"
-    )
+    grid.save_cell(hr, "metrics", org["main"].id, MONTH, a1.id, "production", "1210", "1200", reason="呼叫系统数据更正")
     correction = audits("metrics.update")[-1]
     assert correction.is_correction and correction.reason == "呼叫系统数据更正"
     assert (correction.old_value, correction.new_value, correction.user_id) == ("1200", "1210", hr.id)

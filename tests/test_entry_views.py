@@ -25,7 +25,7 @@ def test_saving_a_cell_returns_the_cell_and_updated_totals(db_app, login, org):
             "employee_id": a2.id,
             "field": "production",
             "value": "1500",
-            "version": "1",
+            "expected": "1000",
         },
         headers={"HX-Request": "true"},
     )
@@ -33,7 +33,7 @@ def test_saving_a_cell_returns_the_cell_and_updated_totals(db_app, login, org):
     assert response.status_code == 200
     assert f'id="cell-{a2.id}-production"' in html and 'value="1500"' in html
     assert f'<span id="c-{a2.id}-prodrank" hx-swap-oob="true">1</span>' in html
-    assert f'<input type="hidden" id="ver-{a2.id}" name="version" value="2" hx-swap-oob="true">' in html
+    assert "&#34;expected&#34;: &#34;1500&#34;" in html or '"expected": "1500"' in html  # the next save expects 1500
     assert 'id="dept-summary" class="summary" aria-live="polite" hx-swap-oob="true"' in html
 
 
@@ -49,7 +49,7 @@ def test_a_bad_value_shows_an_inline_error_and_keeps_what_was_typed(db_app, logi
                 "employee_id": a1.id,
                 "field": "im_unprocessed",
                 "value": "两个",
-                "version": "1",
+                "expected": "0",
             },
         )
         .data.decode()
@@ -57,12 +57,14 @@ def test_a_bad_value_shows_an_inline_error_and_keeps_what_was_typed(db_app, logi
     assert "“未处理环信”须填数字,不能是“两个”。" in html and 'value="两个"' in html and 'aria-invalid="true"' in html
 
 
-def test_a_stale_version_shows_the_current_value(db_app, login, org):
+def test_a_field_changed_meanwhile_shows_the_current_value_and_a_409(db_app, login, org):
     a1 = org["agents"][0]
     client = login("sup")
-    form = {"sheet": "metrics", "month": MONTH, "employee_id": a1.id, "field": "production", "version": "1"}
+    form = {"sheet": "metrics", "month": MONTH, "employee_id": a1.id, "field": "production", "expected": "1200"}
     client.post("/entry/cell", data={**form, "value": "1300"})
-    html = login("head").post("/entry/cell", data={**form, "value": "1250"}).data.decode()
+    response = login("head").post("/entry/cell", data={**form, "value": "1250"})
+    html = response.data.decode()
+    assert response.status_code == 409
     assert "当前值为 1300" in html and 'value="1300"' in html
 
 

@@ -82,7 +82,7 @@ def test_a_data_change_after_the_run_makes_it_stale(org):
     hr, sup, a1 = org["users"]["hr"], org["users"]["supervisor"], org["agents"][0]
     run = pay_runs.compute_run(hr, MONTH)
     row = db.session.scalar(select(AgentMonth).where(AgentMonth.employee_id == a1.id))
-    grid.save_cell(sup, "metrics", org["main"].id, MONTH, a1.id, "im_unprocessed", "3", row.version)
+    grid.save_cell(sup, "metrics", org["main"].id, MONTH, a1.id, "im_unprocessed", "3", str(row.im_unprocessed))
     db.session.refresh(run)
     assert run.stale and "修改" in run.stale_reason
 

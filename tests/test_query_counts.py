@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 from scale_data import PASSWORD, build_department
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from csapp.extensions import db
+from csapp.models import AgentMonth
 
 MONTH = "2026-10"
 
@@ -21,6 +22,15 @@ def _statements(tmp_path_factory, pki_dir, agents: int) -> dict[str, list[int]]:
     with app.app_context():
         db.create_all()
         ids = build_department(agents, MONTH, months=1)
+        shown = [
+            str(
+                db.session.scalar(
+                    select(AgentMonth.production).where(
+                        AgentMonth.employee_id == ids["agents"][3], AgentMonth.month == MONTH
+                    )
+                )
+            )
+        ]
         event.listen(db.engine, "before_cursor_execute", lambda *args: counted.__setitem__(0, counted[0] + 1))
 
     def login(username: str):
@@ -30,22 +40,24 @@ def _statements(tmp_path_factory, pki_dir, agents: int) -> dict[str, list[int]]:
 
     agent, supervisor, hr = login("agent1"), login("sup1"), login("hr")
     values = iter(range(900, 1000))
+
+    def save_one():
+        value = str(next(values))
+        response = supervisor.post(
+            f"/entry/cell?month={MONTH}&team={team}",
+            data={"sheet": "metrics", "employee_id": ids["agents"][3], "field": "production", "value": value,
+                  "expected": shown[0]},
+            headers={"HX-Request": "true"},
+        )  # fmt: skip
+        shown[0] = value  # the next save expects what this one stored
+        return response
+
     team = ids["teams"][0]  # one team's grid at both sizes (a big department is only shown by team)
     requests = {
         "我的成绩": lambda: agent.get(f"/me/scores?month={MONTH}"),
         "晋升预检": lambda: agent.get("/me/promotion"),
         "成绩录入": lambda: supervisor.get(f"/entry?month={MONTH}&team={team}"),
-        "保存一格": lambda: supervisor.post(
-            f"/entry/cell?month={MONTH}&team={team}",
-            data={
-                "sheet": "metrics",
-                "employee_id": ids["agents"][3],
-                "field": "production",
-                "value": str(next(values)),
-                "version": "",
-            },
-            headers={"HX-Request": "true"},
-        ),  # fmt: skip
+        "保存一格": save_one,
         "排名": lambda: hr.get(f"/ranking?month={MONTH}"),
         "排名导出": lambda: hr.get(f"/ranking.xlsx?month={MONTH}"),
         "工资核算": lambda: hr.post(f"/pay?month={MONTH}"),

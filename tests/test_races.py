@@ -72,7 +72,7 @@ def test_first_saves_of_one_new_row_by_two_users_at_once_both_land(db_app, org, 
                 "employee_id": person,
                 "field": field,
                 "value": value,
-                "version": "",
+                "expected": "",
             },
         )
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
-import importlib
-import inspect
-import pkgutil
 import threading
 from decimal import Decimal
 
 import pytest
 from factories import MONTH
 from race import in_threads
+from service_walk import write_services
 from sqlalchemy import select
 
-from csapp import services
 from csapp.extensions import db
 from csapp.models import DepartmentResult, User
 from csapp.services import events, results
@@ -38,27 +34,8 @@ NO_KPI_EFFECT = {
 }  # fmt: skip
 
 
-def _write_services():
-    """Every function of csapp.services decorated @writes, by 'module.function' (relative to services)."""
-    found = {}
-    for info in pkgutil.walk_packages(services.__path__, "csapp.services."):
-        module = importlib.import_module(info.name)
-        tree = ast.parse(inspect.getsource(module))
-        for node in tree.body:
-            if isinstance(node, ast.FunctionDef) and any(
-                isinstance(d, ast.Name) and d.id == "writes" for d in node.decorator_list
-            ):
-                calls = {
-                    call.func.id if isinstance(call.func, ast.Name) else call.func.attr
-                    for call in ast.walk(node)
-                    if isinstance(call, ast.Call) and isinstance(call.func, ast.Name | ast.Attribute)
-                }
-                found[f"{info.name.removeprefix('csapp.services.')}.{node.name}"] = calls
-    return found
-
-
 def test_every_write_service_either_raises_the_data_version_or_is_known_not_to_change_results():
-    writes = _write_services()
+    writes = write_services()
     assert len(writes) > 30  # the enumeration found the services
     unclassified = {name for name, calls in writes.items() if not calls & HELPERS and name not in NO_KPI_EFFECT}
     assert unclassified == set(), "a write service that may change KPI results must call results.data_changed"

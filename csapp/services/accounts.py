@@ -15,8 +15,8 @@ from ..db import write_transaction, writes
 from ..extensions import db
 from ..models import ROLES, Employee, User, UserRole
 from . import audit
-from .access import employee_for, require
-from .errors import NotFound, ServiceError
+from .access import require, subject_for
+from .errors import Forbidden, NotFound, ServiceError
 
 MIN_PASSWORD = 8
 
@@ -144,8 +144,8 @@ def set_roles(actor: User, user_id: int, roles: list[str]) -> User:
     roles = sorted(set(roles))
     if not roles or set(roles) - set(ROLES):
         raise ServiceError("请至少选择一个有效的角色。", "roles")
-    if user.id == actor.id and "admin" not in roles:
-        raise ServiceError("不能取消自己的管理员角色。", "roles")
+    if user.id == actor.id:
+        raise ServiceError("不能修改自己的角色,请由另一位管理员操作。", "roles")
     old = ",".join(sorted(user.roles))
     for row in [r for r in user.role_rows if r.role not in roles]:
         user.role_rows.remove(row)
@@ -174,9 +174,9 @@ def issue_one_time_password(actor: User, employee_id: int) -> tuple[User, str]:
     login gets one (username = 工号 in lower case) with the role 坐席/专员; other roles stay with admin.
     """
     require(actor, "hr")
-    employee = employee_for(actor, employee_id)
-    if actor.employee_id == employee.id:
-        raise ServiceError("不能为自己生成一次性密码,请使用“修改密码”。")
+    if actor.employee_id == employee_id:
+        raise Forbidden("不能为自己生成一次性密码,请使用“修改密码”。")
+    employee = subject_for(actor, employee_id)
     if employee.separated_on is not None and employee.separated_on < clock.today():
         raise ServiceError(f"{employee.name} 已于 {employee.separated_on} 离职,不能再登录。")
     password = "".join(secrets.choice(OTP_ALPHABET) for _ in range(OTP_LENGTH))

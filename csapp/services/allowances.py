@@ -10,7 +10,7 @@ from ..models import PersonAllowance, User
 from ..models.org import allowances_in
 from ..policy.parameters import policy_for
 from . import audit
-from .access import employee_for, require
+from .access import require, subject_for
 from .errors import ServiceError
 from .grid import Column, check_value
 from .pay.runs import mark_pay_stale_from
@@ -25,7 +25,7 @@ def set_allowance(user: User, employee_id: int, kind: str, amount: Decimal | Non
     Earlier months keep what was in force then; pay runs of *month* and later go stale.
     """
     require(user, "hr")
-    employee = employee_for(user, employee_id)
+    employee = subject_for(user, employee_id)
     names = policy_for(month).pay.allowance_names
     if kind not in names:
         raise ServiceError("请选择补贴类型。", "kind")

@@ -58,11 +58,14 @@ def search(
     user_id: int | None = None,
     text: str = "",
     corrections_only: bool = False,
+    accounts_only: bool = False,
     limit: int = 200,
     offset: int = 0,
 ) -> list[AuditEntry]:
-    """Return audit rows, newest first, filtered."""
+    """Return audit rows, newest first, filtered (*accounts_only*: logins and account changes, the admin's view)."""
     query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if accounts_only:
+        query = query.where(AuditEntry.action.startswith("user."))
     if action:
         query = query.where(AuditEntry.action.startswith(action))
     if month:

@@ -12,7 +12,7 @@ from ..models import DissatisfiedCase, Employee, Incident, QaSample, User
 from ..policy.months import month_of
 from ..policy.parameters import policy_for
 from . import audit
-from .access import employee_for, require
+from .access import require, subject_for
 from .errors import NotFound, ServiceError
 from .grid import Column, check_value
 from .month_lock import guard
@@ -24,7 +24,7 @@ QA_SCORE = Column("score", "质检分数", "decimal", "0–100", Decimal(100))
 def _agent(user: User, employee_id: int, month: str) -> Employee:
     """The agent the event is about: someone who was an agent in that month (RULES.md D20)."""
     require(user, "supervisor", "hr")
-    employee = employee_for(user, employee_id)
+    employee = subject_for(user, employee_id, month)
     if employee.track_in(month) != "agent":
         raise ServiceError("只有话务员登记管理指标项、质检与不满意录音。")
     return employee

@@ -15,7 +15,7 @@ from ..models.org import department_people
 from ..policy.months import first_day, last_day
 from ..policy.numbers import fmt
 from . import audit
-from .access import department_for, require
+from .access import department_for, require, require_enter
 from .errors import Conflict, ServiceError
 from .month_lock import department_month, guard
 from .results import data_changed
@@ -227,17 +227,26 @@ def _display(value) -> str:
     return "" if value is None else str(value)
 
 
-def _check_version(record, version: int | None, label: str, field: str) -> None:
-    current = getattr(record, field) if record is not None else None
-    have = record.version if record is not None else 0
-    if version is not None and version != have:
-        who = record.updated_by_id and db.session.get(User, record.updated_by_id)
-        name = who.display_name if who else "他人"
-        raise Conflict(
-            f"“{label}”已被{name}修改,当前值为 {_display(current) or '空'};您的修改未保存,请核对后重新填写。",
-            current=current,
-            field=field,
-        )
+def _or_zero(value, nullable: bool):
+    """A column that cannot be empty shows an unsaved row's empty cell as 0."""
+    return 0 if value is None and not nullable else value
+
+
+def _changed_meanwhile(record, column: Column, current) -> None:
+    """Refuse a save whose field was changed by someone else since the user saw it (409, naming the field)."""
+    who = record is not None and record.updated_by_id and db.session.get(User, record.updated_by_id)
+    name = who.display_name if who else "他人"
+    raise Conflict(
+        f"“{column.label}”已被{name}修改,当前值为 {_display(current) or '空'};您的修改未保存,请核对后重新填写。",
+        current=current,
+        field=column.field,
+    )
+
+
+def _check_version(record, version: int, column: Column) -> None:
+    """Refuse a save of a record whose version moved on since the user loaded it."""
+    if version != (record.version if record is not None else 0):
+        _changed_meanwhile(record, column, getattr(record, column.field) if record is not None else None)
 
 
 def _flush_or_conflict(column: Column) -> None:
@@ -258,10 +267,13 @@ def save_cell(
     employee_id: int,
     field: str,
     text: str,
-    version: int | None,
+    expected: str | None,
     reason: str = "",
 ):
-    """Save one cell of a sheet; refuse a stale version, a locked month or a bad value."""
+    """Save one cell of a sheet if it still holds *expected* (the value the user saw); refuse a locked month or a bad value.
+
+    The check is per field: two people editing different fields of one row never conflict.
+    """
     require(user, "supervisor", "hr")
     sheet = SHEETS.get(sheet_key)
     if sheet is None:
@@ -271,21 +283,28 @@ def save_cell(
     employee = db.session.get(Employee, employee_id)
     if employee is None or not on_sheet(sheet, employee, department.id, month):
         raise ServiceError("此人不在本部门本月的名单中。")
+    require_enter(user, employee, month)
     value = parse_cell(column, text)
+    if expected is None:
+        raise ServiceError("保存请求缺少原值,请刷新页面后重试。", field)
+    nullable = sheet.model.__table__.c[field].nullable
+    seen = _or_zero(parse_cell(column, expected), nullable)
+    value = _or_zero(value, nullable)
     correction = guard(user, department.id, month, reason)
     data_changed([department.id], month)
     record = db.session.scalar(
-        select(sheet.model).where(sheet.model.employee_id == employee.id, sheet.model.month == month)
+        select(sheet.model)
+        .where(sheet.model.employee_id == employee.id, sheet.model.month == month)
+        .with_for_update()  # compare and set: nobody writes the row between the check and the save
     )
-    _check_version(record, version, column.label, field)
-    nullable = sheet.model.__table__.c[field].nullable
-    if value is None and not nullable:
-        value = 0
     inserted = False
-    if record is None:  # the row's first save: inserted with this value (savepoint, re-select on a clash)
+    if record is None and seen == _or_zero(None, nullable):  # the row's first save (savepoint, re-select on a clash)
         record, inserted = insert_or_select(
             db.session, sheet.model, {field: value, "updated_by_id": user.id}, employee_id=employee.id, month=month
         )
+    current = _or_zero(getattr(record, field) if record is not None else None, nullable)
+    if not inserted and current != seen:
+        _changed_meanwhile(record, column, current)
     old = None if inserted else getattr(record, field)
     if old == value and not inserted:
         return record
@@ -319,10 +338,12 @@ def save_department_field(
     if column is None:
         raise ServiceError("没有这一项。")
     value = parse_cell(column, text)
+    if version is None:
+        raise ServiceError("保存请求缺少版本号,请刷新页面后重试。", field)
     correction = guard(user, department.id, month, reason)
     data_changed([department.id], month)
     record = department_month(department.id, month)
-    _check_version(record, version, column.label, field)
+    _check_version(record, version, column)
     record = record or department_month(department.id, month, create=True)
     old = getattr(record, field)
     setattr(record, field, value)

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import AgentMonth, DissatisfiedCase, Employee, QaSample, User
 from ..policy.parameters import policy_for
 from . import audit
-from .access import department_for, require
+from .access import department_for, enterable, require, require_enter_all
 from .errors import ServiceError
 from .grid import SHEETS, Column, parse_cell
 from .kpi import department_agents
@@ -98,6 +98,7 @@ def parse_metrics(user: User, department_id: int, month: str, filename: str, dat
     if result.problems:
         return department, result, parsed
     agents = {a.code: a for a in department_agents(department.id, month)}
+    allowed = enterable(user, list(agents.values()), month)
     seen: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
         cells = {name: (row[i].strip() if i < len(row) else "") for name, i in columns.items()}
@@ -111,6 +112,9 @@ def parse_metrics(user: User, department_id: int, month: str, filename: str, dat
         employee = agents.get(code)
         if employee is None:
             result.problems.append(ImportProblem(number, CODE, f"工号“{code}”不是{department.name} {month} 的话务员。"))
+            continue
+        if employee.id not in allowed:
+            result.problems.append(ImportProblem(number, CODE, f"工号 {code}:不能录入自己或上级、同级人员的数据。"))
             continue
         values, scores = {}, []
         for label, column in METRIC_COLUMNS.items():
@@ -136,6 +140,7 @@ def save_rows(user: User, department, month: str, filename: str, parsed: Parsed,
     """Write every checked row in one short transaction (the file was read and checked before it)."""
     if is_locked(department.id, month):
         raise ServiceError(f"{month} 已锁定,不能导入;如需更正请联系人事。")
+    require_enter_all(user, [row[0] for row in parsed], month)
     data_changed([department.id], month)
     for employee, values, scores, recordings in parsed:
         _save_row(user, employee, month, values, scores, recordings, replace_qa)

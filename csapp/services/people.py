@@ -30,7 +30,7 @@ from ..models import (
 from ..policy.months import month_of
 from ..policy.parameters import policy_for
 from . import audit
-from .access import employee_for, require
+from .access import require, subject_for
 from .errors import ServiceError
 from .pay.runs import mark_pay_stale, mark_pay_stale_from
 from .results import person_changed
@@ -84,7 +84,7 @@ def hire(
 def regularize(actor: User, employee_id: int, day: dt.date, note: str = "") -> PersonEvent:
     """转正 on *day*: 实习/试用 until then, 正式 from it (D21); the promotion clock starts."""
     require(actor, "hr")
-    employee = employee_for(actor, employee_id)
+    employee = subject_for(actor, employee_id)
     if employee.regularized_on is not None:
         raise ServiceError(f"{employee.name} 已于 {employee.regularized_on} 转正。")
     if day < employee.hired_on:
@@ -98,7 +98,7 @@ def regularize(actor: User, employee_id: int, day: dt.date, note: str = "") -> P
 def leave(actor: User, employee_id: int, last_day: dt.date, reason: str) -> PersonEvent:
     """离职: *last_day* is the last day of employment; the login ends after it."""
     require(actor, "hr")
-    employee = employee_for(actor, employee_id)
+    employee = subject_for(actor, employee_id)
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("请填写离职原因。", "reason")
@@ -121,7 +121,7 @@ def transfer(
 ) -> PersonEvent:
     """调动部门 from *day* on. Months whose reference day is before *day* stay in the old department (D20)."""
     require(actor, "hr")
-    employee = employee_for(actor, employee_id)
+    employee = subject_for(actor, employee_id)
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("请填写调动原因。", "reason")
@@ -155,7 +155,7 @@ def rehire(
 ) -> PersonEvent:
     """再次入职 (D21): same 工号, a new employment period — 试用 again, tenure from the new 转正."""
     require(actor, "hr")
-    employee = employee_for(actor, employee_id)
+    employee = subject_for(actor, employee_id)
     if employee.separated_on is None:
         raise ServiceError(f"{employee.name} 仍在职,不能再次入职。")
     if day <= employee.separated_on:

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..models import PersonEvent, User
 from ..policy.months import month_of
 from . import audit
-from .access import employee_for, require
+from .access import require, subject_for
 from .accounts import login_of
 from .errors import NotFound, ServiceError
 from .pay.runs import mark_pay_stale_from
@@ -40,7 +40,7 @@ def correct_event(actor: User, event_id: int, day: dt.date | None, reason: str, 
     event = db.session.get(PersonEvent, event_id)
     if event is None:
         raise NotFound("没有这条记录。")
-    employee = employee_for(actor, event.employee_id)
+    employee = subject_for(actor, event.employee_id)
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("更正须填写原因。", "reason")

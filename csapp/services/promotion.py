@@ -18,7 +18,7 @@ from ..policy.months import add_months, first_day, month_of
 from ..policy.parameters import policy_for
 from ..policy.promotion import Eligibility, evaluate
 from . import audit, jobs
-from .access import employee_for, require
+from .access import employee_for, require, require_enter, subject_for
 from .errors import Forbidden, NotFound, ServiceError
 from .grid import Column, check_value
 from .notices import issuing_problem
@@ -106,7 +106,7 @@ def submit(user: User, today: dt.date, late_reason: str = "", employee_id: int |
         by_hr = False
     else:
         require(user, "hr")
-        employee = employee_for(user, employee_id)
+        employee = subject_for(user, employee_id)
         by_hr = True
     policy = policy_for(month_of(today))
     grade, _ = current_grade(employee, today)
@@ -218,6 +218,7 @@ def record_interview(
         raise Forbidden("只有申请人所在部门的负责人可以记录面谈。")
     if application.employee_id == user.employee_id:
         raise Forbidden("不能为自己的申请记录面谈。")
+    require_enter(user, employee, application.month)
     policy = policy_for(application.month)
     track = policy.track_of(application.target_grade)
     keys = {c.key for c in policy.promotion.tracks[track].criteria}
@@ -259,6 +260,8 @@ def decide(user: User, application_id: int, approve: bool, reason: str) -> Promo
     """HR approves (grade in force from the 1st of the application month) or rejects, with a reason."""
     require(user, "hr")
     application = _application(application_id)
+    if application.employee_id == user.employee_id:
+        raise Forbidden("不能评定自己的晋升申请,须由另一位人事评定。")
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("请填写评定理由。", "reason")
@@ -309,7 +312,7 @@ def decide(user: User, application_id: int, approve: bool, reason: str) -> Promo
 def appoint(user: User, employee_id: int, grade: str, day: dt.date, reason: str) -> GradeChange:
     """HR appoints a person to any grade directly (an audited appointment, not a promotion)."""
     require(user, "hr")
-    employee = employee_for(user, employee_id)
+    employee = subject_for(user, employee_id)
     policy = policy_for(clock.current_month())
     if grade not in policy.grades:
         raise ServiceError("请选择职级。", "grade")

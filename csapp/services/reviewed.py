@@ -13,7 +13,7 @@ from ..models import Employee, ReviewedScore, User
 from ..policy.numbers import fmt2
 from ..policy.parameters import policy_for
 from . import audit
-from .access import employee_for, require
+from .access import require, subject_for
 from .errors import ServiceError
 from .grid import Column, check_value
 from .month_lock import guard
@@ -64,7 +64,7 @@ def reviewed_kpi(employee: Employee, month: str, scores: dict[str, Decimal] | No
 def save_score(user: User, employee_id: int, month: str, item: str, value: Decimal | None, reason: str = "") -> None:
     """Save one item score (dept head or HR)."""
     require(user, "dept_head", "hr")
-    employee = employee_for(user, employee_id)
+    employee = subject_for(user, employee_id, month)
     if employee.track_in(month) not in REVIEWED_TRACKS:
         raise ServiceError("话务员的成绩按公式计算,不在这里评分。")
     if item not in items_for(employee.track_in(month), month):

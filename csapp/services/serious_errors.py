@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..db import writes
 from ..models import User
 from . import audit
-from .access import employee_for, require
+from .access import require, subject_for
 from .errors import ServiceError
 
 
@@ -16,7 +16,7 @@ def set_serious_error(user: User, employee_id: int, flagged: bool, reason: str) 
         require(user, "dept_head", "hr")
     else:
         require(user, "hr")
-    employee = employee_for(user, employee_id)
+    employee = subject_for(user, employee_id)
     if employee.track != "spec":
         raise ServiceError("严重工作失误只适用于成长档案专员。")
     reason = (reason or "").strip()

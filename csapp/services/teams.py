@@ -15,7 +15,7 @@ from ..extensions import db
 from ..models import Employee, Team, TeamMembership, User
 from ..policy.months import month_of
 from . import audit
-from .access import employee_for, require
+from .access import require, subject_for
 from .errors import BadRequest, ServiceError
 
 
@@ -87,7 +87,7 @@ def members(people: list[Employee], team: Team | None, month: str) -> list[Emplo
 def assign(actor: User, employee_id: int, team_id: int, day: dt.date, reason: str = "") -> TeamMembership:
     """Move someone into a team from *day* on (HR); audited."""
     require(actor, "hr")
-    employee = employee_for(actor, employee_id)
+    employee = subject_for(actor, employee_id)
     team = db.session.get(Team, team_id)
     if team is None or team.department_id != employee.department_id:
         raise ServiceError("请选择本部门的班组。", "team")

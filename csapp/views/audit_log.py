@@ -30,7 +30,9 @@ def index():
         "text": request.args.get("text", "").strip(),
         "corrections_only": request.args.get("corrections") == "1",
     }
-    entries = audit.search(**filters, limit=101, offset=(page - 1) * 100)
+    # the admin manages logins: he sees their events, never people's data
+    accounts_only = not current_user.has("hr")
+    entries = audit.search(**filters, accounts_only=accounts_only, limit=101, offset=(page - 1) * 100)
     policy = policy_for(clock.current_month())
     field_names = {key: kind.name for key, kind in policy.kpi.incidents.items()}
     return htmx_render(
@@ -40,6 +42,7 @@ def index():
         more=len(entries) > 100,
         page=page,
         filters=filters,
+        accounts_only=accounts_only,
         policy=policy,
         field_names=field_names,
     )

@@ -10,7 +10,7 @@ from ..models import Employee
 from ..policy.parameters import policy_for
 from ..services import grid as grid_service
 from ..services import month_lock, teams
-from ..services.access import require
+from ..services.access import enterable, require
 from ..services.errors import BadRequest, Conflict, ServiceError
 from ..services.kpi import people_kpi
 from .common import attempt, department_arg, htmx_render, month_arg, month_nav, refused, run_form, team_context
@@ -51,6 +51,7 @@ def grid_context(sheet_key: str, department, month: str) -> dict:
         "locked": bool(dept_month and dept_month.locked_at),
         "dept_columns": grid_service.DEPARTMENT_COLUMNS,
         "can_correct": current_user.has("hr"),
+        "enterable": enterable(current_user, people, month),
         "policy": policy_for(month),
         **picked,
         **month_nav(month),
@@ -63,11 +64,16 @@ def _save(save) -> tuple[ServiceError | None, object]:
     On a conflict the cell shows the current value; on a bad value, what was typed.
     """
     text = request.form.get("value", "")
-    version = request.form.get("version", "").strip()
-    _, error = attempt(lambda: save(text, int(version) if version.isdigit() else None, request.form.get("reason", "")))
+    _, error = attempt(lambda: save(text, request.form.get("reason", "")))
     if error is None:
         return None, text
     return error, error.current if isinstance(error, Conflict) else text
+
+
+def _version() -> int | None:
+    """The version of the record the page was showing (None when the request has none)."""
+    version = request.form.get("version", "").strip()
+    return int(version) if version.isdigit() else None
 
 
 def _status(refusal: ServiceError | None) -> int:
@@ -94,8 +100,16 @@ def save_cell():
     field = request.form.get("field", "")
     before = _shown(grid_context(sheet_key, department, month)) if sheet_key == "metrics" else {}
     refusal, text = _save(
-        lambda text, version, reason: grid_service.save_cell(
-            current_user, sheet_key, department.id, month, employee_id, field, text, version, reason
+        lambda text, reason: grid_service.save_cell(
+            current_user,
+            sheet_key,
+            department.id,
+            month,
+            employee_id,
+            field,
+            text,
+            request.form.get("expected"),
+            reason,
         )
     )
     context = grid_context(sheet_key, department, month)
@@ -142,8 +156,8 @@ def save_department():
     month = month_arg()
     field = request.form.get("field", "")
     refusal, text = _save(
-        lambda text, version, reason: grid_service.save_department_field(
-            current_user, department.id, month, field, text, version, reason
+        lambda text, reason: grid_service.save_department_field(
+            current_user, department.id, month, field, text, _version(), reason
         )
     )
     context = grid_context(request.form.get("sheet", "metrics"), department, month)

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from ..models.org import department_people
 from ..services import reviewed
-from ..services.access import require
+from ..services.access import enterable, require
 from ..services.month_lock import is_locked
 from .common import department_arg, htmx_render, month_arg, month_nav, run_form
 from .forms import ReviewScoreForm
@@ -16,11 +16,11 @@ bp = Blueprint("reviews", __name__)
 
 
 def _context(department, month: str) -> dict:
-    people = [
-        p
-        for p in department_people(department.id, month)
-        if p.id != current_user.employee_id and p.track_in(month) in reviewed.REVIEWED_TRACKS
+    reviewed_people = [
+        p for p in department_people(department.id, month) if p.track_in(month) in reviewed.REVIEWED_TRACKS
     ]
+    allowed = enterable(current_user, reviewed_people, month)  # never oneself, a superior or a peer
+    people = [p for p in reviewed_people if p.id in allowed]
     scores = reviewed.scores_of([p.id for p in people], month)
     tracks = []
     for track in reviewed.REVIEWED_TRACKS:

@@ -15,7 +15,7 @@ from ...extensions import db
 from ...models import Deduction, DeductionMonth, Employee, User
 from ...policy.parameters import policy_for
 from .. import audit
-from ..access import employee_for, require
+from ..access import enterable, require, require_enter_all, subject_for
 from ..errors import ServiceError
 from ..grid import Column, check_value, parse_cell
 from ..imports import ImportProblem, ImportResult
@@ -68,7 +68,7 @@ def _store(user: User, employee: Employee, month: str, kind: str, amount: Decima
 def set_deductions(user: User, employee_id: int, month: str, amounts: dict[str, Decimal | None]) -> None:
     """Set one person's deductions of a month (an empty amount removes it)."""
     require(user, "hr")
-    employee = employee_for(user, employee_id)
+    employee = subject_for(user, employee_id, month)
     names = kinds(month)
     for kind, amount in amounts.items():
         if kind not in names:
@@ -107,6 +107,7 @@ def import_deductions(user: User, month: str, filename: str, data: bytes) -> Imp
         result.problems.append(ImportProblem(1, "", f"没有可识别的扣款列,列名应为:{'、'.join(names.values())}。"))
         return result
     people = {e.code: e for e in db.session.scalars(select(Employee))}
+    allowed = enterable(user, list(people.values()), month)
     parsed: list[tuple[Employee, dict[str, Decimal | None]]] = []
     seen: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
@@ -120,6 +121,9 @@ def import_deductions(user: User, month: str, filename: str, data: bytes) -> Imp
         seen[code] = number
         if code not in people:
             result.problems.append(ImportProblem(number, CODE, f"没有工号为“{code}”的员工。"))
+            continue
+        if people[code].id not in allowed:
+            result.problems.append(ImportProblem(number, CODE, f"工号 {code} 是您本人:本人的扣款须由另一位人事录入。"))
             continue
         amounts = {}
         for label, index in columns.items():
@@ -141,6 +145,7 @@ def import_deductions(user: User, month: str, filename: str, data: bytes) -> Imp
 
 @writes
 def _save_import(user: User, month: str, filename: str, parsed: list) -> None:
+    require_enter_all(user, [employee for employee, _ in parsed], month)
     for employee, amounts in parsed:
         for kind, amount in amounts.items():
             _store(user, employee, month, kind, amount)

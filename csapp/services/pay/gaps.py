@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from ...db import upsert, writes
 from ...extensions import db
-from ...models import DeductionMonth, PayGapReason, PayRun, User
+from ...models import DeductionMonth, Employee, PayGapReason, PayRun, User
 from ...policy.names import PAY_GAP_NAMES
 from .. import audit
-from ..access import require
+from ..access import require, require_enter_all
 from ..errors import ServiceError
 
 
@@ -60,6 +60,8 @@ def explain_gaps(user: User, month: str, gaps: list[tuple[int, str]], reason: st
         raise ServiceError("请填写原因。", "reason")
     if not gaps:
         raise ServiceError("请勾选要说明的数据缺失。")
+    people = db.session.scalars(select(Employee).where(Employee.id.in_({e for e, _ in gaps}))).all()
+    require_enter_all(user, list(people), month)
     for employee_id, kind in gaps:
         if kind not in PAY_GAP_NAMES or kind == "deductions":
             raise ServiceError("未知的缺失类型。")
