@@ -30,7 +30,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         REMEMBER_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=10),
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
-        LOGIN_THROTTLE_FREE_ATTEMPTS=5,
+        LOGIN_THROTTLE_FREE_ATTEMPTS=5,  # per (name, client address) in 15 minutes
+        LOGIN_NAME_CEILING=50,  # failures per typed name in an hour, from all addresses together
+        LOGIN_ADDRESS_LIMIT=300,  # failures per client address in 10 minutes (a call-centre floor shares one NAT)
+        PROXY_FIX_X_FOR=0,  # reverse proxies in front that set X-Forwarded-For (0: none, trust nothing)
         ORGANISATION_NAME="客服中心",
         RENDER_WORKERS=2,
         RENDER_IDLE_SECONDS=180,
@@ -81,6 +84,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     register_commands(app)
     register_views(app)
+    if app.config["PROXY_FIX_X_FOR"]:  # the client address of the login throttle comes from the proxy
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]))
     _secret_key_on_first_request(app)
     return app
 

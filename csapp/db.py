@@ -198,3 +198,12 @@ def upsert(session: Session, model: type[M], values: dict, **keys) -> M:
         for name, value in values.items():
             setattr(row, name, value)
     return row
+
+
+def insert_on_conflict(table):
+    """An INSERT that can say what to do on a conflict (SQLite and PostgreSQL spell it alike)."""
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(table)

@@ -55,9 +55,10 @@ def _test_app(database: Path, pki_dir: Path, **config):  # the archive sits besi
 
     # The fixture keeps an app context pushed, which Flask reuses for every test request; drop the
     # user Flask-Login cached in `g` so that each request loads its own client's user.
-    @application.before_request
     def _forget_cached_user() -> None:
         g.pop("_login_user", None)
+
+    application.before_request_funcs.setdefault(None, []).insert(0, _forget_cached_user)  # before any hook reads it
 
     return application
 

@@ -235,6 +235,8 @@ NOT_ABOUT_ANOTHER = {
     "accounts.change_password": "one's own password",
     "accounts.log_out": "one's own sessions",
     "accounts.create_user": "admin: logins",
+    "accounts.reset_password": "admin: logins, never his own (tested in test_login_throttle)",
+    "accounts.set_active": "admin: logins, never his own (tested in test_login_throttle)",
     "accounts.set_roles": "admin: roles (never his own, tested below)",
     "accounts.issue_one_time_passwords": "calls issue_one_time_password per person",
     "promotion.submit": "one's own application (HR submitting for someone uses subject_for)",

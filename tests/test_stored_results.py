@@ -25,7 +25,7 @@ HELPERS = {"data_changed", "person_changed", "_event", "save_rows"}
 # Writes that cannot change any KPI result (accounts, pay, notices, reviewed tracks, locks, teams, …).
 NO_KPI_EFFECT = {
     "accounts.change_password", "accounts.create_user", "accounts.set_roles", "accounts.issue_one_time_password",
-    "accounts.issue_one_time_passwords", "accounts.log_out", "allowances.set_allowance", "import_preview._keep", "issuing.void",
+    "accounts.issue_one_time_passwords", "accounts.log_out", "accounts.reset_password", "accounts.set_active", "allowances.set_allowance", "import_preview._keep", "issuing.void",
     "jobs.create", "jobs.resume", "month_lock.lock", "month_lock.unlock", "notices.claim_number",
     "promotion.submit", "promotion.withdraw", "promotion.record_interview", "reviewed.save_score",
     "serious_errors.set_serious_error", "teams.assign", "pay.deductions.set_deductions", "pay.deductions.mark_none",

@@ -18,7 +18,7 @@ from .pay import Deduction, DeductionMonth, PayComputation, PayGapReason, PayRun
 from .people import PersonEvent
 from .promotion import ApplicationStatus, IllegalTransition, PromotionApplication
 from .results import AgentResult, DataVersion, DepartmentResult
-from .users import ROLES, User, UserRole
+from .users import ROLES, LoginAttempts, User, UserRole
 
 __all__ = [
     "AgentResult",
@@ -38,6 +38,7 @@ __all__ = [
     "Employee",
     "GradeChange",
     "ROLES",
+    "LoginAttempts",
     "User",
     "UserRole",
     "ApplicationStatus",

@@ -24,9 +24,7 @@ class User(UserMixin, db.Model):
     display_name: Mapped[str] = mapped_column(String(80))
     employee_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
     must_change_password: Mapped[bool] = mapped_column(default=False)  # after a one-time password
-    last_failed_at: Mapped[dt.datetime | None]
     # part of every session's id: a new token ends every session of the user, on every device
     session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16), server_default="")
 
@@ -69,3 +67,19 @@ class UserRole(db.Model):
     role: Mapped[str] = mapped_column(String(20))
 
     user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class LoginAttempts(db.Model):
+    """Login attempts counted in a window: per (name, address) pair, per typed name, per client address.
+
+    Keyed by what was typed, known user or not, so the counters say nothing about which names exist.
+    """
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(8))  # pair | name | address
+    key: Mapped[str] = mapped_column(String(200))
+    count: Mapped[int] = mapped_column(default=0)
+    first_at: Mapped[dt.datetime]  # the window runs from here

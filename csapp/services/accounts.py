@@ -1,78 +1,25 @@
-"""Logins: authenticate (slowing down repeated failures), change password, manage users and roles."""
+"""Logins: change password, manage users and roles, one-time passwords (signing in: services.login)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 import secrets
 
-from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import clock
-from ..db import write_transaction, writes
+from ..db import writes
 from ..extensions import db
 from ..models import ROLES, Employee, User, UserRole
 from . import audit
 from .access import require, subject_for
 from .errors import Forbidden, NotFound, ServiceError
-
-MIN_PASSWORD = 8
-
-
-def _now() -> dt.datetime:
-    return clock.now_utc()
+from .login import password_problem
 
 
-def wait_seconds(user: User, now: dt.datetime | None = None) -> int:
-    """Seconds the user must wait before the next attempt (0 when free to try)."""
-    free = current_app.config["LOGIN_THROTTLE_FREE_ATTEMPTS"]
-    if user.failed_logins < free or user.last_failed_at is None:
-        return 0
-    delay = min(300, 15 * 2 ** (user.failed_logins - free))
-    elapsed = ((now or _now()) - user.last_failed_at).total_seconds()
-    return max(0, math.ceil(delay - elapsed))
-
-
-def authenticate(username: str, password: str) -> User:
-    """Return the user for a correct username and password, or raise a ServiceError."""
-    typed = (username or "").strip()
-    user = db.session.scalar(select(User).where(User.username == typed))
-    if user is None:
-        check_password_hash(generate_password_hash("x"), password or "")  # same cost as a real check
-        _audit_failure(None, typed)
-        raise ServiceError("用户名或密码不正确。")
-    wait = wait_seconds(user)
-    if wait:
-        raise ServiceError(f"登录失败次数过多,请 {wait} 秒后再试。")
-    if not check_password_hash(user.password_hash, password or ""):
-        with write_transaction():  # one statement: parallel failures all count
-            db.session.execute(
-                update(User)
-                .where(User.id == user.id)
-                .values(failed_logins=User.failed_logins + 1, last_failed_at=_now())
-            )
-            audit.record(None, "user.login_failed", "user", user.id, subject=typed[:40])
-        raise ServiceError("用户名或密码不正确。")
-    if not user.active or (user.employee and user.employee.separated_on and clock.today() > user.employee.separated_on):
-        raise ServiceError("此账号已停用,请联系管理员。")
-    with write_transaction():
-        if user.failed_logins:
-            db.session.execute(update(User).where(User.id == user.id).values(failed_logins=0, last_failed_at=None))
-        audit.record(user, "user.login", "user", user.id, subject=user.username)
-    return user
-
-
-def _audit_failure(user_id: int | None, typed: str) -> None:
-    """A failed login, by the name typed (at most 40 characters; never the password)."""
-    with write_transaction():
-        audit.record(None, "user.login_failed", "user", user_id, subject=typed[:40])
-
-
-def _check_new_password(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD:
-        raise ServiceError(f"新密码至少 {MIN_PASSWORD} 位。", "new_password")
+def _check_new_password(password: str, username: str = "", field: str = "new_password") -> None:
+    if problem := password_problem(password, username):
+        raise ServiceError(problem, field)
 
 
 @writes
@@ -80,7 +27,7 @@ def change_password(user: User, current: str, new: str, repeat: str) -> None:
     """Change one's own password."""
     if not check_password_hash(user.password_hash, current or ""):
         raise ServiceError("当前密码不正确。", "current_password")
-    _check_new_password(new)
+    _check_new_password(new, user.username)
     if new != repeat:
         raise ServiceError("两次输入的新密码不一致。", "repeat_password")
     if new == current:
@@ -115,7 +62,7 @@ def create_user(
         raise ServiceError("请填写用户名(最多 40 个字符)。", "username")
     if db.session.scalar(select(User).where(User.username == username)):
         raise ServiceError(f"用户名“{username}”已被使用。", "username")
-    _check_new_password(password)
+    _check_new_password(password, username, "password")
     unknown = set(roles) - set(ROLES)
     if unknown or not roles:
         raise ServiceError("请至少选择一个有效的角色。", "roles")
@@ -179,7 +126,6 @@ def issue_one_time_password(actor: User, employee_id: int) -> tuple[User, str]:
     employee = subject_for(actor, employee_id)
     if employee.separated_on is not None and employee.separated_on < clock.today():
         raise ServiceError(f"{employee.name} 已于 {employee.separated_on} 离职,不能再登录。")
-    password = "".join(secrets.choice(OTP_ALPHABET) for _ in range(OTP_LENGTH))
     user = login_of(employee.id)
     created = user is None
     if created:
@@ -189,10 +135,8 @@ def issue_one_time_password(actor: User, employee_id: int) -> tuple[User, str]:
         user = User(username=username, display_name=employee.name, employee=employee, password_hash="")
         user.role_rows = [UserRole(role="agent")]
         db.session.add(user)
-    user.password_hash = generate_password_hash(password)
-    user.must_change_password = True
-    user.failed_logins, user.last_failed_at, user.active = 0, None, True
-    user.end_sessions()  # a reset ends every session of the old password
+    password = _give_one_time_password(user)
+    user.active = True
     db.session.flush()
     audit.record(
         actor,
@@ -235,3 +179,47 @@ def role_mismatches() -> list[tuple[User, str, str]]:
         if role and not user.has(role):
             found.append((user, track, role))
     return found
+
+
+def _give_one_time_password(user: User) -> str:
+    """Set a fresh one-time password (only its hash is kept) that must be changed at the first sign-in."""
+    password = "".join(secrets.choice(OTP_ALPHABET) for _ in range(OTP_LENGTH))
+    user.password_hash = generate_password_hash(password)
+    user.must_change_password = True
+    user.end_sessions()  # a reset ends every session of the old password
+    return password
+
+
+def _other_login(actor: User, user_id: int, own: str) -> User:
+    require(actor, "admin")
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("没有这个用户。")
+    if user.id == actor.id:
+        raise ServiceError(own)
+    return user
+
+
+@writes
+def reset_password(actor: User, user_id: int) -> tuple[User, str]:
+    """The admin gives a login a one-time password, shown once; every session of the login ends."""
+    user = _other_login(actor, user_id, "不能重置自己的密码,请使用“修改密码”。")
+    password = _give_one_time_password(user)
+    audit.record(actor, "user.reset_password", "user", user.id, subject=user.username, field="password", new="***")
+    return user, password
+
+
+@writes
+def set_active(actor: User, user_id: int, active: bool) -> User:
+    """The admin disables a login (every session ends at once) or enables it again."""
+    user = _other_login(actor, user_id, "不能停用自己的账号。")
+    if user.active == active:
+        raise ServiceError("账号已是启用状态。" if active else "账号已停用。")
+    user.active = active
+    if not active:
+        user.end_sessions()
+    audit.record(
+        actor, "user.enable" if active else "user.disable", "user", user.id, subject=user.username, field="active",
+        old=str(not active), new=str(active),
+    )  # fmt: skip
+    return user

@@ -17,7 +17,7 @@ from fractions import Fraction
 from sqlalchemy import func, insert, select
 
 from .. import clock
-from ..db import BEGIN_OPTION, is_writing
+from ..db import BEGIN_OPTION, insert_on_conflict, is_writing
 from ..extensions import db
 from ..models import AgentResult, DataVersion, DepartmentResult, Employee
 from ..policy import kpi as kpi_rules
@@ -48,19 +48,10 @@ def person_changed(employee, month: str) -> None:
     data_changed(departments, month, onward=True)
 
 
-def _insert(table):
-    """An INSERT that can say what to do on a conflict (SQLite and PostgreSQL spell it alike)."""
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert(table)
-
-
 def _bump(department_id: int, month: str):
     """One statement: insert the version row at 1, or raise it by one."""
     table = DataVersion.__table__
-    statement = _insert(table).values(department_id=department_id, month=month, version=1)
+    statement = insert_on_conflict(table).values(department_id=department_id, month=month, version=1)
     return statement.on_conflict_do_update(
         index_elements=[table.c.department_id, table.c.month], set_={"version": table.c.version + 1}
     )
@@ -206,7 +197,7 @@ def store(department_id: int, version: int, result: kpi_rules.DepartmentScore) -
     }
     with db.engine.connect().execution_options(**{BEGIN_OPTION: "IMMEDIATE"}) as connection:
         with connection.begin():
-            statement = _insert(DepartmentResult).values(**head).on_conflict_do_nothing()
+            statement = insert_on_conflict(DepartmentResult).values(**head).on_conflict_do_nothing()
             if connection.execute(statement).rowcount != 1:
                 return  # stored meanwhile by another reader
             result_id = connection.scalar(

@@ -15,7 +15,7 @@ from ..services import accounts
 from ..services.access import require
 from ..services.errors import ServiceError
 from .common import refused, run_form
-from .forms import RolesField, RolesForm
+from .forms import EmptyForm, RolesField, RolesForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -26,6 +26,10 @@ class UserForm(FlaskForm):
     password = PasswordField("初始密码(至少 8 位)", validators=[DataRequired("请填写初始密码。")])
     employee = SelectField("对应员工(可不选)", coerce=str)
     roles = RolesField("角色", choices=[SelectChoice(key, label) for key, label in ROLES.items()])
+
+
+class ActiveForm(FlaskForm):
+    active = SelectField("账号", choices=[SelectChoice("1", "启用"), SelectChoice("0", "停用")])
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -69,6 +73,27 @@ def set_roles(user_id: int):
     return redirect(url_for("admin.users"))
 
 
+@bp.post("/users/<int:user_id>/reset")
+@login_required
+def reset_password(user_id: int):
+    """Give a login a one-time password and show it this once (never stored in clear, never in a cookie)."""
+    issued, error = run_form(EmptyForm(), lambda: accounts.reset_password(current_user, user_id))
+    if error:
+        return refused(users, error.message, error.status)
+    return render_template("staff/one_time_password.html", issued=[issued], back=url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/active")
+@login_required
+def set_active(user_id: int):
+    form = ActiveForm()
+    user, error = run_form(form, lambda: accounts.set_active(current_user, user_id, form.active.data == "1"))
+    if error:
+        return refused(users, error.message, error.status)
+    flash(f"已{'启用' if user.active else '停用'}账号 {user.username}。")
+    return redirect(url_for("admin.users"))
+
+
 @bp.get("/settings")
 @login_required
 def settings():
@@ -86,7 +111,13 @@ def settings():
         ("签名证书", f"{paths.signer_p12}(已配置)" if paths.exists() else "未配置:运行 flask --app csapp pki init"),
         ("PDF 工作进程 RENDER_WORKERS", config.get("RENDER_WORKERS")),
         ("数据库", config.get("SQLALCHEMY_DATABASE_URI", "").split("///")[0] + "…"),
-        ("登录失败几次后限速 LOGIN_THROTTLE_FREE_ATTEMPTS", config.get("LOGIN_THROTTLE_FREE_ATTEMPTS")),
+        (
+            "同一用户名、同一地址 15 分钟内可尝试 LOGIN_THROTTLE_FREE_ATTEMPTS",
+            config.get("LOGIN_THROTTLE_FREE_ATTEMPTS"),
+        ),
+        ("同一用户名 1 小时内最多失败 LOGIN_NAME_CEILING", config.get("LOGIN_NAME_CEILING")),
+        ("同一地址 10 分钟内最多失败 LOGIN_ADDRESS_LIMIT", config.get("LOGIN_ADDRESS_LIMIT")),
+        ("反向代理层数 PROXY_FIX_X_FOR", config.get("PROXY_FIX_X_FOR")),
     ]
     return render_template(
         "admin/settings.html",

@@ -11,6 +11,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from ..services import accounts
+from ..services import login as login_service
 from ..services.errors import ServiceError
 
 bp = Blueprint("auth", __name__)
@@ -39,7 +40,7 @@ def login():
     error = None
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(form.username.data, form.password.data)
+            user = login_service.authenticate(form.username.data, form.password.data, request.remote_addr)
         except ServiceError as exc:
             error = exc.message
         else:
