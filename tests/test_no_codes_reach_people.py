@@ -138,6 +138,8 @@ def _crawl(client, start: list[str], limit: int = 60) -> dict[str, str]:
         if url in seen or "/logout" in url:
             continue
         response = client.get(url)
+        response.get_data()
+        response.close()  # as a WSGI server does: a streamed export's contexts end here
         assert response.status_code in (200, 302, 303, 403, 404), (url, response.status_code)
         if response.status_code != 200 or response.mimetype != "text/html":
             seen[url] = ""

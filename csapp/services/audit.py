@@ -51,6 +51,17 @@ def record(
     return entry
 
 
+def downloaded(user: User, action: str, subject: str, month: str | None = None, entity_id: int | None = None) -> None:
+    """Record that *user* took a file out of the system (a notice, an export), in its own short transaction.
+
+    Called before the file is read or built, so the download that follows reads a snapshot of its own.
+    """
+    from ..db import write_transaction
+
+    with write_transaction():
+        record(user, action, action.split(".")[0], entity_id, subject=subject, month=month)
+
+
 def search(
     *,
     action: str = "",

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from ..notices.zipstream import stream_zip
-from ..services import issuing, jobs, notices
+from ..services import audit, issuing, jobs, notices
 from ..services.access import require
 from ..services.errors import ServiceError
 from .common import htmx_render, month_arg, month_nav, refused, run_form
@@ -73,6 +73,7 @@ def resume(job_id: int):
 def batch_zip(job_id: int):
     """The job's notices as one ZIP, built from the archive while it downloads (no ZIP file is kept)."""
     job = jobs.job_for(current_user, job_id)
+    audit.downloaded(current_user, "notice.download_zip", f"{job.kind} {job.month} 第 {job.id} 批", job.month, job.id)
     store = notices.store()
     members = [(name, store.path(key)) for name, key in jobs.zip_members(job)]
     if not members:
@@ -100,6 +101,7 @@ def void(notice_id: int):
 @login_required
 def download(notice_id: int):
     notice, path = notices.notice_file(current_user, notice_id)
+    audit.downloaded(current_user, "notice.download", notice.number, entity_id=notice.id)
     return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=f"{notice.number}.pdf")
 
 

@@ -10,6 +10,7 @@ from ..models import DeductionMonth
 from ..policy import names
 from ..policy.parameters import policy_for
 from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
+from ..services import audit
 from ..services.access import require
 from ..services.errors import ServiceError
 from ..services.exports import cells, workbook_chunks
@@ -190,6 +191,7 @@ def no_deductions():
 def export():
     require(current_user, "hr")
     month = month_arg()
+    audit.downloaded(current_user, "export.pay", f"{month} 工资表", month)
     run = pay_runs.current_run(month)
     if run is None:
         raise ServiceError(f"{month} 还没有核算工资。")

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from .. import clock
-from ..services import people, person_corrections
+from ..services import audit, people, person_corrections
 from ..services.access import require
 from ..services.roster import roster_workbook
 from ..services.roster_import import OPTIONAL, REQUIRED, import_roster
@@ -118,6 +118,7 @@ def roster():
     """花名册: everyone with department, team, track, grade, employment, dates and login, as XLSX."""
     require(current_user, "hr")
     day = clock.today()
+    audit.downloaded(current_user, "export.roster", f"花名册 {day.isoformat()}")
     return Response(
         roster_workbook(day),
         mimetype=XLSX,

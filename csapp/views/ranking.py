@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, stream_with_context
 from flask_login import current_user, login_required
 
+from ..services import audit
 from ..services.access import require
 from ..services.errors import NotFound
 from ..services.exports import kpi_workbook, workbook_chunks
@@ -42,6 +43,7 @@ def export():
     require(current_user, "supervisor", "hr")
     department = department_arg()
     month = month_arg()
+    audit.downloaded(current_user, "export.ranking", f"{department.name} {month} 排名", month)
     book = kpi_workbook(department_kpi(department.id, month), department.name)
     filename = f"kpi-{department.id}-{month}.xlsx"
     return Response(
