@@ -359,6 +359,10 @@ def main() -> None:
         app_idle = run_child("app_idle", folder)["rss"]
         report("web_worker_idle_rss_mb", app_idle, bare_idle, 1.2, "MB")
 
+        from uploads import upload_report
+
+        upload_report(report)
+
     scale_report()
 
 
