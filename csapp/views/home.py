@@ -1,7 +1,10 @@
-"""The home page: send each person to where their work is."""
+"""待办: each person lands on what needs them now (UI.md); the list refreshes itself every minute."""
 
-from flask import Blueprint, redirect, url_for
+from flask import Blueprint
 from flask_login import current_user, login_required
+
+from ..services import todo
+from .common import htmx_render
 
 bp = Blueprint("home", __name__)
 
@@ -9,10 +12,11 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 @login_required
 def index():
-    if current_user.has("supervisor", "hr"):
-        return redirect(url_for("entry.grid"))
-    if current_user.employee_id:
-        return redirect(url_for("agent.my_scores"))
-    if current_user.has("admin"):
-        return redirect(url_for("admin.users"))
-    return redirect(url_for("policy_page.index"))
+    return htmx_render("home/todo.html", "home/_todo.html", sections=todo.sections(current_user))
+
+
+@bp.get("/todo")
+@login_required
+def items():
+    """The list alone, for the page's periodic refresh."""
+    return htmx_render("home/todo.html", "home/_todo.html", sections=todo.sections(current_user))

@@ -17,6 +17,7 @@ def navigation(user) -> list[tuple[str, str]]:
         if entry not in items:
             items.append(entry)
 
+    add("待办", "home.index")
     if user.employee_id and user.has("agent"):
         add("我的成绩", "agent.my_scores")
         add("我的工资", "agent.my_pay")
