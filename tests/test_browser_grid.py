@@ -74,3 +74,19 @@ def test_keyboard_only_entry_with_enter_arrows_and_escape(grid_server, page):  #
     page.keyboard.press("Tab")  # Tab goes to the next input, never to a link of the row
     assert page.evaluate("document.activeElement.tagName") == "INPUT"
     expect(page.locator(f"#in-{a1}-feedback_unprocessed")).to_have_attribute("data-saved", "0")
+
+
+def test_a_value_above_its_usual_range_asks_and_the_confirm_button_saves_it(grid_server, page):  # noqa: F811
+    base, (a1, _a2, _a3) = grid_server
+    page.expected_statuses.add(422)  # the question answers 422, swapped into the cell
+    log_in(page, base, "sup")
+    page.goto(f"{base}/entry?month={MONTH}&team=all")
+    cell = page.locator(f"#in-{a1}-im_unprocessed")
+    cell.fill("100000")
+    cell.press("Tab")
+    error = page.locator(f"#err-{a1}-im_unprocessed")
+    expect(error).to_contain_text("超出常见范围(通常 ≤ 20),确认保存?")
+    expect(page.locator(f"#in-{a1}-im_unprocessed")).to_have_attribute("data-saved", "0")  # nothing saved yet
+    error.get_by_role("button", name="确认保存").click()
+    expect(page.locator(f"#in-{a1}-im_unprocessed")).to_have_attribute("data-saved", "100000")
+    expect(page.locator(f"#err-{a1}-im_unprocessed")).to_have_count(0)

@@ -144,3 +144,26 @@ def test_department_connection_rate_drives_every_total(org):
     assert all(r.score.items["connection"].score == Decimal("17.00") for r in kpi.scored_rows)
     with pytest.raises(ServiceError, match="不能超过"):
         grid.save_department_field(sup, org["main"].id, MONTH, "connection_rate", "101", dept_month.version + 1)
+
+
+def test_a_value_above_its_usual_range_needs_a_confirmation_then_saves(org):
+    from csapp.services.errors import NeedsConfirmation
+
+    sup, a1 = org["users"]["supervisor"], org["agents"][0]
+    with pytest.raises(NeedsConfirmation) as asked:
+        grid.save_cell(sup, "metrics", org["main"].id, MONTH, a1.id, "im_unprocessed", "21", "0")
+    assert asked.value.status == 422
+    assert asked.value.message == "“未处理环信”21 超出常见范围(通常 ≤ 20),确认保存?"
+    db.session.rollback()
+    assert record(a1).im_unprocessed == 0
+    grid.save_cell(sup, "metrics", org["main"].id, MONTH, a1.id, "im_unprocessed", "21", "0", confirmed=True)
+    assert record(a1).im_unprocessed == 21
+    grid.save_cell(sup, "metrics", org["main"].id, MONTH, a1.id, "im_unprocessed", "20", "21")  # within: no question
+
+
+def test_the_usual_range_is_policy_data_shown_in_the_hint(org):
+    from csapp.policy.parameters import policy_for
+
+    column = grid.SHEETS["metrics"].column("im_unprocessed")
+    assert policy_for(MONTH).soft_limits["im_unprocessed"] == Decimal(20)
+    assert column.hint_for(policy_for(MONTH)).endswith("(通常 ≤ 20)")

@@ -71,18 +71,18 @@ def test_audit_values_name_grades_roles_and_yes_no():
 def test_screen_hints_come_from_the_policy_data():
     feedback = next(c for c in SHEETS["metrics"].columns if c.field == "feedback_unprocessed")
     calls = next(c for c in SHEETS["metrics"].columns if c.field == "avg_call_seconds")
-    assert feedback.hint_for(POLICY) == "用户反馈未处理的例数,每例 −1 分"
-    assert calls.hint_for(POLICY) == "正式员工上限 120 秒,实习 180 秒"
+    assert feedback.hint_for(POLICY) == "用户反馈未处理的例数,每例 −1 分(通常 ≤ 10)"
+    assert calls.hint_for(POLICY) == "正式员工上限 120 秒,实习 180 秒(通常 ≤ 600)"
     items = dict(POLICY.kpi.items)
     items["feedback"] = items["feedback"].model_copy(update={"per_count": Decimal("1.5")})
     items["call_length"] = items["call_length"].model_copy(
         update={"limit_seconds": {"regular": Decimal(100), "intern": Decimal(150)}}
     )
     changed = POLICY.model_copy(update={"kpi": POLICY.kpi.model_copy(update={"items": items})})
-    assert feedback.hint_for(changed) == "用户反馈未处理的例数,每例 −1.5 分"
-    assert calls.hint_for(changed) == "正式员工上限 100 秒,实习 150 秒"
+    assert feedback.hint_for(changed) == "用户反馈未处理的例数,每例 −1.5 分(通常 ≤ 10)"
+    assert calls.hint_for(changed) == "正式员工上限 100 秒,实习 150 秒(通常 ≤ 600)"
     books = next(c for c in SHEETS["specialist"].columns if c.field == "books_delivered")
-    assert books.hint_for(POLICY) == "佣金 = 本数 × 2 元"
+    assert books.hint_for(POLICY) == "佣金 = 本数 × 2 元(通常 ≤ 500)"
     level = next(c for c in DEPARTMENT_COLUMNS if c.field == "service_level")
     assert level.hint_for(POLICY).startswith("20 秒内")
 

@@ -161,6 +161,8 @@ class Policy(_Frozen):
     reviewed_scores: dict[str, ReviewedScores]
     promotion: Promotion
     decisions: dict[str, str]
+    # usual upper bounds of the entry grid's fields: a value above is saved only once the user confirms it
+    soft_limits: dict[str, Decimal] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> Policy:

@@ -37,6 +37,10 @@ class NotFound(ServiceError):
     status = 404
 
 
+class NeedsConfirmation(ServiceError):
+    """A value outside its usual range (the policy's soft limit): saved only when the user confirms it; 422."""
+
+
 class Conflict(ServiceError):
     """Someone else changed the record first, or a unique rule was broken meanwhile; carries the current value."""
 

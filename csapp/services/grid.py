@@ -14,9 +14,10 @@ from ..models import AgentMonth, Attendance, DepartmentMonth, Employee, LeaderMo
 from ..models.org import department_people
 from ..policy.months import first_day, last_day
 from ..policy.numbers import fmt
+from ..policy.parameters import policy_for
 from . import audit
 from .access import department_for, require, require_enter
-from .errors import Conflict, ServiceError
+from .errors import Conflict, NeedsConfirmation, ServiceError
 from .month_lock import department_month, guard
 from .results import data_changed
 
@@ -31,7 +32,12 @@ class Column:
     item: str | None = None  # the KPI item whose numbers the hint shows
 
     def hint_for(self, policy) -> str:
-        """The hint with the numbers of the policy in force (never typed twice)."""
+        """The hint with the numbers of the policy in force (never typed twice), and the usual range."""
+        soft = policy.soft_limits.get(self.field)
+        usual = f"(通常 ≤ {fmt(soft)})" if soft is not None else ""
+        return self._hint(policy) + usual
+
+    def _hint(self, policy) -> str:
         if "{" not in self.hint:
             return self.hint
         item = policy.kpi.items[self.item] if self.item else None
@@ -177,6 +183,15 @@ def parse_cell(column: Column, text: str) -> int | Decimal | None:
     return check_value(column, number)
 
 
+def check_usual(column: Column, value, policy, confirmed: bool) -> None:
+    """Ask for a confirmation of a value above the policy's soft limit of its column (not refused: confirmed once)."""
+    soft = policy.soft_limits.get(column.field)
+    if value is not None and soft is not None and value > soft and not confirmed:
+        raise NeedsConfirmation(
+            f"“{column.label}”{fmt(value)} 超出常见范围(通常 ≤ {fmt(soft)}),确认保存?", column.field
+        )
+
+
 def check_value(column: Column, number: Decimal | None) -> int | Decimal | None:
     """Check a number against its column (finite, not negative, maximum, whole or half or 2 decimals)."""
     if number is None:
@@ -269,6 +284,7 @@ def save_cell(
     text: str,
     expected: str | None,
     reason: str = "",
+    confirmed: bool = False,
 ):
     """Save one cell of a sheet if it still holds *expected* (the value the user saw); refuse a locked month or a bad value.
 
@@ -287,6 +303,7 @@ def save_cell(
     value = parse_cell(column, text)
     if expected is None:
         raise ServiceError("保存请求缺少原值,请刷新页面后重试。", field)
+    check_usual(column, value, policy_for(month), confirmed)
     nullable = sheet.model.__table__.c[field].nullable
     seen = _or_zero(parse_cell(column, expected), nullable)
     value = _or_zero(value, nullable)
@@ -329,7 +346,14 @@ def save_cell(
 
 @writes
 def save_department_field(
-    user: User, department_id: int, month: str, field: str, text: str, version: int | None, reason: str = ""
+    user: User,
+    department_id: int,
+    month: str,
+    field: str,
+    text: str,
+    version: int | None,
+    reason: str = "",
+    confirmed: bool = False,
 ) -> DepartmentMonth:
     """Save one department-month figure (connection rate, service level, headcount, leavers)."""
     require(user, "supervisor", "hr")
@@ -338,6 +362,7 @@ def save_department_field(
     if column is None:
         raise ServiceError("没有这一项。")
     value = parse_cell(column, text)
+    check_usual(column, value, policy_for(month), confirmed)
     if version is None:
         raise ServiceError("保存请求缺少版本号,请刷新页面后重试。", field)
     correction = guard(user, department.id, month, reason)

@@ -11,7 +11,7 @@ from ..policy.parameters import policy_for
 from ..services import grid as grid_service
 from ..services import month_lock, teams
 from ..services.access import enterable, require
-from ..services.errors import BadRequest, Conflict, ServiceError
+from ..services.errors import BadRequest, Conflict, NeedsConfirmation, ServiceError
 from ..services.kpi import people_kpi
 from .common import attempt, department_arg, htmx_render, month_arg, month_nav, refused, run_form, team_context
 from .forms import EmptyForm, RequiredReasonForm
@@ -110,6 +110,7 @@ def save_cell():
             text,
             request.form.get("expected"),
             reason,
+            confirmed=request.form.get("confirm") == "1",
         )
     )
     context = grid_context(sheet_key, department, month)
@@ -121,6 +122,7 @@ def save_cell():
         person=employee,
         field=field,
         error=refusal.message if refusal else None,
+        needs_confirm=isinstance(refusal, NeedsConfirmation),
         typed=text,
         changed=changed,
         **context,
@@ -157,12 +159,17 @@ def save_department():
     field = request.form.get("field", "")
     refusal, text = _save(
         lambda text, reason: grid_service.save_department_field(
-            current_user, department.id, month, field, text, _version(), reason
+            current_user, department.id, month, field, text, _version(), reason, request.form.get("confirm") == "1"
         )
     )
     context = grid_context(request.form.get("sheet", "metrics"), department, month)
     return render_template(
-        "entry/_department_saved.html", field=field, error=refusal.message if refusal else None, typed=text, **context
+        "entry/_department_saved.html",
+        field=field,
+        error=refusal.message if refusal else None,
+        needs_confirm=isinstance(refusal, NeedsConfirmation),
+        typed=text,
+        **context,
     ), _status(refusal)
 
 
