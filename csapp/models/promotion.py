@@ -67,6 +67,9 @@ class PromotionApplication(db.Model):
     process_passed: Mapped[bool | None]  # managers: 流程优化
     interviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     interviewed_at: Mapped[dt.datetime | None]
+    # 已变化: the interview was changed while HR was deciding (when, and the dept head's reason)
+    interview_changed_at: Mapped[dt.datetime | None]
+    interview_change_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[dt.datetime | None]
@@ -95,9 +98,17 @@ class PromotionApplication(db.Model):
         passed: bool,
         written_test: Decimal | None,
         process_passed: bool | None,
+        change_reason: str = "",
     ) -> None:
-        """Record (or correct, until HR decides) the interview: submitted/interviewed → interviewed."""
+        """Record (or correct, until HR decides) the interview: submitted/interviewed → interviewed.
+
+        A correction while HR is deciding needs a reason and marks the application 已变化 for HR.
+        """
         self._require((ApplicationStatus.SUBMITTED, ApplicationStatus.INTERVIEWED), "记录面谈")
+        if self.status == ApplicationStatus.INTERVIEWED:
+            if not change_reason.strip():
+                raise IllegalTransition("面谈结果已提交人事评定;修改须填写修改原因,人事会看到“已变化”。")
+            self.interview_changed_at, self.interview_change_reason = _now(), change_reason.strip()
         self.interview_on, self.interview_notes, self.interview_passed = on, notes, passed
         self.written_test, self.process_passed = written_test, process_passed
         self.interviewer_id, self.interviewed_at = interviewer.id, _now()

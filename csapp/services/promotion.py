@@ -209,6 +209,7 @@ def record_interview(
     result: str,
     written_test: Decimal | None,
     process: str | None,
+    change_reason: str = "",
 ) -> PromotionApplication:
     """The department head records the interview (and written test / 流程优化 where the track has one)."""
     require(user, "dept_head")
@@ -238,7 +239,9 @@ def record_interview(
         process_passed = process == "pass"
     old = _move(
         application,
-        lambda: application.record_interview(user, day, (notes or "").strip(), result == "pass", score, process_passed),
+        lambda: application.record_interview(
+            user, day, (notes or "").strip(), result == "pass", score, process_passed, change_reason or ""
+        ),
     )
     application.latest = _evaluation_json(evaluate_application(application))
     audit.record(
@@ -251,6 +254,7 @@ def record_interview(
         field="interview",
         old=old,
         new=f"{'合格' if result == 'pass' else '不合格'}" + (f",笔试 {score}" if score is not None else ""),
+        reason=(change_reason or "").strip(),
     )
     return application
 

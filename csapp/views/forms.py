@@ -152,6 +152,7 @@ class InterviewForm(FlaskForm):
         validators=[required("请选择面谈结果:合格或不合格。")],
     )
     written_test = NumberField("笔试成绩", validators=[Optional()])
+    change_reason = TextAreaField("修改原因", validators=[Optional(), Length(max=500, message="修改原因最多 500 字。")])
     process_result = ChoiceField(
         "流程优化",
         choices=[SelectChoice("", "—"), SelectChoice("pass", "合格"), SelectChoice("fail", "不合格")],

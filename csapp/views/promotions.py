@@ -105,6 +105,7 @@ def interview(application_id: int):
                 form.interview_result.data,
                 form.written_test.data,
                 form.process_result.data or None,
+                form.change_reason.data or "",
             )
         )
         error, field = (refusal.message, refusal.field) if refusal else (None, None)
