@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -50,3 +51,17 @@ def test_a_saved_interview_says_so_and_the_queue_count_moves(db_app, login, org)
     html = response.data.decode()
     assert response.status_code == 200 and "面谈结果已保存,申请已转给人事评定。" in html
     assert 'id="main-nav" hx-swap-oob="true"' in html and "待面谈 (0)" in html
+
+
+def test_a_failing_pre_check_comes_before_the_button_and_the_confirm_names_it(db_app, login, org):
+    from factories import fill_cycle
+
+    fill_cycle(org)
+    db_app.config["TODAY"] = "2026-11-03"
+    page = login("agent2").get("/me/promotion").data.decode()
+    failed = page.index("以下条件不满足")
+    assert page.index("晋升条件预审") < failed < page.index("仍然提交申请")
+    confirm = re.search(r'data-confirm="(预审有 \d+ 项条件不满足[^"]*)"', page).group(1)
+    assert "仍要提交晋升申请吗?" in confirm
+    good = login("agent").get("/me/promotion").data.decode()
+    assert "以下条件不满足" not in good and ">提交申请</button>" in good
