@@ -90,3 +90,14 @@ def test_a_value_above_its_usual_range_asks_and_the_confirm_button_saves_it(grid
     error.get_by_role("button", name="确认保存").click()
     expect(page.locator(f"#in-{a1}-im_unprocessed")).to_have_attribute("data-saved", "100000")
     expect(page.locator(f"#err-{a1}-im_unprocessed")).to_have_count(0)
+
+
+def test_my_scores_fits_a_phone_and_the_trend_axis_fits_the_data(grid_server, page):  # noqa: F811
+    base, _ = grid_server
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, base, "agent")
+    page.goto(f"{base}/me/scores?month={MONTH}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+    labels = page.locator("figure.chart text.axis")
+    heights = [box["height"] for box in (labels.nth(i).bounding_box() for i in range(labels.count()))]
+    assert min(heights) >= 9  # readable, not 4 px

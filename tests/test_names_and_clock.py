@@ -135,3 +135,14 @@ def test_a_notice_made_in_training_mode_says_so_and_carries_the_training_day(db_
     finally:
         db_app.config["TODAY"] = None
     assert "培训用样张" not in _notice_head(db_app)
+
+
+def test_the_trend_axis_fits_the_data_and_carries_the_department_average():
+    from csapp.views.charts import trend
+
+    points = [("2026-09", Decimal("89.50")), ("2026-10", Decimal("100.00")), ("2026-11", None)]
+    chart = trend(points, {"2026-09": Decimal("92"), "2026-10": Decimal("94")})
+    assert [g["value"] for g in chart["grid"]][0] == Decimal(85) and chart["grid"][-1]["value"] == Decimal(105)
+    assert len(chart["lines"]) == 1 and len(chart["average_lines"]) == 1 and chart["has_average"]
+    flat = trend([("2026-10", Decimal("95"))])
+    assert flat["grid"][-1]["value"] - flat["grid"][0]["value"] >= 10

@@ -236,11 +236,7 @@ def agent_trend(employee: Employee, last_month: str, count: int = 12) -> list[tu
     """The agent's monthly totals for *count* months up to *last_month*: read from the stored results in
     three queries; a month not stored yet is scored (and stored) on the way."""
     months = months_up_to(last_month, count)
-    wanted = {}
-    for month in months:
-        start, end = month_bounds(month)
-        if employee.employed_in(start, end) and employee.track_in(month) == "agent":
-            wanted[month] = (employee.department_in(month), policy_for(month).version)
+    wanted = _agent_months(employee, months)
     totals = results.stored_totals(employee.id, wanted)
     trend = []
     for month in months:
@@ -249,6 +245,21 @@ def agent_trend(employee: Employee, last_month: str, count: int = 12) -> list[tu
             totals[month] = row.score.total if row and row.score else None
         trend.append((month, totals.get(month)))
     return trend
+
+
+def _agent_months(employee: Employee, months: list[str]) -> dict[str, tuple[int, str]]:
+    """The months in which *employee* was an agent: month → (department, policy version)."""
+    wanted = {}
+    for month in months:
+        start, end = month_bounds(month)
+        if employee.employed_in(start, end) and employee.track_in(month) == "agent":
+            wanted[month] = (employee.department_in(month), policy_for(month).version)
+    return wanted
+
+
+def department_trend(employee: Employee, last_month: str, count: int = 12) -> dict[str, Decimal]:
+    """The mean total of the agent's department in each month the agent was scored (stored results)."""
+    return results.average_totals(_agent_months(employee, months_up_to(last_month, count)))
 
 
 def rebuild_results(month: str | None = None) -> tuple[int, int]:

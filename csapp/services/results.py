@@ -148,6 +148,29 @@ def ranking_page(
 def stored_totals(employee_id: int, wanted: dict[str, tuple[int, str]]) -> dict[str, Decimal | None]:
     """An agent's stored totals by month, for months → (department, policy version); a month whose
     current version is not stored is left out (None: stored, but the agent was not scored)."""
+    heads = _current_heads(wanted)
+    found = dict.fromkeys(heads.values())
+    rows = select(AgentResult.result_id, AgentResult.explanation).where(
+        AgentResult.employee_id == employee_id, AgentResult.result_id.in_(list(heads))
+    )
+    for result_id, explanation in db.session.execute(rows):
+        found[heads[result_id]] = Decimal(json.loads(explanation)["exact"][0])
+    return found
+
+
+def average_totals(wanted: dict[str, tuple[int, str]]) -> dict[str, Decimal]:
+    """The department's mean total of the scored agents by month (stored results of the current version only)."""
+    heads = _current_heads(wanted)
+    rows = (
+        select(AgentResult.result_id, func.avg(AgentResult.total))
+        .where(AgentResult.result_id.in_(list(heads)))
+        .group_by(AgentResult.result_id)
+    )
+    return {heads[result_id]: Decimal(str(mean)) for result_id, mean in db.session.execute(rows) if mean is not None}
+
+
+def _current_heads(wanted: dict[str, tuple[int, str]]) -> dict[int, str]:
+    """The stored department results that are current for months → (department, policy version): id → month."""
     if not wanted:
         return {}
     departments = {department for department, _ in wanted.values()}
@@ -167,13 +190,7 @@ def stored_totals(employee_id: int, wanted: dict[str, tuple[int, str]]) -> dict[
         current = versions.get((head.department_id, head.month), 0)
         if (head.department_id, head.data_version, head.policy_version) == (department, current, policy_version):
             heads[head.id] = head.month
-    found = dict.fromkeys(heads.values())
-    rows = select(AgentResult.result_id, AgentResult.explanation).where(
-        AgentResult.employee_id == employee_id, AgentResult.result_id.in_(list(heads))
-    )
-    for result_id, explanation in db.session.execute(rows):
-        found[heads[result_id]] = Decimal(json.loads(explanation)["exact"][0])
-    return found
+    return heads
 
 
 def store(department_id: int, version: int, result: kpi_rules.DepartmentScore) -> None:
