@@ -4,7 +4,8 @@
  * data-autosubmit     on a select: submit its form when it changes
  * data-navigate       on a select whose option values are URLs: go there when it changes
  * htmx errors         a 5xx or a network failure says so in #flash; nothing was saved
- * focus after a swap  the first invalid field of the swapped content, if any
+ * focus after a swap  the first invalid field of the swapped content, if any; else, in a panel marked
+ *                     [data-focus-first] (QA, incidents), its first field — never lost to <body>
  */
 (function () {
   "use strict";
@@ -53,7 +54,12 @@
     }
   });
   document.addEventListener("htmx:afterSwap", function (event) {
-    var invalid = event.detail.target.querySelector && event.detail.target.querySelector("[aria-invalid='true']");
-    if (invalid) { invalid.focus(); }
+    var target = event.detail.target;
+    if (!target.querySelector) { return; }
+    var invalid = target.querySelector("[aria-invalid='true']");
+    if (invalid) { invalid.focus(); return; }
+    var panel = target.matches("[data-focus-first]") ? target : target.querySelector("[data-focus-first]");
+    var field = panel && panel.querySelector("input:not([type=hidden]):not([readonly]), select, textarea");
+    if (field) { field.focus(); }
   });
 }());

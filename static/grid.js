@@ -7,7 +7,7 @@
  * Tab         moves through inputs only: the row's links carry tabindex="-1"
  * skip link   [data-skip-grid] focuses the first input of the grid
  * after a swap  the erroneous field of the swapped cell takes focus (app.js); otherwise focus stays
- *             where the user moved; a panel marked [data-focus-first] puts focus on its first field
+ *             where the user moved
  */
 (function () {
   "use strict";
@@ -94,13 +94,4 @@
     }
   });
 
-  document.addEventListener("htmx:afterSwap", function (event) {
-    var target = event.detail.target;
-    if (!target.querySelector || target.querySelector("[aria-invalid='true']")) { return; }  // app.js focuses it
-    var panel = target.matches("[data-focus-first]") ? target : target.querySelector("[data-focus-first]");
-    if (panel) {
-      var field = panel.querySelector("input:not([type=hidden]), select, textarea");
-      if (field) { field.focus(); }
-    }
-  });
 }());

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from flask import Flask
+from flask import Flask, redirect, url_for
 from flask_login import current_user
 
 from .. import clock
@@ -58,3 +58,8 @@ def register_views(app: Flask) -> None:
         return {"nav": lambda: navigation(user) if user and user.is_authenticated else []}
 
     register_responses(app)
+
+    @app.get("/favicon.ico")
+    def favicon():
+        """Browsers ask for /favicon.ico whatever the page links: send them to the shipped icon."""
+        return redirect(url_for("static", filename="favicon.svg"), 301)

@@ -103,9 +103,11 @@ def add_incident():
         "note": form.note.data,
     }
     status = refusal.status if refusal else (422 if error else 200)
+    done = None if error else f"已登记:{policy_for(month).kpi.incidents[form.kind.data].name},{form.occurred_on.data}。"
     return render_template(
         "events/_incident_panel.html",
         **_incident_context(department, month, employee_id, error, typed if error else {}),
+        done=done,
     ), status
 
 
@@ -165,7 +167,13 @@ def qa():
         picked = team_context(department, month)
         agents = teams.members(department_agents(department.id, month), picked["team"], month)
         return render_template(
-            "events/qa_pick.html", department=department, agents=agents, **picked, **month_nav(month)
+            "events/qa_pick.html",
+            department=department,
+            agents=agents,
+            stats=event_service.qa_overview([a.id for a in agents], month),
+            expected=policy_for(month).kpi.qa_expected_samples,
+            **picked,
+            **month_nav(month),
         )
     employee = employee_for(current_user, employee_id)
     return htmx_render("events/qa.html", "events/_qa_panel.html", **_qa_context(employee, month))
@@ -218,4 +226,5 @@ def qa_action(employee_id: int, action: str):
     else:
         error = first_error(form)
     status = refusal.status if refusal else (422 if error else 200)
-    return render_template("events/_qa_panel.html", **_qa_context(employee, month, error)), status
+    done = None if error else "已保存。"
+    return render_template("events/_qa_panel.html", **_qa_context(employee, month, error), done=done), status
