@@ -101,4 +101,4 @@ def test_the_exports_stream_a_workbook_with_every_scored_agent(big):
     pay = hr.get(f"/pay.xlsx?month={MONTH}")
     assert pay.is_streamed
     sheet = load_workbook(io.BytesIO(pay.data))["工资表"]
-    assert sheet.max_row == 1 + 250 + 9  # agents and their nine supervisors
+    assert sheet.max_row == 3 + 250 + 9 + 1  # title rows and header, agents and their nine supervisors, totals

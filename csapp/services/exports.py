@@ -21,6 +21,8 @@ def kpi_workbook(kpi: DepartmentKpi, department_name: str):
     items = kpi.policy.kpi.items
     book = Workbook(write_only=True)
     sheet = book.create_sheet("排名")
+    sheet.freeze_panes = "D3"  # the title and header rows, 排名/工号/姓名 stay in view
+    set_widths(sheet, [6, 9, 10, *[9] * len(KPI_ITEMS), 10, 9, 9, 9, 9, 14])
     header = [
         "排名",
         "工号",
@@ -33,8 +35,8 @@ def kpi_workbook(kpi: DepartmentKpi, department_name: str):
         "产量名次",
         "明星",
     ]
-    sheet.append([f"{department_name} {kpi.month} 绩效结果(政策版本 {kpi.policy.version})"])
-    sheet.append([_bold(sheet, text) for text in header])
+    sheet.append([bold(sheet, f"{department_name} {kpi.month} 绩效结果(政策版本 {kpi.policy.version})")])
+    sheet.append([bold(sheet, text) for text in header])
     rows = sorted(kpi.scored_rows, key=lambda r: (-r.score.total, r.employee.code))
     ranks = competition_ranks([r.score.total for r in rows])
     for rank, row in zip(ranks, rows):
@@ -55,8 +57,9 @@ def kpi_workbook(kpi: DepartmentKpi, department_name: str):
             )
         )
     explained = book.create_sheet("说明")
-    explained.column_dimensions["E"].width = 90
-    explained.append(["工号", "姓名", "考核项", "得分", "说明"])
+    explained.freeze_panes = "A2"
+    set_widths(explained, [9, 10, 14, 8, 90])
+    explained.append([bold(explained, text) for text in ("工号", "姓名", "考核项", "得分", "说明")])
     for row in rows:
         lines = [
             (row.score.items[key].name, row.score.items[key].score, row.score.items[key].explanation)
@@ -93,13 +96,39 @@ def cells(sheet, values) -> list:
     return row
 
 
-def _bold(sheet, value):
+def bold(sheet, value):
+    """A bold text cell (titles, headers, totals)."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     cell = WriteOnlyCell(sheet, value=value)
     cell.font = Font(bold=True)
+    if isinstance(value, str):
+        cell.data_type = "s"
     return cell
+
+
+MONEY_FORMAT = '"¥"#,##0.00'
+
+
+def money_cell(sheet, value, bold: bool = False):
+    """An amount of money, shown as ¥3,300.00 (the number stays a number: sums work)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = MONEY_FORMAT
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def set_widths(sheet, widths: list[float]) -> None:
+    """Column widths in characters, set before the first row is written (write-only sheets need that)."""
+    from openpyxl.utils import get_column_letter
+
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
 
 
 def _number(sheet, value):

@@ -7,17 +7,16 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..models import DeductionMonth
-from ..policy import names
-from ..policy.parameters import policy_for
 from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
 from ..services import audit
 from ..services.access import require
 from ..services.errors import ServiceError
-from ..services.exports import cells, workbook_chunks
+from ..services.exports import workbook_chunks
 from ..services.pay import deductions as deduction_service
 from ..services.pay import runs as pay_runs
 from ..services.pay.gaps import explain_gaps as explain_service
 from ..services.pay.gaps import reasons_of, run_gaps
+from ..services.pay_export import pay_workbook
 from .common import month_arg, month_nav, refused, run_form
 from .forms import EmptyForm, GapReasonForm, RequiredReasonForm, UploadForm, deduction_form
 from .ranking import XLSX
@@ -195,54 +194,7 @@ def export():
     run = pay_runs.current_run(month)
     if run is None:
         raise ServiceError(f"{month} 还没有核算工资。")
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)  # rows go to disk as they are written; the file streams out
-    sheet = book.create_sheet("工资表")
-    kinds = deduction_service.kinds(month)
-    sheet.append(
-        [
-            "工号",
-            "姓名",
-            "部门",
-            "职级",
-            "在职天数",
-            "绩效总分",
-            *[PAY_LINE_NAMES[k] for k in PAY_LINES],
-            "应发合计",
-            *kinds.values(),
-            "扣款合计",
-            "实发合计",
-        ]
-    )
-    policy = policy_for(month)
-    for slip in run.slips:
-        grade = names.grade_name(policy, slip.grade, slip.employee.employment_in(month) == "regular")
-        sheet.append(
-            cells(
-                sheet,
-                [
-                    slip.employee.code,
-                    slip.employee.name,
-                    slip.employee.department.name,
-                    grade,
-                    slip.employed_days or "全月",
-                    slip.kpi_score,
-                    *[getattr(slip, k) for k in PAY_LINES],
-                    slip.gross,
-                    *[slip.deductions.get(k, 0) for k in kinds],
-                    slip.deductions_total,
-                    slip.net,
-                ],
-            )
-        )
-    notes = book.create_sheet("说明")
-    notes.append(["工号", "姓名", "项目", "说明"])
-    for slip in run.slips:
-        for key, text in slip.explanations.items():
-            notes.append(
-                cells(notes, [slip.employee.code, slip.employee.name, PAY_LINE_NAMES.get(key, "绩效总分"), text])
-            )
+    book = pay_workbook(run)
     return Response(
         stream_with_context(workbook_chunks(book)),
         mimetype=XLSX,
