@@ -1,0 +1,85 @@
+"""Accessibility: axe-core on every page each role's navigation lists, plus the home pages — 0 critical, 0 serious.
+
+One chromium for the module, one context per role (issue 14). axe-core is vendored under tests/vendor.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from factories import PASSWORD, build_org, fill_cycle
+from werkzeug.serving import make_server
+
+from csapp import create_app
+from csapp.extensions import db
+
+AXE = (Path(__file__).parent / "vendor" / "axe-core-4.10.2" / "axe.min.js").read_text(encoding="utf-8")
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+ROLES = ["agent", "sup", "head", "hr", "admin"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, pki_dir):
+    folder = tmp_path_factory.mktemp("a11y")
+    app = create_app(
+        {
+            "SECRET_KEY": "a11y",
+            "TODAY": "2026-11-03",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'a.sqlite'}",
+            "PKI_DIR": str(pki_dir),
+            "ARCHIVE_DIR": str(folder / "archive"),
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        fill_cycle(build_org())
+        db.session.remove()
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def _violations(page) -> list[str]:
+    page.evaluate(AXE)
+    found = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+             .filter(v => v.impact === 'critical' || v.impact === 'serious')
+             .map(v => v.impact + ' ' + v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"""
+    )
+    return found
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_of_the_roles_navigation_has_no_serious_accessibility_violation(server, browser, role):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.goto(f"{server}/login")
+    found = {"/login": _violations(page)}
+    page.fill("#username", role)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+    links = page.eval_on_selector_all("header nav a", "links => links.map(a => a.getAttribute('href'))")
+    assert "/" in links and len(links) >= 3
+    for link in dict.fromkeys(links):
+        page.goto(f"{server}{link}")
+        found[link] = _violations(page)
+    context.close()
+    problems = {url: v for url, v in found.items() if v}
+    assert problems == {}
