@@ -10,14 +10,13 @@ from pathlib import Path
 
 import pytest
 from factories import PASSWORD, build_org, fill_cycle
+from test_browser import browser  # noqa: F401  (one chromium for the module, as in the other browser tests)
 from werkzeug.serving import make_server
 
 from csapp import create_app
 from csapp.extensions import db
 
 AXE = (Path(__file__).parent / "vendor" / "axe-core-4.10.2" / "axe.min.js").read_text(encoding="utf-8")
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 ROLES = ["agent", "sup", "head", "hr", "admin"]
 
 
@@ -45,16 +44,6 @@ def server(tmp_path_factory, pki_dir):
         db.engine.dispose()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
 def _violations(page) -> list[str]:
     page.evaluate(AXE)
     found = page.evaluate(
@@ -66,7 +55,7 @@ def _violations(page) -> list[str]:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_of_the_roles_navigation_has_no_serious_accessibility_violation(server, browser, role):
+def test_every_page_of_the_roles_navigation_has_no_serious_accessibility_violation(server, browser, role):  # noqa: F811
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
     page.goto(f"{server}/login")

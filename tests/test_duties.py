@@ -351,3 +351,14 @@ def test_the_admin_sees_account_events_only(db_app, login, org):
     page = login("admin").get("/audit").data.decode()
     assert "R-77" not in page and "登录" in page
     assert "R-77" in login("hr").get("/audit").data.decode()
+
+
+def test_the_rule_reads_the_same_as_a_predicate(org, staff):
+    from csapp.services.access import may_enter_for
+
+    supervisor = org["users"]["supervisor"]
+    assert may_enter_for(supervisor, org["agents"][0]) is True
+    assert may_enter_for(supervisor, org["sup"]) is False  # himself
+    assert may_enter_for(supervisor, org["head"]) is False  # his superior
+    assert may_enter_for(supervisor, staff["sup2"]) is False  # a peer
+    assert may_enter_for(staff["actors"]["hr"], staff["hr_peer"]) is True  # another HR user

@@ -131,8 +131,7 @@ def subject_for(user: User, employee_id: int, month: str | None = None) -> Emplo
 
 def require_enter(user: User, employee: Employee, month: str | None = None) -> Employee:
     """Refuse unless *user* may enter data about *employee* (in *month*); return the employee."""
-    reason = refusal(user, employee, ranks_of([employee], month)[employee.id], month)
-    if reason:
+    if reason := refusal_for(user, employee, month):
         raise Forbidden(reason)
     return employee
 

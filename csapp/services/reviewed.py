@@ -13,13 +13,12 @@ from ..models import Employee, ReviewedScore, User
 from ..policy.numbers import fmt2
 from ..policy.parameters import policy_for
 from . import audit
-from .access import require, subject_for
+from .access import REVIEWED_TRACKS, require, subject_for
 from .errors import ServiceError
 from .grid import Column, check_value
 from .month_lock import guard
 
 SCORE = Column("score", "考核分", "decimal", "0–100", Decimal(100))
-REVIEWED_TRACKS = ("spec", "sup", "mgr")
 
 
 @dataclass(frozen=True)
