@@ -47,7 +47,8 @@ class Outlook:
     open_application: PromotionApplication | None
 
 
-def _window(policy: Policy, day: dt.date) -> tuple[bool, tuple[dt.date, dt.date]]:
+def application_window(policy: Policy, day: dt.date) -> tuple[bool, tuple[dt.date, dt.date]]:
+    """Whether *day* is inside the monthly application window, and the window open now or next."""
     first, last = policy.promotion.window_first_day, policy.promotion.window_last_day
     if day.day <= last:
         start = day.replace(day=first)
@@ -80,7 +81,7 @@ def outlook(user: User, employee_id: int, today: dt.date) -> Outlook:
     policy = policy_for(month_of(today))
     grade, _ = current_grade(employee, today)
     target = policy.next_grade(grade) if grade else None
-    is_open, window = _window(policy, today)
+    is_open, window = application_window(policy, today)
     precheck = evaluate(build_application(employee, target, today, policy), policy) if target else None
     return Outlook(employee, grade, target, policy, is_open, window, precheck, open_application(employee.id))
 
@@ -115,7 +116,7 @@ def submit(user: User, today: dt.date, late_reason: str = "", employee_id: int |
         raise ServiceError("您已在职业阶梯的最高一级,没有可申请的晋升。")
     if open_application(employee.id):
         raise ServiceError("已有一份未完成的晋升申请,不能重复提交。")
-    is_open, (start, end) = _window(policy, today)
+    is_open, (start, end) = application_window(policy, today)
     late_reason = (late_reason or "").strip()
     if not is_open:
         if not by_hr:

@@ -18,7 +18,7 @@ from ..policy.parameters import policy_for
 from . import accounts, jobs, reviewed, teams
 from .kpi import agent_month, people_kpi
 from .month_lock import is_locked
-from .promotion import _window, open_application, queue_count
+from .promotion import application_window, open_application, queue_count
 
 GRANT_DAYS = 30  # role grants stay on HR's list this long
 OPEN_MONTHS = 3  # a supervisor is reminded of the last months not yet locked
@@ -67,7 +67,7 @@ def _agent(user: User) -> Section:
             break
     else:
         section.items.append(Item("本月成绩尚未录入完整", url_for("agent.my_scores")))
-    is_open, (start, end) = _window(policy_for(month), today)
+    is_open, (start, end) = application_window(policy_for(month), today)
     application = open_application(employee.id)
     if application is not None:
         state = APPLICATION_STATUS_NAMES[application.status.value]
