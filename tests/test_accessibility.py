@@ -64,6 +64,7 @@ def test_every_page_of_the_roles_navigation_has_no_serious_accessibility_violati
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/login" not in url)
+    assert page.url == f"{server}/" and "待办" in page.inner_text("h1")  # every role lands on its 待办
     links = page.eval_on_selector_all("header nav a", "links => links.map(a => a.getAttribute('href'))")
     assert "/" in links and len(links) >= 3
     for link in dict.fromkeys(links):

@@ -164,10 +164,18 @@ def test_whole_promotion_flow(promotion_server, page):
     page.fill("#iv-notes", "表达清晰,业务熟练。")
     page.get_by_role("button", name="保存面谈结果").click()
     expect(page.locator(".status")).to_contain_text("待评定")
+    expect(page.locator("#main-nav")).to_contain_text("待面谈 (0)")  # the count moved without a reload
+    page.fill("#iv-test", "92")  # a change while HR decides: needs a reason, and HR is told
+    page.fill("#iv-change", "笔试复核后更正")
+    page.get_by_role("button", name="保存面谈结果").click()
+    expect(page.locator("#workflow")).to_contain_text("已变化")
     page.context.clear_cookies()
 
     log_in(page, base, "hr")
+    expect(page.locator("h1")).to_contain_text("待办")  # HR lands on its own list
+    expect(page.locator("#todo")).to_contain_text("待评定的晋升申请")
     page.get_by_role("link", name="待评定 (1)").click()
+    expect(page.locator("table.data")).to_contain_text("已变化")
     page.get_by_role("link", name="处理").click()
     page.fill("#decision-reason", "各项条件均满足,同意晋升。")
     page.get_by_role("button", name="批准晋升").click()
