@@ -7,9 +7,9 @@ FLASK := $(VENV)/bin/flask --app csapp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 # Debian packages the app needs at run time (WeasyPrint's fast font subsetting) and to build its venv;
-# the tests also drive Debian's chromium.
+# the tests also drive Debian's chromium and start a throwaway PostgreSQL of their own (tests/pg_server.py).
 SYSTEM_PACKAGES := python3-venv libharfbuzz-subset0
-TEST_PACKAGES := chromium
+TEST_PACKAGES := chromium postgresql
 
 .PHONY: run test lint bench lock system-deps test-deps venv db clean
 
@@ -37,7 +37,11 @@ lint: venv
 bench: system-deps venv
 	$(PY) benchmarks/run.py
 
+# Debian's postgresql package would create and start a system cluster; the tests only want the binaries.
 test-deps:
+	@if [ "$$(id -u)" = 0 ] && ! grep -qs '^create_main_cluster = false' /etc/postgresql-common/createcluster.conf; then \
+	  mkdir -p /etc/postgresql-common && echo 'create_main_cluster = false' >> /etc/postgresql-common/createcluster.conf; \
+	fi
 	@$(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES="$(TEST_PACKAGES)"
 
 # Install missing Debian packages when we are root; otherwise say exactly what to run.

@@ -37,14 +37,14 @@ def pki_dir(tmp_path_factory):
     return folder
 
 
-def _test_app(database: Path, pki_dir: Path, **config):  # the archive sits beside the database file
-    """An app on a database file, as the tests use it (no CSRF, PDFs rendered in-process)."""
+def _test_app(database: Path, pki_dir: Path, url: str | None = None, **config):  # the archive sits beside it
+    """An app on a database file (or *url*), as the tests use it (no CSRF, PDFs rendered in-process)."""
     application = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test",
             "WTF_CSRF_ENABLED": False,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{database}",
             "PKI_DIR": str(pki_dir),
             "RENDER_WORKERS": 0,
             "ARCHIVE_DIR": str(database.parent / "archive"),
@@ -63,41 +63,78 @@ def _test_app(database: Path, pki_dir: Path, **config):  # the archive sits besi
     return application
 
 
+# The backends the database tests run on: SQLite for every test; PostgreSQL (a throwaway cluster of the
+# test session, tests/pg_server.py) too for a module that sets BACKENDS = ("sqlite", "pg") — the
+# concurrency-sensitive ones — and for all of them with CSAPP_TEST_BACKENDS=sqlite,pg. A module that
+# sets BACKENDS = ("sqlite",) runs on SQLite only (backup: pg_dump is not built yet).
+BACKENDS = tuple(b.strip() for b in os.environ.get("CSAPP_TEST_BACKENDS", "sqlite").split(",") if b.strip())
+
+
+def pytest_generate_tests(metafunc):
+    if "template_database" in metafunc.fixturenames:
+        wanted = getattr(metafunc.module, "BACKENDS", None)
+        backends = [b for b in ("sqlite", "pg") if b in (wanted or ()) or (b in BACKENDS and wanted != ("sqlite",))]
+        metafunc.parametrize("template_database", backends, indirect=True, scope="session")
+
+
 @pytest.fixture(scope="session")
-def template_database(tmp_path_factory, pki_dir):
-    """The schema and the small organisation, built once; every test gets its own copy of the file."""
+def postgres():
+    from pg_server import ThrowawayPostgres
+
+    server = ThrowawayPostgres()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def template_database(request, tmp_path_factory, pki_dir):
+    """The schema and the small organisation, built once per backend; every test gets its own copy."""
     from factories import build_org, org_ids
 
     from csapp.extensions import db
 
     path = tmp_path_factory.mktemp("template") / "template.sqlite"
-    application = _test_app(path, pki_dir)
+    url = None
+    if request.param == "pg":
+        server = request.getfixturevalue("postgres")
+        server.execute('CREATE DATABASE "csapp_template"')
+        url = server.url("csapp_template")
+    application = _test_app(path, pki_dir, url)
     with application.app_context():
         db.create_all()
         ids = org_ids(build_org())
         db.session.remove()
-        with db.engine.connect() as connection:  # everything into the main file before it is copied
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        if url is None:
+            with db.engine.connect() as connection:  # everything into the main file before it is copied
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         db.engine.dispose()
-    return path, ids
+    return request.param, path, ids
 
 
 @pytest.fixture()
-def db_app(tmp_path, template_database, pki_dir):
-    """An app with its own SQLite database file holding a small organisation (see factories.build_org)."""
+def db_app(request, tmp_path, template_database, pki_dir):
+    """An app with its own database (a copy of the template) holding a small organisation (factories.build_org)."""
     from factories import load_org
 
     from csapp.extensions import db
 
-    template, ids = template_database
+    backend, template, ids = template_database
     database = tmp_path / "test.sqlite"
-    shutil.copyfile(template, database)
-    application = _test_app(database, pki_dir)
+    url = name = None
+    if backend == "pg":
+        server = request.getfixturevalue("postgres")
+        name = server.clone("csapp_template")
+        url = server.url(name)
+    else:
+        shutil.copyfile(template, database)
+    application = _test_app(database, pki_dir, url)
     with application.app_context():
         application.org = load_org(ids)
         yield application
         db.session.remove()
         db.engine.dispose()
+    if name:
+        server.drop(name)
 
 
 @pytest.fixture()

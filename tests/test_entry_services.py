@@ -14,6 +14,8 @@ from csapp.services import grid, month_lock
 from csapp.services.errors import Conflict, Forbidden, MonthLocked, ServiceError
 from csapp.services.kpi import department_kpi
 
+BACKENDS = ("sqlite", "pg")  # concurrency-sensitive: every test here runs on both databases
+
 
 def record(person, month=MONTH):
     return db.session.scalar(select(AgentMonth).where(AgentMonth.employee_id == person.id, AgentMonth.month == month))

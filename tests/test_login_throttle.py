@@ -15,6 +15,8 @@ from csapp.extensions import db
 from csapp.models import AuditEntry, LoginAttempts, User
 from csapp.services import login as login_service
 
+BACKENDS = ("sqlite", "pg")  # concurrency-sensitive: every test here runs on both databases
+
 
 def _post(app, username, password, address="10.0.0.1", **headers):
     client = app.test_client()

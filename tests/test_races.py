@@ -9,6 +9,8 @@ from sqlalchemy import func, select, text
 from csapp.extensions import db
 from csapp.models import AgentMonth, IssuedNotice, NoticeCounter
 
+BACKENDS = ("sqlite", "pg")  # concurrency-sensitive: every test here runs on both databases
+
 
 def test_notice_numbers_claimed_by_four_processes_at_once_are_unique_and_gapless(db_app):
     uri = db_app.config["SQLALCHEMY_DATABASE_URI"]

@@ -19,6 +19,8 @@ from csapp.services.kpi import _rows, department_agents, department_kpi, score_r
 from csapp.services.month_lock import department_month
 from csapp.services.results import current_version, stored_score
 
+BACKENDS = ("sqlite", "pg")  # concurrency-sensitive: every test here runs on both databases
+
 # The helpers that raise a data version, and the services that reach them through another one.
 HELPERS = {"data_changed", "person_changed", "_event", "save_rows"}
 

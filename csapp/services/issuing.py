@@ -31,7 +31,7 @@ from ..notices.store import StoreConflict
 from ..notices.tsa import TimestampUnavailable
 from . import audit, paper_check
 from .access import require
-from .errors import NotFound, ServiceError
+from .errors import Conflict, NotFound, ServiceError
 from .notices import PREFIX, NoticeSpec, application_specs, claim_number, pay_spec, prepare, signer_common_name, store
 
 Producer = Callable[[str, str], bytes]  # (html, reason) → signed PDF
@@ -128,32 +128,38 @@ def reserve(user: User, work: Work, signer: str) -> IssuedNotice:
         return found
     code = paper_check.new_code()
     prepared = draft(user, work, signer, code)
-    with write_transaction() as session:
-        found = session.scalar(select(IssuedNotice).where(IssuedNotice.notice_key == work.key))
-        if found is not None:  # another consumer reserved it meanwhile
-            return found
-        spec = work.spec
-        number = claim_number(spec.kind, clock.issue_date().year)
-        notice = IssuedNotice(
-            number=number,
-            kind=spec.kind,
-            employee_id=spec.employee_id,
-            month=spec.month,
-            status="reserved",
-            identity=spec.identity,
-            notice_key=work.key,
-            verification_code=code,
-            fingerprint=spec.fingerprint,
-            supersedes_id=work.replaces.id if work.replaces else None,
-            html=_with_qr(prepared.html.replace(NUMBER_SLOT, number), paper_check.verify_url(number, code)),
-            path=f"notices/{number.split('-')[0]}/{number}.pdf",
-            signer=prepared.signer,
-            signatory=prepared.signatory,
-            issued_by_id=user.id,
-            issued_at=clock.now_utc(),
-            **spec.keys,
-        )
-        session.add(notice)
+    try:
+        with write_transaction() as session:
+            found = session.scalar(select(IssuedNotice).where(IssuedNotice.notice_key == work.key))
+            if found is not None:  # another consumer reserved it meanwhile
+                return found
+            spec = work.spec
+            number = claim_number(spec.kind, clock.issue_date().year)
+            notice = IssuedNotice(
+                number=number,
+                kind=spec.kind,
+                employee_id=spec.employee_id,
+                month=spec.month,
+                status="reserved",
+                identity=spec.identity,
+                notice_key=work.key,
+                verification_code=code,
+                fingerprint=spec.fingerprint,
+                supersedes_id=work.replaces.id if work.replaces else None,
+                html=_with_qr(prepared.html.replace(NUMBER_SLOT, number), paper_check.verify_url(number, code)),
+                path=f"notices/{number.split('-')[0]}/{number}.pdf",
+                signer=prepared.signer,
+                signatory=prepared.signatory,
+                issued_by_id=user.id,
+                issued_at=clock.now_utc(),
+                **spec.keys,
+            )
+            session.add(notice)
+    except Conflict:  # another consumer inserted this notice's row first (PostgreSQL: no write lock to queue on)
+        found = db.session.scalar(select(IssuedNotice).where(IssuedNotice.notice_key == work.key))
+        if found is None:
+            raise
+        return found
     return notice
 
 
@@ -195,7 +201,7 @@ def complete(notice_id: int, produce: Producer, audited: bool = True) -> IssuedN
             "请稍后重试,或请管理员检查 TSA_URL。"
         ) from None
     with write_transaction() as session:
-        session.refresh(notice)
+        session.refresh(notice, with_for_update=True)  # a second consumer waits here, then sees it finished
         if notice.status != "reserved":  # finished by someone else meanwhile: keep theirs
             return notice
         try:

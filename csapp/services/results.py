@@ -215,11 +215,9 @@ def store(department_id: int, version: int, result: kpi_rules.DepartmentScore) -
     with db.engine.connect().execution_options(**{BEGIN_OPTION: "IMMEDIATE"}) as connection:
         with connection.begin():
             statement = insert_on_conflict(DepartmentResult).values(**head).on_conflict_do_nothing()
-            if connection.execute(statement).rowcount != 1:
+            result_id = connection.scalar(statement.returning(DepartmentResult.id))  # a row only if this one inserted
+            if result_id is None:
                 return  # stored meanwhile by another reader
-            result_id = connection.scalar(
-                select(DepartmentResult.id).where(*_key(department_id, result.month, version, result.policy_version))
-            )
             if result.agents:
                 connection.execute(insert(AgentResult), [_agent_row(result_id, agent) for agent in result.agents])
 

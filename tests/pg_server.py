@@ -1,0 +1,75 @@
+"""A throwaway PostgreSQL for the tests: its own cluster in a temporary folder, Unix socket only.
+
+initdb/pg_ctl come from /usr/lib/postgresql/*/bin, run as the ``postgres`` user when the tests run as
+root (the server refuses root) and directly otherwise. Trust authentication, no TCP listener, and the
+durability settings a test does not need are off. The cluster is stopped (``-m fast``) and its folder
+removed when the session ends, also after Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import atexit
+import glob
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+import uuid
+from pathlib import Path
+
+
+class ThrowawayPostgres:
+    """One cluster for a test session; databases are cloned from a template built once."""
+
+    def __init__(self) -> None:
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+        if not found:
+            raise RuntimeError("PostgreSQL is not installed: apt-get install -y postgresql (make test does it as root)")
+        self.bin = Path(found[-1]).parent
+        self.folder = Path(tempfile.mkdtemp(prefix="csapp-pg-"))
+        self.folder.chmod(0o755)
+        self.as_postgres = os.geteuid() == 0
+        if self.as_postgres:
+            user = pwd.getpwnam("postgres")
+            os.chown(self.folder, user.pw_uid, user.pw_gid)
+        self.data = self.folder / "data"
+        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync")
+        options = (
+            f"-c listen_addresses='' -k {self.folder} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"), "-w", "start")
+        atexit.register(self.stop)
+
+    def _run(self, program: str, *args: str) -> None:
+        command = [str(self.bin / program), *args]
+        if self.as_postgres:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True)
+
+    def url(self, database: str) -> str:
+        return f"postgresql+psycopg://postgres@/{database}?host={self.folder}"
+
+    def execute(self, sql: str) -> None:
+        """Run one statement on the maintenance database (autocommit: CREATE/DROP DATABASE)."""
+        import psycopg
+
+        with psycopg.connect(dbname="postgres", user="postgres", host=str(self.folder), autocommit=True) as conn:
+            conn.execute(sql)
+
+    def clone(self, template: str) -> str:
+        """A new database copied from *template* (a file copy: fast for a small schema); return its name."""
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        self.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
+        return name
+
+    def drop(self, name: str) -> None:
+        self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def stop(self) -> None:
+        if self.data.exists():
+            try:
+                self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+            except subprocess.CalledProcessError:
+                pass
+        shutil.rmtree(self.folder, ignore_errors=True)
