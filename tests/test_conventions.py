@@ -156,3 +156,17 @@ def test_an_expired_csrf_token_is_a_chinese_message_in_place(tmp_path):
         assert "页面已过期" in response.data.decode()
         db.session.remove()
         db.engine.dispose()
+
+
+def test_no_number_is_made_with_max_plus_one():
+    """Counters and claims are single statements on a counter row (UPDATE … RETURNING), never max() + 1."""
+    import re
+
+    offenders = []
+    for path in (REPO / "csapp").rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"func\.max\((?:[^()]|\([^()]*\))*\)[^\n]{0,40}\+\s*1", text):
+            offenders.append(f"{path.name}: {match.group(0)}")
+    assert offenders == []

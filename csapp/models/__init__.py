@@ -14,7 +14,16 @@ from .org import (
     Team,
     TeamMembership,
 )
-from .pay import Deduction, DeductionMonth, PayComputation, PayGapReason, PayRun, PayRunStatus, PaySlip
+from .pay import (
+    Deduction,
+    DeductionMonth,
+    PayComputation,
+    PayCounter,
+    PayGapReason,
+    PayRun,
+    PayRunStatus,
+    PaySlip,
+)
 from .people import PersonEvent
 from .promotion import ApplicationStatus, IllegalTransition, PromotionApplication
 from .results import AgentResult, DataVersion, DepartmentResult
@@ -45,6 +54,7 @@ __all__ = [
     "IllegalTransition",
     "PromotionApplication",
     "LeaderMonth",
+    "PayCounter",
     "PayRun",
     "PaySlip",
     "PayRunStatus",

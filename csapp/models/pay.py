@@ -29,6 +29,14 @@ class PayRunStatus(enum.Enum):
         return PAY_RUN_STATUS_NAMES[self.value]
 
 
+class PayCounter(db.Model):
+    """The last run number and the last confirmation number given out per month; claimed with one UPDATE … RETURNING."""
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    runs: Mapped[int] = mapped_column(default=0)
+    confirms: Mapped[int] = mapped_column(default=0)
+
+
 class PayRun(db.Model):
     """One computation of a month's pay; every run is kept.
 

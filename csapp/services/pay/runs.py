@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from ... import clock
 from ...db import write_transaction, writes
@@ -37,6 +37,7 @@ from .. import audit
 from ..access import require
 from ..errors import Conflict, NotFound, ServiceError
 from .cases import PayCase, deductions_of, employed_days, paid_people, pay_cases  # noqa: F401 (re-exported)
+from .counters import next_number
 from .gaps import open_gaps
 
 CLAIM_EXPIRES = dt.timedelta(minutes=10)  # a computation that crashed does not block the month for ever
@@ -181,9 +182,7 @@ def _store_run(user: User, month: str, policy_version: str, slips: list[dict]) -
     if previous:
         previous.abandon()
         db.session.flush()  # the one-draft index sees the old draft gone before the new one arrives
-    # the run's number in the INSERT itself, not read first and written later
-    number = select(func.coalesce(func.max(PayRun.run_no), 0) + 1).where(PayRun.month == month).scalar_subquery()
-    run = PayRun(month=month, run_no=number, policy_version=policy_version, created_by_id=user.id)
+    run = PayRun(month=month, run_no=next_number(month, "runs"), policy_version=policy_version, created_by_id=user.id)
     db.session.add(run)
     db.session.flush()
     if slips:  # one executemany, not one INSERT per person
@@ -251,10 +250,7 @@ def confirm_run(user: User, run_id: int) -> PayRun:
         if previous:
             previous.supersede(run)
             db.session.flush()  # one confirmed run a month: the old one steps aside first
-        run.confirm(user, 0)
-        run.confirm_no = (
-            select(func.coalesce(func.max(PayRun.confirm_no), 0) + 1).where(PayRun.month == run.month).scalar_subquery()
-        )
+        run.confirm(user, next_number(run.month, "confirms"))
         db.session.flush()
     except IllegalTransition as exc:
         raise ServiceError(exc.message) from None
