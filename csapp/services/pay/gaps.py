@@ -14,6 +14,7 @@ from sqlalchemy import select
 from ...db import upsert, writes
 from ...extensions import db
 from ...models import DeductionMonth, Employee, PayGapReason, PayRun, User
+from ...models.org import dated_facts
 from ...policy.names import PAY_GAP_NAMES
 from .. import audit
 from ..access import require, require_enter_all
@@ -60,7 +61,9 @@ def explain_gaps(user: User, month: str, gaps: list[tuple[int, str]], reason: st
         raise ServiceError("请填写原因。", "reason")
     if not gaps:
         raise ServiceError("请勾选要说明的数据缺失。")
-    people = db.session.scalars(select(Employee).where(Employee.id.in_({e for e, _ in gaps}))).all()
+    people = db.session.scalars(
+        select(Employee).where(Employee.id.in_({e for e, _ in gaps})).options(*dated_facts())
+    ).all()
     require_enter_all(user, list(people), month)
     for employee_id, kind in gaps:
         if kind not in PAY_GAP_NAMES or kind == "deductions":
