@@ -10,13 +10,7 @@ bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
+@bp.get("/todo", endpoint="items")  # the page's periodic refresh: the same view, which answers htmx with the list
 @login_required
 def index():
-    return htmx_render("home/todo.html", "home/_todo.html", sections=todo.sections(current_user))
-
-
-@bp.get("/todo")
-@login_required
-def items():
-    """The list alone, for the page's periodic refresh."""
     return htmx_render("home/todo.html", "home/_todo.html", sections=todo.sections(current_user))
