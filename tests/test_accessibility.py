@@ -5,13 +5,11 @@ One chromium for the module, one context per role (issue 14). axe-core is vendor
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
 from factories import PASSWORD, build_org, fill_cycle
-from test_browser import browser  # noqa: F401  (one chromium for the module, as in the other browser tests)
-from werkzeug.serving import make_server
+from test_browser import browser, served  # noqa: F401  (one chromium for the module, as in the other browser tests)
 
 from csapp import create_app
 from csapp.extensions import db
@@ -36,12 +34,8 @@ def server(tmp_path_factory, pki_dir):
         db.create_all()
         fill_cycle(build_org())
         db.session.remove()
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    with served(app) as base:
+        yield base
 
 
 def _violations(page) -> list[str]:

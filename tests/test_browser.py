@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 
@@ -18,6 +19,19 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 
 
+@contextlib.contextmanager
+def served(app):
+    """Serve *app* on a free loopback port in a thread; yield its base URL; stop it and close its database."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        with app.app_context():
+            db.engine.dispose()
+
+
 @pytest.fixture()
 def live_server(tmp_path):
     app = create_app({"SECRET_KEY": "browser", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'b.sqlite'}"})
@@ -26,13 +40,8 @@ def live_server(tmp_path):
         org = build_org()
         ids = {"a1": org["agents"][0].id, "a2": org["agents"][1].id}
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", ids
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    with served(app) as base:
+        yield base, ids
 
 
 @pytest.fixture(scope="module")
@@ -137,12 +146,8 @@ def promotion_server(tmp_path, pki_dir):
         db.create_all()
         fill_cycle(build_org())
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    with served(app) as base:
+        yield base
 
 
 def test_whole_promotion_flow(promotion_server, page):
@@ -209,12 +214,8 @@ def batch_server(tmp_path, pki_dir):
         org = build_org()
         slips = len(confirmed_pay(org, MONTH).slips)
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}", slips
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    with served(app) as base:
+        yield base, slips
 
 
 def test_hr_prints_a_months_pay_notices_as_one_zip(batch_server, page, tmp_path):
@@ -254,12 +255,8 @@ def pay_server(tmp_path):
         deductions.mark_none(hr, MONTH, "服务商下月一并扣除")
         spec_id = org["spec"].id
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}", spec_id
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    with served(app) as base:
+        yield base, spec_id
 
 
 def test_a_hire_a_one_time_password_then_a_confirmed_slip_with_net_pay(pay_server, page):

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from factories import MONTH, build_org, employee, metrics
 from playwright.sync_api import expect
-from test_browser import browser, log_in, page  # noqa: F401  (fixtures shared with the other browser tests)
-from werkzeug.serving import make_server
+from test_browser import browser, log_in, page, served  # noqa: F401  (fixtures shared with the other browser tests)
 
 from csapp import create_app
 from csapp.extensions import db
@@ -26,12 +23,8 @@ def grid_server(tmp_path):
         db.session.commit()
         ids = [a.id for a in org["agents"]]
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}", ids
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    with served(app) as base:
+        yield base, ids
 
 
 def test_at_least_twelve_rows_show_at_1366_by_768_with_nothing_wrapped(grid_server, page):  # noqa: F811
