@@ -41,10 +41,12 @@ def _name(index: int) -> str:
     return _SURNAMES[index % 20] + _GIVEN[(index // 20) % 26] + _GIVEN[(index * 7) % 26]
 
 
-def build_department(agents: int, last_month: str = "2026-10", months: int = 12) -> dict:
-    """Insert the department and its months; return ids and the month list."""
+def build_department(
+    agents: int, last_month: str = "2026-10", months: int = 12, name: str = "客服部", logins: bool = True
+) -> dict:
+    """Insert the department and its months; return ids and the month list (*logins*: also hr, sup1, agent1)."""
     session = db.session
-    department = Department(name="客服部")
+    department = Department(name=name)
     session.add(department)
     session.flush()
     teams = []
@@ -80,8 +82,9 @@ def build_department(agents: int, last_month: str = "2026-10", months: int = 12)
     ] + [{"employee_id": e, "team_id": teams[t].id, "effective_on": HIRED} for t, e in enumerate(sup_ids)]
     session.execute(insert(TeamMembership), memberships)
     password = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+    with_logins = logins
     logins = [("hr", None, ["hr"]), ("sup1", sup_ids[0], ["supervisor", "agent"]), ("agent1", agent_ids[0], ["agent"])]
-    for username, employee_id, roles in logins:
+    for username, employee_id, roles in logins if with_logins else []:
         user = User(username=username, display_name=username, password_hash=password, employee_id=employee_id)
         user.role_rows = [UserRole(role=role) for role in roles]
         session.add(user)

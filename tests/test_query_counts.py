@@ -39,7 +39,7 @@ def _statements(tmp_path_factory, pki_dir, agents: int) -> dict[str, list[int]]:
         return client
 
     agent, supervisor, hr = login("agent1"), login("sup1"), login("hr")
-    values = iter(range(900, 1000))
+    values = iter([2999, 1] * 50)  # from first to last and back: every other agent's rank moves, at both sizes
 
     def save_one():
         value = str(next(values))

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from csapp.extensions import db
 from csapp.models import DepartmentResult, User
+from csapp.policy.parameters import policy_for
 from csapp.services import events, results
 from csapp.services.kpi import _rows, department_agents, department_kpi, score_rows
 from csapp.services.month_lock import department_month
@@ -51,15 +52,15 @@ def test_a_write_raises_the_version_and_the_next_read_computes_and_stores_the_ne
     first = department_kpi(department, MONTH).result
     db.session.commit()  # a new snapshot: the result was stored by a transaction of its own
     version = current_version(department, MONTH)
-    assert stored_score(department, MONTH, version, first.policy_version) == first
+    assert stored_score(department, MONTH, version, policy_for(MONTH)) == first
     agent = org["agents"][0]
     events.add_sample(org["users"]["supervisor"], agent.id, MONTH, Decimal("60.00"), "R-NEW")
     assert current_version(department, MONTH) == version + 1
     second = department_kpi(department, MONTH).result
     db.session.commit()
     assert second != first and second.agents[0].qa_avg < first.agents[0].qa_avg
-    assert stored_score(department, MONTH, version + 1, second.policy_version) == second
-    assert stored_score(department, MONTH, version, first.policy_version) == first  # the old key stays as it was
+    assert stored_score(department, MONTH, version + 1, policy_for(MONTH)) == second
+    assert stored_score(department, MONTH, version, policy_for(MONTH)) == first  # the old key stays as it was
 
 
 def test_people_events_raise_every_later_month_of_each_department_concerned(db_app, org):
@@ -113,7 +114,7 @@ def test_stored_results_equal_fresh_computations_for_the_whole_demo(tmp_path, pk
         current = [h for h in heads if h.data_version == current_version(h.department_id, h.month)]
         assert len({(h.department_id, h.month) for h in current}) == 12
         for head in current:
-            stored = stored_score(head.department_id, head.month, head.data_version, head.policy_version)
+            stored = stored_score(head.department_id, head.month, head.data_version, policy_for(head.month))
             assert stored == _fresh(head.department_id, head.month), head.month
         again = app.test_cli_runner().invoke(args=["scores", "rebuild"])
         assert "computed 0 department-month(s); 12 already stored" in again.output
@@ -154,7 +155,7 @@ def test_a_writer_and_a_reader_at_once_never_leave_a_stored_result_unlike_its_ve
     assert len(stored) >= 2 and outcome[1] >= 2
     for head in stored:
         if head.data_version in truth:
-            assert stored_score(department, MONTH, head.data_version, head.policy_version) == truth[head.data_version]
+            assert stored_score(department, MONTH, head.data_version, policy_for(MONTH)) == truth[head.data_version]
 
 
 def test_one_agents_month_read_alone_equals_their_row_in_the_whole_department(db_app, org):

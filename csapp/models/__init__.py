@@ -26,11 +26,13 @@ from .pay import (
 )
 from .people import PersonEvent
 from .promotion import ApplicationStatus, IllegalTransition, PromotionApplication
-from .results import AgentResult, DataVersion, DepartmentResult
+from .results import AgentExplanation, AgentResult, DataChange, DataVersion, DepartmentResult
 from .users import ROLES, LoginAttempts, User, UserRole
 
 __all__ = [
+    "AgentExplanation",
     "AgentResult",
+    "DataChange",
     "DataVersion",
     "DepartmentResult",
     "AuditEntry",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .. import clock
@@ -25,6 +25,21 @@ class DataVersion(db.Model):
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), primary_key=True)
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
     version: Mapped[int] = mapped_column(default=0)
+
+
+class DataChange(db.Model):
+    """Whose data one raise of a department-month's version changed (NULL: anything, e.g. the department's
+    figures or a people event): a reader can derive the new result from an older one for a few agents."""
+
+    __tablename__ = "data_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    month: Mapped[str] = mapped_column(String(7))
+    version: Mapped[int]
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
+
+    __table_args__ = (Index("ix_data_change_department_month_version", "department_id", "month", "version"),)
 
 
 class DepartmentResult(db.Model):
@@ -43,6 +58,7 @@ class DepartmentResult(db.Model):
     avg_qa: Mapped[str | None] = mapped_column(String(80))
     qa_spread: Mapped[bool] = mapped_column(default=False)
     volume_spread: Mapped[bool] = mapped_column(default=False)
+    lowest_qa: Mapped[str | None] = mapped_column(String(80))
     scored: Mapped[int] = mapped_column(default=0)  # agents in the scoring
     computed_at: Mapped[dt.datetime] = mapped_column(default=clock.now_utc)
 
@@ -65,4 +81,17 @@ class AgentResult(db.Model):
     production_rank: Mapped[int]
     production: Mapped[int]
     stars: Mapped[str] = mapped_column(String(40), default="")
-    explanation: Mapped[str] = mapped_column(Text)  # JSON: items, incidents, warnings, text
+    explanation_id: Mapped[int] = mapped_column(ForeignKey("agent_explanation.id"))
+
+
+class AgentExplanation(db.Model):
+    """An agent's explanation (JSON: items, incidents, warnings, text), shared by the results of later data
+    versions while the agent's own data and standing stay the same. The QA and volume texts name the
+    department's averages, so they are built when read."""
+
+    __tablename__ = "agent_explanation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    made_for: Mapped[int] = mapped_column(index=True)  # the department result it was first stored with
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
+    body: Mapped[str] = mapped_column(Text)

@@ -8,6 +8,13 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from .kpi_figures import (  # noqa: F401  (the rules' callers use them from here)
+    DepartmentFigures,
+    competition_ranks,
+    department_figures,
+    moved_standings,
+    stars_of,
+)
 from .names import EMPLOYMENT_NAMES
 from .numbers import exact, fmt, fmt2, mean
 from .parameters import KPI_ITEMS
@@ -99,18 +106,7 @@ class DepartmentScore:
     policy_version: str
     qa_spread: bool = False  # enough agents and different values: ranks and averages count
     volume_spread: bool = False
-
-
-def competition_ranks(values: Sequence[Fraction]) -> list[int]:
-    """Return competition ranks (1,1,3), highest value first (D10): one sort, exact comparisons."""
-    first: dict[Fraction, int] = {}
-    for position, value in enumerate(sorted(values, reverse=True), start=1):
-        first.setdefault(value, position)
-    return [first[value] for value in values]
-
-
-def _has_spread(values: Sequence[Fraction], policy: Policy) -> bool:
-    return len(values) >= policy.kpi.min_agents_for_comparison and len(set(values)) > 1
+    lowest_qa: Fraction | None = None
 
 
 def _with_score(item: KpiItem, score: Decimal, text: str) -> str:
@@ -222,72 +218,86 @@ def _incidents(policy: Policy, counts: Mapping[str, int]) -> tuple[IncidentLine,
     return tuple(lines)
 
 
+def qa_item(policy: Policy, value: Fraction, rank: int, figures: DepartmentFigures) -> tuple[Decimal, str]:
+    """The QA item of one agent (score and explanation) against the department's figures."""
+    return _qa(policy.kpi.items["qa"], value, rank, figures.lowest_qa, figures.qa_spread, figures.avg_qa)
+
+
+def volume_item(policy: Policy, production: int, rank: int, figures: DepartmentFigures) -> tuple[Decimal, str]:
+    """The volume item of one agent (score and explanation) against the department's figures."""
+    return _volume(policy.kpi.items["volume"], production, rank, figures.volume_spread, figures.avg_production)
+
+
+def score_agent(
+    agent: AgentMonth,
+    qa_rank: int,
+    production_rank: int,
+    connection: tuple[Decimal, str],
+    figures: DepartmentFigures,
+    policy: Policy,
+) -> AgentScore:
+    """Score one agent against the department's figures (ranks as computed for the whole department)."""
+    items = policy.kpi.items
+    qa_value = mean(agent.qa_scores)
+    scored: dict[str, tuple[Decimal, str]] = {"connection": connection}
+    for key, (attr, what) in COUNTED_ITEMS.items():
+        scored[key] = _counted(items[key], what, getattr(agent, attr))
+    scored["qa"] = qa_item(policy, qa_value, qa_rank, figures)
+    scored["volume"] = volume_item(policy, agent.production, production_rank, figures)
+    scored["call_length"] = _call_length(items["call_length"], agent.employment, agent.avg_call_seconds)
+    item_scores = {key: ItemScore(key, items[key].name, items[key].weight, *scored[key]) for key in KPI_ITEMS}
+    incident_lines = _incidents(policy, agent.incidents)
+    incident_points = sum((line.points for line in incident_lines), Decimal(0))
+    items_sum = sum((s.score for s in item_scores.values()), Decimal(0))
+    raw_total = items_sum + incident_points
+    total = max(Decimal(0), raw_total)
+    warnings = []
+    if len(agent.qa_scores) < policy.kpi.qa_expected_samples:
+        warnings.append(
+            f"质检样本仅 {len(agent.qa_scores)} 条(应为 {policy.kpi.qa_expected_samples} 条),仍按已有样本平均"
+        )
+    explanation = f"12 项合计 {fmt2(items_sum)} 分,管理指标项 {fmt2(incident_points)} 分"
+    explanation += f",合计 {fmt2(raw_total)} 分,低于 0 按 0 分计" if raw_total < 0 else f",本月总分 {fmt2(total)} 分"
+    return AgentScore(
+        agent.id,
+        total,
+        items_sum,
+        incident_points,
+        qa_value,
+        qa_rank,
+        production_rank,
+        stars_of(qa_rank, production_rank, figures),
+        item_scores,
+        incident_lines,
+        tuple(warnings),
+        explanation,
+        agent.production,
+    )
+
+
+def connection_item(policy: Policy, connection_rate: Decimal) -> tuple[Decimal, str]:
+    """The department's connection-rate item, the same for every agent."""
+    return _connection(policy.kpi.items["connection"], connection_rate)
+
+
 def score_department(
     month: str, connection_rate: Decimal, agents: Sequence[AgentMonth], policy: Policy
 ) -> DepartmentScore:
     """Score every agent of one department for one month."""
-    items = policy.kpi.items
-    qa_values = [mean(a.qa_scores) for a in agents]
-    productions = [exact(a.production) for a in agents]
-    qa_ranks = competition_ranks(qa_values)
-    production_ranks = competition_ranks(productions)
-    qa_spread = _has_spread(qa_values, policy)
-    volume_spread = _has_spread(productions, policy)
-    avg_qa = mean(qa_values) if agents else None
-    avg_production = mean(productions) if agents else None
-    lowest_qa = min(qa_values) if agents else None
-    connection = _connection(items["connection"], connection_rate)
-
-    results = []
-    for index, agent in enumerate(agents):
-        scored: dict[str, tuple[Decimal, str]] = {"connection": connection}
-        for key, (attr, what) in COUNTED_ITEMS.items():
-            scored[key] = _counted(items[key], what, getattr(agent, attr))
-        scored["qa"] = _qa(items["qa"], qa_values[index], qa_ranks[index], lowest_qa, qa_spread, avg_qa)
-        scored["volume"] = _volume(
-            items["volume"], agent.production, production_ranks[index], volume_spread, avg_production
-        )
-        scored["call_length"] = _call_length(items["call_length"], agent.employment, agent.avg_call_seconds)
-        item_scores = {key: ItemScore(key, items[key].name, items[key].weight, *scored[key]) for key in KPI_ITEMS}
-        incident_lines = _incidents(policy, agent.incidents)
-        incident_points = sum((line.points for line in incident_lines), Decimal(0))
-        items_sum = sum((s.score for s in item_scores.values()), Decimal(0))
-        raw_total = items_sum + incident_points
-        total = max(Decimal(0), raw_total)
-        stars = tuple(
-            name
-            for name, spread, rank in (
-                ("production", volume_spread, production_ranks[index]),
-                ("qa", qa_spread, qa_ranks[index]),
-            )
-            if spread and rank == 1
-        )
-        warnings = []
-        if len(agent.qa_scores) < policy.kpi.qa_expected_samples:
-            warnings.append(
-                f"质检样本仅 {len(agent.qa_scores)} 条(应为 {policy.kpi.qa_expected_samples} 条),仍按已有样本平均"
-            )
-        explanation = f"12 项合计 {fmt2(items_sum)} 分,管理指标项 {fmt2(incident_points)} 分"
-        explanation += (
-            f",合计 {fmt2(raw_total)} 分,低于 0 按 0 分计" if raw_total < 0 else f",本月总分 {fmt2(total)} 分"
-        )
-        results.append(
-            AgentScore(
-                agent.id,
-                total,
-                items_sum,
-                incident_points,
-                qa_values[index],
-                qa_ranks[index],
-                production_ranks[index],
-                stars,
-                item_scores,
-                incident_lines,
-                tuple(warnings),
-                explanation,
-                agent.production,
-            )
-        )
+    figures = department_figures([mean(a.qa_scores) for a in agents], [exact(a.production) for a in agents], policy)
+    connection = connection_item(policy, connection_rate)
+    results = tuple(
+        score_agent(agent, figures.qa_ranks[index], figures.production_ranks[index], connection, figures, policy)
+        for index, agent in enumerate(agents)
+    )
     return DepartmentScore(
-        month, connection_rate, avg_production, avg_qa, tuple(results), policy.version, qa_spread, volume_spread
+        month,
+        connection_rate,
+        figures.avg_production,
+        figures.avg_qa,
+        results,
+        policy.version,
+        figures.qa_spread,
+        figures.volume_spread,
+        figures.lowest_qa,
     )

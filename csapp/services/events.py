@@ -41,7 +41,7 @@ def add_incident(user: User, employee_id: int, kind: str, day: dt.date, note: st
     if kind not in incidents:
         raise ServiceError("请选择事件类型。", "kind")
     correction = guard(user, employee.department_id, month, reason)
-    data_changed([employee.department_in(month)], month)
+    data_changed([employee.department_in(month)], month, employees=[employee.id])
     incident = Incident(
         employee_id=employee.id,
         month=month,
@@ -75,7 +75,7 @@ def remove_incident(user: User, incident_id: int, reason: str = "") -> None:
         raise NotFound("这条记录不存在或已删除。")
     employee = _agent(user, incident.employee_id, incident.month)
     correction = guard(user, employee.department_id, incident.month, reason)
-    data_changed([employee.department_in(incident.month)], incident.month)
+    data_changed([employee.department_in(incident.month)], incident.month, employees=[employee.id])
     name = policy_for(incident.month).kpi.incidents[incident.kind].name
     audit.record(
         user,
@@ -102,7 +102,7 @@ def add_sample(
     if value is None:
         raise ServiceError("请填写质检分数。", "score")
     correction = guard(user, employee.department_id, month, reason)
-    data_changed([employee.department_in(month)], month)
+    data_changed([employee.department_in(month)], month, employees=[employee.id])
     sample = QaSample(
         employee_id=employee.id,
         month=month,
@@ -134,7 +134,7 @@ def remove_sample(user: User, sample_id: int, reason: str = "") -> None:
         raise NotFound("这条记录不存在或已删除。")
     employee = _agent(user, sample.employee_id, sample.month)
     correction = guard(user, employee.department_id, sample.month, reason)
-    data_changed([employee.department_in(sample.month)], sample.month)
+    data_changed([employee.department_in(sample.month)], sample.month, employees=[employee.id])
     audit.record(
         user,
         "qa.remove",
@@ -157,7 +157,7 @@ def add_case(
     """Record one dissatisfied rating (reviewed later: justified or not)."""
     employee = _agent(user, employee_id, month)
     correction = guard(user, employee.department_id, month, reason)
-    data_changed([employee.department_in(month)], month)
+    data_changed([employee.department_in(month)], month, employees=[employee.id])
     case = DissatisfiedCase(
         employee_id=employee.id, month=month, recording_id=(recording_id or "").strip(), note=(note or "").strip()
     )
@@ -186,7 +186,7 @@ def review_case(user: User, case_id: int, justified: bool | None, reason: str = 
         raise NotFound("这条记录不存在或已删除。")
     employee = _agent(user, case.employee_id, case.month)
     correction = guard(user, employee.department_id, case.month, reason)
-    data_changed([employee.department_in(case.month)], case.month)
+    data_changed([employee.department_in(case.month)], case.month, employees=[employee.id])
     names = {True: "有理由", False: "无理由", None: "未复核"}
     old = case.justified
     case.justified = justified
@@ -213,7 +213,7 @@ def remove_case(user: User, case_id: int, reason: str = "") -> None:
         raise NotFound("这条记录不存在或已删除。")
     employee = _agent(user, case.employee_id, case.month)
     correction = guard(user, employee.department_id, case.month, reason)
-    data_changed([employee.department_in(case.month)], case.month)
+    data_changed([employee.department_in(case.month)], case.month, employees=[employee.id])
     audit.record(
         user,
         "case.remove",

@@ -159,7 +159,7 @@ def save_cell(
     seen = _or_zero(parse_cell(column, expected), nullable)
     value = _or_zero(value, nullable)
     correction = guard(user, department.id, month, reason)
-    data_changed([department.id], month)
+    data_changed([department.id], month, employees=[employee.id])
     record = db.session.scalar(
         select(sheet.model)
         .where(sheet.model.employee_id == employee.id, sheet.model.month == month)

@@ -141,7 +141,7 @@ def save_rows(user: User, department, month: str, filename: str, parsed: Parsed,
     if is_locked(department.id, month):
         raise ServiceError(f"{month} 已锁定,不能导入;如需更正请联系人事。")
     require_enter_all(user, [row[0] for row in parsed], month)
-    data_changed([department.id], month)
+    data_changed([department.id], month, employees=[row[0].id for row in parsed])
     for employee, values, scores, recordings in parsed:
         _save_row(user, employee, month, values, scores, recordings, replace_qa)
     audit.record(

@@ -17,7 +17,7 @@ from ..models.org import department_people
 from ..policy import kpi as kpi_rules
 from ..policy.months import add_months, first_day, months_before
 from ..policy.parameters import policy_for
-from . import results
+from . import rescoring, result_store, results
 from .month_lock import department_month
 
 if TYPE_CHECKING:
@@ -113,10 +113,13 @@ def department_kpi(department_id: int, month: str) -> DepartmentKpi:
     complete = [r for r in rows if not r.missing]
     result = None
     if dept_month and dept_month.connection_rate is not None and complete:
-        result = results.stored_score(department_id, month, version, policy.version)
-        if result is None:
+        result = results.stored_score(department_id, month, version, policy)
+        derived = None if result is not None else _derive(department_id, month, version, policy, dept_month)
+        if derived is not None:
+            result = derived.whole()
+        elif result is None:
             result = score_rows(month, dept_month.connection_rate, complete, policy)
-            results.store(department_id, version, result)
+            result_store.store(department_id, version, result)
         scores = {score.id: score for score in result.agents}
         for row in complete:
             row.score = scores.get(str(row.employee.id))
@@ -149,7 +152,33 @@ def _stored(department_id: int, month: str, employee_ids: list[int]):
     dept_month = department_month(department_id, month)
     if dept_month is None or dept_month.connection_rate is None:
         return dept_month, None
-    return dept_month, results.stored_people(department_id, month, version, policy_for(month).version, employee_ids)
+    policy = policy_for(month)
+    stored = results.stored_people(department_id, month, version, policy, employee_ids)
+    if stored is None and (derived := _derive(department_id, month, version, policy, dept_month)) is not None:
+        return dept_month, (derived.department, derived.scores(employee_ids), derived.scored)
+    return dept_month, stored
+
+
+def _derive(department_id: int, month: str, version: int, policy: Policy, dept_month: DepartmentMonth):
+    """The result of *version* derived from an earlier stored one when only a few agents' data changed."""
+    return rescoring.derive(department_id, month, version, policy, dept_month, _inputs_loader(department_id, month))
+
+
+def _inputs_loader(department_id: int, month: str):
+    """Load some employees' scoring inputs: None for anyone not a complete agent of the department-month."""
+    start, end = month_bounds(month)
+
+    def load(employees: list[Employee]) -> dict[int, kpi_rules.AgentMonth | None]:
+        agents = [
+            e
+            for e in employees
+            if e.employed_in(start, end) and e.department_in(month) == department_id and e.track_in(month) == "agent"
+        ]
+        found: dict[int, kpi_rules.AgentMonth | None] = dict.fromkeys((e.id for e in employees), None)
+        found.update({row.employee.id: _agent_input(row) for row in _rows(agents, month) if not row.missing})
+        return found
+
+    return load
 
 
 def people_kpi(department_id: int, month: str, people: list[Employee]) -> DepartmentKpi:
@@ -299,9 +328,19 @@ def ranking(department_id: int, month: str, page: int, per_page: int) -> Ranking
     computed when not stored yet."""
     policy = policy_for(month)
     version = results.current_version(department_id, month)
-    stored = results.ranking_page(department_id, month, version, policy.version, page, per_page)
+    stored = results.ranking_page(department_id, month, version, policy, page, per_page)
+    dept_month = department_month(department_id, month) if stored is None else None
+    derived = _derive(department_id, month, version, policy, dept_month) if dept_month else None
     if stored is not None:
         rows, count, result = stored
+    elif derived is not None:
+        ranked = derived.ranked()
+        start = (page - 1) * per_page
+        shown = dict(ranked[start : start + per_page])
+        scores = derived.scores(shown)
+        people = {e.id: e for e in db.session.scalars(select(Employee).where(Employee.id.in_(list(shown))))}
+        rows = [results.RankedRow(rank, people[i], scores[i]) for i, rank in shown.items()]
+        count, result = len(ranked), derived.department
     else:
         kpi = department_kpi(department_id, month)
         ordered = sorted(kpi.scored_rows, key=lambda r: (-r.score.total, r.employee.code))

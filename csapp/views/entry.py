@@ -9,7 +9,7 @@ from ..extensions import db
 from ..models import Employee
 from ..policy.parameters import policy_for
 from ..services import grid as grid_service
-from ..services import month_lock, teams
+from ..services import month_lock, result_rows, results, teams
 from ..services.access import enterable, require
 from ..services.errors import BadRequest, Conflict, NeedsConfirmation, ServiceError
 from ..services.kpi import people_kpi
@@ -98,7 +98,7 @@ def save_cell():
     sheet_key = request.form.get("sheet", "")
     employee_id = _int_arg("employee_id")
     field = request.form.get("field", "")
-    before = _shown(grid_context(sheet_key, department, month)) if sheet_key == "metrics" else {}
+    version = results.current_version(department.id, month)  # what the page showed was computed from it
     refusal, text = _save(
         lambda text, reason: grid_service.save_cell(
             current_user,
@@ -115,8 +115,15 @@ def save_cell():
     )
     context = grid_context(sheet_key, department, month)
     employee = db.session.get(Employee, employee_id)
-    after = _shown(context)
-    changed = [p for p in context["people"] if p.id == employee_id or after.get(p.id) != before.get(p.id)]
+    changed = [p for p in context["people"] if p.id == employee_id]
+    if sheet_key == "metrics":  # and the rows whose computed cells moved (ranks, stars, totals)
+        before = results.stored_numbers(
+            department.id, month, version, context["policy"], [p.id for p in context["people"]]
+        )
+        after = _shown(context)
+        changed = [
+            p for p in context["people"] if p.id == employee_id or before is None or after.get(p.id) != before.get(p.id)
+        ]
     return render_template(
         "entry/_cell_saved.html",
         person=employee,
@@ -130,24 +137,14 @@ def save_cell():
 
 
 def _shown(context: dict) -> dict[int, tuple]:
-    """What the computed cells of each row on screen show: a save sends only the rows where it changed."""
+    """The computed cells of each scored row on screen (total, QA mean, incident points, ranks, stars): a
+    save sends only the rows where they changed, besides the edited one."""
     kpi = context.get("kpi")
-    if kpi is None:
-        return {}
     shown = {}
     for person in context["people"]:
-        row = kpi.row_for(person.id)
-        score = row.score if row else None
-        shown[person.id] = (
-            len(row.qa_samples) if row else None,
-            len(row.cases) if row else None,
-            len(row.incidents) if row else None,
-            tuple(row.missing) if row else None,
-            # every computed cell (total, ranks, stars), not the tooltip's text
-            (score.total, score.qa_avg, score.incident_points, score.qa_rank, score.production_rank, score.stars)
-            if score
-            else None,
-        )
+        row = kpi.row_for(person.id) if kpi else None
+        if row is not None and row.score is not None:
+            shown[person.id] = result_rows.numbers_of(row.score)
     return shown
 
 

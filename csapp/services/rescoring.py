@@ -1,0 +1,219 @@
+"""A department-month's result derived from the stored result of an earlier data version, when only a
+few agents' own data changed since (a cell, a QA sample, an incident: issue 12).
+
+Ranks and averages are re-derived from the stored per-agent values (one narrow query); only the agents
+whose data changed, or whose standing against the department's figures changed (rank 1, lowest, at or
+below the average, a rank bonus), are scored again. Everyone else keeps their stored explanation: the
+texts that name the averages are built when read. The result is the one a full scoring would give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import AgentExplanation, AgentResult, DataChange, DepartmentMonth, DepartmentResult, Employee
+from ..policy import kpi as kpi_rules
+from ..policy.numbers import exact, mean
+from . import result_rows, result_store
+
+if TYPE_CHECKING:
+    from ..policy.schema import Policy
+
+MOST_CHANGED = 25  # more agents than this changed since the stored result: score the department instead
+
+# employees → their month's scoring input (None: not a complete agent of this department-month)
+InputLoader = Callable[[list[Employee]], dict[int, kpi_rules.AgentMonth | None]]
+
+
+@dataclass(frozen=True)
+class StoredRow:
+    """One agent's stored numbers that a derivation reads (its totals and texts stay in the database),
+    with the ranks and stars of the derived result."""
+
+    employee_id: int
+    qa_numerator: int
+    qa_denominator: int
+    qa_rank: int
+    production_rank: int
+    production: int
+    stars: str
+    explanation_id: int
+
+    @property
+    def qa(self) -> Fraction:
+        return Fraction(self.qa_numerator, self.qa_denominator)
+
+
+@dataclass(frozen=True)
+class Derived:
+    """The derived result: the department's figures and its agents, each either a stored row kept with
+    new ranks (StoredRow) or a new scoring (AgentScore)."""
+
+    department: kpi_rules.DepartmentScore  # without agents
+    entries: list[StoredRow | kpi_rules.AgentScore]
+    base_id: int  # the stored result the kept rows come from
+    policy: Policy
+
+    @property
+    def scored(self) -> int:
+        return len(self.entries)
+
+    def scores(self, employee_ids: Iterable[int] | None = None) -> dict[int, kpi_rules.AgentScore]:
+        """Decode the agents asked for (all by default): one query for the stored explanations they keep."""
+        wanted = None if employee_ids is None else set(employee_ids)
+        chosen = [e for e in self.entries if wanted is None or _id(e) in wanted]
+        kept = [e.explanation_id for e in chosen if isinstance(e, StoredRow)]
+        query = select(AgentExplanation.id, AgentExplanation.body).where(AgentExplanation.id.in_(kept))
+        bodies = dict(db.session.execute(query).all()) if kept else {}
+        figures = result_rows.figures_of_score(self.department)
+        return {
+            _id(e): (
+                result_rows.agent_score(e, bodies[e.explanation_id], figures, self.policy)
+                if isinstance(e, StoredRow)
+                else e
+            )
+            for e in chosen
+        }
+
+    def _totals_and_codes(self) -> dict[int, tuple[Decimal, str]]:
+        ids = [_id(e) for e in self.entries]
+        codes = dict(db.session.execute(select(Employee.id, Employee.code).where(Employee.id.in_(ids))).all())
+        totals = dict(
+            db.session.execute(
+                select(AgentResult.employee_id, AgentResult.total).where(AgentResult.result_id == self.base_id)
+            ).all()
+        )
+        totals |= {int(e.id): e.total for e in self.entries if isinstance(e, kpi_rules.AgentScore)}
+        return {i: (totals[i], codes[i]) for i in ids}
+
+    def whole(self) -> kpi_rules.DepartmentScore:
+        """Every agent decoded, by 工号 (as a full scoring lists them)."""
+        scores = self.scores()
+        known = self._totals_and_codes()
+        ordered = sorted(scores, key=lambda i: known[i][1])
+        return replace(self.department, agents=tuple(scores[i] for i in ordered))
+
+    def ranked(self) -> list[tuple[int, int]]:
+        """(employee id, competition rank) by total, then 工号."""
+        known = self._totals_and_codes()
+        ordered = sorted(known, key=lambda i: (-known[i][0], known[i][1]))
+        ranks = kpi_rules.competition_ranks([known[i][0] for i in ordered])
+        return list(zip(ordered, ranks))
+
+
+def _id(entry: StoredRow | kpi_rules.AgentScore | kpi_rules.AgentMonth) -> int:
+    return entry.employee_id if isinstance(entry, StoredRow) else int(entry.id)
+
+
+def derive(
+    department_id: int, month: str, version: int, policy: Policy, dept_month: DepartmentMonth, inputs: InputLoader
+) -> Derived | None:
+    """Derive and store the result of *version* from the latest stored earlier one, or None when it
+    cannot be (no earlier result, the department's figures or policy changed, too many agents changed)."""
+    base = db.session.scalar(
+        select(DepartmentResult)
+        .where(
+            DepartmentResult.department_id == department_id,
+            DepartmentResult.month == month,
+            DepartmentResult.policy_version == policy.version,
+            DepartmentResult.data_version < version,
+        )
+        .order_by(DepartmentResult.data_version.desc())
+        .limit(1)
+    )
+    if base is None or base.connection_rate != dept_month.connection_rate:
+        return None
+    changed = _changed_agents(department_id, month, base.data_version, version)
+    if changed is None or len(changed) > MOST_CHANGED:
+        return None
+    fresh = _complete(inputs, changed)
+    entries: list[StoredRow | kpi_rules.AgentMonth] = [r for r in _stored_rows(base.id) if r.employee_id not in changed]
+    entries += fresh.values()
+    qa_values = [e.qa if isinstance(e, StoredRow) else mean(e.qa_scores) for e in entries]
+    figures = kpi_rules.department_figures(qa_values, [exact(e.production) for e in entries], policy)
+    stored = [(index, e) for index, e in enumerate(entries) if isinstance(e, StoredRow)]
+    moved = [
+        stored[index][1].employee_id
+        for index in kpi_rules.moved_standings(
+            policy,
+            [qa_values[i] for i, _ in stored],
+            [e.production for _, e in stored],
+            [(e.qa_rank, e.production_rank) for _, e in stored],
+            result_rows.figures_of(base),
+            replace(
+                figures,
+                qa_ranks=[figures.qa_ranks[i] for i, _ in stored],
+                production_ranks=[figures.production_ranks[i] for i, _ in stored],
+            ),
+        )
+    ]
+    if moved:  # their totals change: score them again from their data
+        fresh |= _complete(inputs, moved)
+    connection = kpi_rules.connection_item(policy, dept_month.connection_rate)
+    final: list[StoredRow | kpi_rules.AgentScore] = []
+    ranks_moved = []
+    for index, entry in enumerate(entries):
+        qa_rank, production_rank = figures.qa_ranks[index], figures.production_ranks[index]
+        agent = fresh.get(_id(entry))
+        if agent is not None:
+            final.append(kpi_rules.score_agent(agent, qa_rank, production_rank, connection, figures, policy))
+            continue
+        stars = ",".join(kpi_rules.stars_of(qa_rank, production_rank, figures))
+        if (qa_rank, production_rank, stars) != (entry.qa_rank, entry.production_rank, entry.stars):
+            entry = replace(entry, qa_rank=qa_rank, production_rank=production_rank, stars=stars)
+            ranks_moved.append(entry)
+        final.append(entry)
+    department = kpi_rules.DepartmentScore(
+        month,
+        dept_month.connection_rate,
+        figures.avg_production,
+        figures.avg_qa,
+        (),
+        policy.version,
+        figures.qa_spread,
+        figures.volume_spread,
+        figures.lowest_qa,
+    )
+    new = [e for e in final if isinstance(e, kpi_rules.AgentScore)]
+    result_store.store_derived(department_id, version, department, len(final), base.id, changed, new, ranks_moved)
+    return Derived(department, final, base.id, policy)
+
+
+def _complete(inputs: InputLoader, ids: Iterable[int]) -> dict[int, kpi_rules.AgentMonth]:
+    """The scoring inputs of those of these employees who are complete agents of the department-month."""
+    return {i: agent for i, agent in inputs(list(_people(list(ids)).values())).items() if agent is not None}
+
+
+def _changed_agents(department_id: int, month: str, since: int, version: int) -> set[int] | None:
+    """The agents whose own data changed in versions since+1 … version; None if any raise of the version
+    in between changed more than one person's data (or left no record of what)."""
+    changes = db.session.execute(
+        select(DataChange.version, DataChange.employee_id).where(
+            DataChange.department_id == department_id,
+            DataChange.month == month,
+            DataChange.version > since,
+            DataChange.version <= version,
+        )
+    ).all()
+    if {v for v, _ in changes} != set(range(since + 1, version + 1)) or any(e is None for _, e in changes):
+        return None
+    return {e for _, e in changes}
+
+
+def _stored_rows(result_id: int) -> list[StoredRow]:
+    columns = [getattr(AgentResult, name) for name in StoredRow.__dataclass_fields__]
+    return [StoredRow(*row) for row in db.session.execute(select(*columns).where(AgentResult.result_id == result_id))]
+
+
+def _people(ids: list[int]) -> dict[int, Employee]:
+    from ..models.org import dated_facts
+
+    query = select(Employee).where(Employee.id.in_(ids)).options(*dated_facts())
+    return {e.id: e for e in db.session.scalars(query)}

@@ -1,0 +1,111 @@
+"""Storing a computed or derived KPI result, in a short transaction of its own (issue 12): insert-or-ignore
+on the key, so an older data version never overwrites a newer one and two readers store it once."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import bindparam, insert, literal, select
+
+from .. import clock
+from ..db import BEGIN_OPTION, insert_on_conflict, is_writing
+from ..extensions import db
+from ..models import AgentExplanation, AgentResult, DepartmentResult
+from ..policy import kpi as kpi_rules
+from .result_rows import KEPT_COLUMNS, agent_row, explanation_body, fraction_text
+
+
+def store(department_id: int, version: int, result: kpi_rules.DepartmentScore) -> None:
+    """Keep a freshly computed result under its key, in a short transaction of its own; a key already
+    stored (by another reader) is left alone. Skipped inside a write transaction: its data may still
+    roll back."""
+    store_rows(department_id, version, result, list(result.agents))
+
+
+def store_rows(department_id: int, version: int, result: kpi_rules.DepartmentScore, agents: list) -> None:
+    """Store a result with its agents' new scorings (and their explanations)."""
+    if is_writing():
+        return
+    with _new_result(department_id, version, result, len(agents)) as (connection, result_id):
+        if result_id is not None:
+            _insert_scores(connection, result_id, agents)
+
+
+def store_derived(
+    department_id: int,
+    version: int,
+    result: kpi_rules.DepartmentScore,
+    scored: int,
+    base_id: int,
+    changed: set[int],
+    new: list[kpi_rules.AgentScore],
+    ranks_moved: list,
+) -> None:
+    """Store a result derived from the stored result *base_id*: its rows are copied in one statement,
+    except the *changed* agents' and the *new* scorings'; rows in *ranks_moved* (employee_id, qa_rank, production_rank, stars) get
+    their new ranks and stars (services/rescoring.py)."""
+    if is_writing():
+        return
+    with _new_result(department_id, version, result, scored) as (connection, result_id):
+        if result_id is None:
+            return
+        table = AgentResult.__table__
+        copied = [table.c[name] for name in KEPT_COLUMNS]
+        source = select(literal(result_id), *copied).where(
+            table.c.result_id == base_id, table.c.employee_id.not_in(changed | {int(a.id) for a in new})
+        )
+        connection.execute(insert(table).from_select(["result_id", *KEPT_COLUMNS], source))
+        if ranks_moved:
+            connection.execute(
+                table.update()
+                .where(table.c.result_id == result_id, table.c.employee_id == bindparam("b_who"))
+                .values(
+                    qa_rank=bindparam("b_qa"), production_rank=bindparam("b_production"), stars=bindparam("b_stars")
+                ),
+                [
+                    {"b_who": r.employee_id, "b_qa": r.qa_rank, "b_production": r.production_rank, "b_stars": r.stars}
+                    for r in ranks_moved
+                ],
+            )
+        _insert_scores(connection, result_id, new)
+
+
+@contextmanager
+def _new_result(department_id: int, version: int, result: kpi_rules.DepartmentScore, scored: int):
+    """A short transaction of its own that inserts the result's head; yields (connection, its id), the id
+    None when the key was stored meanwhile by another reader."""
+    head = {
+        "department_id": department_id,
+        "month": result.month,
+        "data_version": version,
+        "policy_version": result.policy_version,
+        "connection_rate": result.connection_rate,
+        "avg_production": fraction_text(result.avg_production),
+        "avg_qa": fraction_text(result.avg_qa),
+        "lowest_qa": fraction_text(result.lowest_qa),
+        "qa_spread": result.qa_spread,
+        "volume_spread": result.volume_spread,
+        "scored": scored,
+        "computed_at": clock.now_utc(),
+    }
+    with db.engine.connect().execution_options(**{BEGIN_OPTION: "IMMEDIATE"}) as connection:
+        with connection.begin():
+            statement = insert_on_conflict(DepartmentResult).values(**head).on_conflict_do_nothing()
+            yield connection, connection.scalar(statement.returning(DepartmentResult.id))
+
+
+def _insert_scores(connection, result_id: int, agents: list[kpi_rules.AgentScore]) -> None:
+    """Insert new scorings and their explanations: one statement each, one more to learn the explanations'
+    ids (an executemany with RETURNING runs a statement a row)."""
+    if not agents:
+        return
+    connection.execute(
+        insert(AgentExplanation),
+        [{"made_for": result_id, "employee_id": int(a.id), "body": explanation_body(a)} for a in agents],
+    )
+    made = dict(
+        connection.execute(
+            select(AgentExplanation.employee_id, AgentExplanation.id).where(AgentExplanation.made_for == result_id)
+        ).all()
+    )
+    connection.execute(insert(AgentResult), [agent_row(result_id, agent, made) for agent in agents])
