@@ -70,8 +70,9 @@ class Employee(db.Model):
 
     def period_on(self, day: dt.date) -> Period:
         """The employment period *day* falls in, or else the last one begun by then (else the first)."""
-        found = self.periods[0]
-        for period in self.periods:
+        periods = self.periods
+        found = periods[0]
+        for period in periods:
             if period.hired_on <= day:
                 found = period
         return found

@@ -5,10 +5,12 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from functools import cache
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
+@cache  # pure, and called for every person and month
 def parse_month(text: str) -> tuple[int, int]:
     """Return (year, month) of a ``YYYY-MM`` text, or raise ValueError."""
     match = _MONTH.match(text) if isinstance(text, str) else None
@@ -34,6 +36,7 @@ def month_of(day: dt.date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+@cache  # pure, and called for every person and month
 def first_day(month: str) -> dt.date:
     """Return the 1st of *month*."""
     year, mon = parse_month(month)
@@ -45,11 +48,13 @@ def months_before(month: str, count: int) -> list[str]:
     return [add_months(month, -count + i) for i in range(count)]
 
 
+@cache  # pure, and called for every person and month
 def days_in(month: str) -> int:
     """Return the number of calendar days of *month*."""
     return calendar.monthrange(*parse_month(month))[1]
 
 
+@cache  # pure, and called for every person and month
 def last_day(month: str) -> dt.date:
     """Return the last calendar day of *month*."""
     year, mon = parse_month(month)

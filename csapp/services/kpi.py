@@ -17,7 +17,7 @@ from ..models.org import department_people
 from ..policy import kpi as kpi_rules
 from ..policy.months import add_months, first_day, months_before
 from ..policy.parameters import policy_for
-from . import rescoring, result_store, results
+from . import rescoring, result_rows, result_store, results
 from .month_lock import department_month
 
 if TYPE_CHECKING:
@@ -145,7 +145,7 @@ def _rows(agents: list[Employee], month: str) -> list[AgentRow]:
     return [AgentRow(a, records.get(a.id), samples[a.id], cases[a.id], incidents[a.id]) for a in agents]
 
 
-def _stored(department_id: int, month: str, employee_ids: list[int]):
+def _stored(department_id: int, month: str, employee_ids: list[int], decode=result_rows.agent_score):
     """The department-month row and, when the month's result for its current data version is stored,
     (the department's figures, these agents' scores by id, how many were scored); else None."""
     version = results.current_version(department_id, month)  # read before the data, in the same snapshot
@@ -153,9 +153,9 @@ def _stored(department_id: int, month: str, employee_ids: list[int]):
     if dept_month is None or dept_month.connection_rate is None:
         return dept_month, None
     policy = policy_for(month)
-    stored = results.stored_people(department_id, month, version, policy, employee_ids)
+    stored = results.stored_people(department_id, month, version, policy, employee_ids, decode)
     if stored is None and (derived := _derive(department_id, month, version, policy, dept_month)) is not None:
-        return dept_month, (derived.department, derived.scores(employee_ids), derived.scored)
+        return dept_month, (derived.department, derived.scores(employee_ids, decode), derived.scored)
     return dept_month, stored
 
 
@@ -203,9 +203,9 @@ def people_kpi(department_id: int, month: str, people: list[Employee]) -> Depart
 def scored_or_missing(
     department_id: int, month: str, agents: list[Employee]
 ) -> dict[int, tuple[kpi_rules.AgentScore | None, list[str]]]:
-    """Per agent of the department: their stored score, or what data is missing (only those agents' rows
-    are loaded); the department is scored now when its result is not stored yet."""
-    _, stored = _stored(department_id, month, [a.id for a in agents])
+    """Per agent of the department: their stored total and summary text, or what data is missing (only
+    those agents' rows are loaded); the department is scored now when its result is not stored yet."""
+    _, stored = _stored(department_id, month, [a.id for a in agents], result_rows.agent_summary)
     if stored is None:
         whole = department_kpi(department_id, month)
         return {a.id: ((row.score, row.missing) if (row := whole.row_for(a.id)) else (None, [])) for a in agents}

@@ -65,7 +65,7 @@ class Derived:
     def scored(self) -> int:
         return len(self.entries)
 
-    def scores(self, employee_ids: Iterable[int] | None = None) -> dict[int, kpi_rules.AgentScore]:
+    def scores(self, employee_ids: Iterable[int] | None = None, decode=result_rows.agent_score) -> dict[int, object]:
         """Decode the agents asked for (all by default): one query for the stored explanations they keep."""
         wanted = None if employee_ids is None else set(employee_ids)
         chosen = [e for e in self.entries if wanted is None or _id(e) in wanted]
@@ -74,11 +74,7 @@ class Derived:
         bodies = dict(db.session.execute(query).all()) if kept else {}
         figures = result_rows.figures_of_score(self.department)
         return {
-            _id(e): (
-                result_rows.agent_score(e, bodies[e.explanation_id], figures, self.policy)
-                if isinstance(e, StoredRow)
-                else e
-            )
+            _id(e): (decode(e, bodies[e.explanation_id], figures, self.policy) if isinstance(e, StoredRow) else e)
             for e in chosen
         }
 

@@ -5,6 +5,7 @@ department's averages, so they are built when read, from the department's stored
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -156,3 +157,17 @@ def fraction_text(value: Fraction | None) -> str | None:
 
 def text_fraction(value: str | None) -> Fraction | None:
     return None if value is None else Fraction(value)
+
+
+@dataclass(frozen=True)
+class AgentSummary:
+    """An agent's month as pay reads it: the total and its one-line explanation (no items decoded)."""
+
+    total: Decimal
+    explanation: str
+
+
+def agent_summary(row: AgentResult, body: str, figures: kpi_rules.DepartmentFigures, policy: Policy) -> AgentSummary:
+    """Decode only an agent's total and summary text (a pay run reads a thousand of them)."""
+    data = json.loads(body)
+    return AgentSummary(Decimal(data["exact"][0]), data["text"])

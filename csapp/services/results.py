@@ -114,15 +114,16 @@ def _agent_rows(result_id: int):
 
 
 def stored_people(
-    department_id: int, month: str, version: int, policy: Policy, employee_ids: list[int]
+    department_id: int, month: str, version: int, policy: Policy, employee_ids: list[int], decode=agent_score
 ) -> tuple[kpi_rules.DepartmentScore, dict[int, kpi_rules.AgentScore], int] | None:
-    """Some agents' stored months (one query), the department's figures and how many were scored."""
+    """Some agents' stored months (one query, each decoded by *decode*), the department's figures and how
+    many were scored."""
     head = stored_department(department_id, month, version, policy.version)
     if head is None:
         return None
     figures = figures_of(head)
     rows = db.session.execute(_agent_rows(head.id).where(AgentResult.employee_id.in_(employee_ids)))
-    scores = {row.employee_id: agent_score(row, body, figures, policy) for row, body in rows}
+    scores = {row.employee_id: decode(row, body, figures, policy) for row, body in rows}
     return department_score(head, []), scores, head.scored
 
 
