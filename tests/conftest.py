@@ -66,14 +66,17 @@ def _test_app(database: Path, pki_dir: Path, url: str | None = None, **config): 
 # The backends the database tests run on: SQLite for every test; PostgreSQL (a throwaway cluster of the
 # test session, tests/pg_server.py) too for a module that sets BACKENDS = ("sqlite", "pg") — the
 # concurrency-sensitive ones — and for all of them with CSAPP_TEST_BACKENDS=sqlite,pg. A module that
-# sets BACKENDS = ("sqlite",) runs on SQLite only (backup: pg_dump is not built yet).
+# sets BACKENDS = ("sqlite",) runs on SQLite only (the file backup), one with ("pg",) on PostgreSQL only.
 BACKENDS = tuple(b.strip() for b in os.environ.get("CSAPP_TEST_BACKENDS", "sqlite").split(",") if b.strip())
 
 
 def pytest_generate_tests(metafunc):
     if "template_database" in metafunc.fixturenames:
         wanted = getattr(metafunc.module, "BACKENDS", None)
-        backends = [b for b in ("sqlite", "pg") if b in (wanted or ()) or (b in BACKENDS and wanted != ("sqlite",))]
+        if wanted in (("sqlite",), ("pg",)):  # a module about one backend
+            backends = list(wanted)
+        else:
+            backends = [b for b in ("sqlite", "pg") if b in (wanted or ()) or b in BACKENDS]
         metafunc.parametrize("template_database", backends, indirect=True, scope="session")
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from csapp import create_app
 from csapp.extensions import db, init_migrate
 from csapp.models import AgentMonth, DepartmentMonth, Employee, PayRun, PromotionApplication, User
+from csapp.queue import include_object
 from csapp.services.demo import DEMO_PASSWORD, create_demo
 from csapp.services.errors import ServiceError
 
@@ -36,7 +37,9 @@ def migrated(tmp_path):
 
 def test_migrations_match_the_models(migrated):
     with db.engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(connection, opts={"include_object": include_object}), db.metadata
+        )
     assert diff == []
 
 
