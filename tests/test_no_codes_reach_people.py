@@ -231,7 +231,8 @@ def test_the_notices_read_in_chinese(demo):
         if decided:
             texts += issuing.issue_for_application(hr, application.id)
         for notice in texts:
-            _, path = notices.notice_file(hr, notice.id)
-            text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
+            _, file = notices.notice_file(hr, notice.id)
+            with file:
+                text = "\n".join(page.extract_text() for page in PdfReader(file).pages)
             assert machine_text(text) == [], notice.number
         db.session.remove()

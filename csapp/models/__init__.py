@@ -3,7 +3,7 @@
 from .audit import AuditEntry
 from .events import DissatisfiedCase, ImportDraft, Incident, QaSample, ReviewedScore
 from .monthly import AgentMonth, Attendance, DepartmentMonth, LeaderMonth, SpecialistMonth
-from .notice import NOTICE_KINDS, BatchJob, IssuedNotice, NoticeCounter, WorkerBeat
+from .notice import NOTICE_KINDS, BatchJob, IssuedNotice, NoticeCounter, NoticeFile, WorkerBeat
 from .org import (
     Department,
     DepartmentMembership,
@@ -68,6 +68,7 @@ __all__ = [
     "BatchJob",
     "IssuedNotice",
     "NoticeCounter",
+    "NoticeFile",
     "WorkerBeat",
     "PersonAllowance",
     "Team",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -118,3 +118,15 @@ class WorkerBeat(db.Model):
     pid: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[dt.datetime] = mapped_column(default=_now)
     beat_at: Mapped[dt.datetime] = mapped_column(default=_now)
+
+
+class NoticeFile(db.Model):
+    """A notice's PDF kept in the database (NOTICE_STORE = "database"): inserted in the transaction that
+    registers the notice, never updated — every app server reads the same bytes, no shared disk needed."""
+
+    __tablename__ = "notice_file"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    stored_at: Mapped[dt.datetime] = mapped_column(default=_now)

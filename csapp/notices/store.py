@@ -3,16 +3,19 @@
 ``put_new(session, key, data)`` stages the file as ``<final>.tmp`` (fsynced) and links it into its
 final name only after the session's transaction commits (``os.link`` fails if the target exists, so a
 final file is never overwritten). A crash in between leaves a temp file; ``sweep`` finishes it when
-its hash matches a committed registry row and deletes it otherwise. The folder is the only backend
-today; a database backend can offer the same three methods.
+its hash matches a committed registry row and deletes it otherwise. The folder needs a disk every app
+server shares; ``DatabaseStore`` keeps the PDFs in the database instead (table ``notice_file``), inserted
+inside the caller's transaction, so nothing is ever half-written and nothing needs sweeping.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from ..db import on_commit
 
@@ -60,6 +63,9 @@ class FolderStore:
     def read(self, key: str) -> bytes:
         return self._final(key).read_bytes()
 
+    def open(self, key: str) -> BinaryIO:
+        return open(self._final(key), "rb")
+
     def path(self, key: str) -> Path:
         return self._final(key)
 
@@ -82,6 +88,54 @@ class FolderStore:
                 temp.unlink(missing_ok=True)
                 deleted += 1
         return finished, deleted
+
+
+class DatabaseStore:
+    """Notices in the database (``notice_file``): a key is inserted once, in the caller's transaction, and
+    never updated; a second insert of a key is refused (its primary key) and changes nothing."""
+
+    root = None  # no folder: a backup of the database holds the notices
+
+    def put_new(self, session, key: str, data: bytes) -> str:
+        from sqlalchemy.exc import IntegrityError
+
+        from ..models import NoticeFile
+
+        digest = hashlib.sha256(data).hexdigest()
+        try:
+            with session.begin_nested():  # a clash rolls back only this insert
+                session.add(NoticeFile(key=key, data=data, sha256=digest))
+        except IntegrityError:
+            raise StoreConflict(f"{key} exists already") from None
+        return digest
+
+    def _row(self, key: str):
+        from ..extensions import db
+        from ..models import NoticeFile
+
+        row = db.session.get(NoticeFile, key)
+        if row is None:
+            raise FileNotFoundError(key)
+        return row
+
+    def read(self, key: str) -> bytes:
+        return self._row(key).data
+
+    def open(self, key: str) -> BinaryIO:
+        return io.BytesIO(self.read(key))
+
+    def exists(self, key: str) -> bool:
+        from ..extensions import db
+        from ..models import NoticeFile
+
+        return db.session.get(NoticeFile, key) is not None
+
+    def temp_files(self) -> Iterator[tuple[str, Path]]:
+        return iter(())
+
+    def sweep(self, committed: dict[str, str]) -> tuple[int, int]:
+        """Nothing to finish: a notice's bytes commit with its registry row, or not at all."""
+        return 0, 0
 
 
 def _sha256(path: Path) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import shutil
 import zipfile
-from collections.abc import Iterable, Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator
+from typing import BinaryIO
 
 
 class _Sink(io.RawIOBase):
@@ -27,12 +27,13 @@ class _Sink(io.RawIOBase):
         return data
 
 
-def stream_zip(members: Iterable[tuple[str, Path]]) -> Iterator[bytes]:
-    """Yield a ZIP (stored, UTF-8 member names) of the given files, one member at a time."""
+def stream_zip(members: Iterable[tuple[str, Callable[[], BinaryIO]]]) -> Iterator[bytes]:
+    """Yield a ZIP (stored, UTF-8 member names) of the given files (each opened when its turn comes),
+    one member at a time."""
     sink = _Sink()
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_STORED) as archive:
-        for name, path in members:
-            with open(path, "rb") as source, archive.open(name, "w") as target:
+        for name, opener in members:
+            with opener() as source, archive.open(name, "w") as target:
                 shutil.copyfileobj(source, target, 1 << 16)
             yield sink.drain()
     yield sink.drain()

@@ -37,7 +37,7 @@ class Places:
     """Where this install keeps what a backup holds."""
 
     database: Path
-    notices: Path
+    notices: Path | None  # None: the notices are in the database (NOTICE_STORE = "database")
     pki: Path
     instance: Path
 
@@ -66,7 +66,7 @@ def backup(target: Path) -> dict:
         with os.fdopen(descriptor, "wb") as file, tarfile.open(fileobj=file, mode="w:gz") as archive:
             archive.add(copy, DATABASE)
             for name, folder in (("notices", places.notices), ("pki", places.pki)):
-                if folder.exists():
+                if folder is not None and folder.exists():
                     archive.add(folder, name)
             for name in ("secret_key", "config.py"):
                 if (places.instance / name).exists():
@@ -110,7 +110,7 @@ def restore(source: Path, force: bool = False) -> dict:
                 Path(f"{places.database}{suffix}").unlink(missing_ok=True)
             os.replace(unpacked / DATABASE, places.database)
             for name, folder in (("notices", places.notices), ("pki", places.pki)):
-                if (unpacked / name).exists():
+                if folder is not None and (unpacked / name).exists():
                     _replace_tree(unpacked / name, folder)
             for name in ("secret_key", "config.py"):
                 if (unpacked / "instance" / name).exists():
@@ -123,7 +123,7 @@ def restore(source: Path, force: bool = False) -> dict:
 
 
 def _holds_data(places: Places) -> bool:
-    if places.notices.exists() and any(places.notices.iterdir()):
+    if places.notices is not None and places.notices.exists() and any(places.notices.iterdir()):
         return True
     if not places.database.exists():
         return False
@@ -152,6 +152,12 @@ def check(places: Places, manifest: dict) -> list[str]:
     for table, count in manifest["rows"].items():
         if found["rows"].get(table) != count:
             problems.append(f"table {table}: {found['rows'].get(table)} rows, the backup had {count}")
+    if places.notices is None:  # in the database: the restored rows must hash as registered
+        with closing(sqlite3.connect(places.database)) as connection:
+            for path, data in connection.execute("SELECT key, data FROM notice_file"):
+                if manifest["notices"].get(path) not in (None, hashlib.sha256(data).hexdigest()):
+                    problems.append(f"notice {path} differs from its registered hash")
+        return problems
     for path, digest in manifest["notices"].items():
         file = places.notices / path
         if not file.exists():

@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from flask import current_app, render_template
 from sqlalchemy import select, update
@@ -24,7 +25,7 @@ from ..models import (
 from ..notices import crl, signing
 from ..notices.pki import SIGNER_SERIAL, PkiPaths
 from ..notices.produce import Trust
-from ..notices.store import FolderStore
+from ..notices.store import DatabaseStore, FolderStore
 from ..notices.tsa import tsa_settings
 from ..policy.names import grade_name
 from ..policy.parameters import policy_for
@@ -37,8 +38,14 @@ from .pay.runs import pay_day
 PREFIX = {"promotion": "JS", "salary_change": "TX", "pay": "GZ"}
 
 
-def store() -> FolderStore:
-    """The notice archive: ARCHIVE_DIR (default: the instance folder), files under notices/<prefix>/."""
+def store() -> FolderStore | DatabaseStore:
+    """The notice archive: NOTICE_STORE = "folder" (default: ARCHIVE_DIR or the instance folder, files
+    under notices/<prefix>/; several app servers need it on a shared disk) or "database" (table notice_file)."""
+    kind = current_app.config.get("NOTICE_STORE", "folder")
+    if kind == "database":
+        return DatabaseStore()
+    if kind != "folder":
+        raise ValueError(f"NOTICE_STORE must be 'folder' or 'database', not {kind!r}")
     return FolderStore(Path(current_app.config.get("ARCHIVE_DIR") or current_app.instance_path))
 
 
@@ -299,8 +306,8 @@ def registry(month: str | None = None) -> list[IssuedNotice]:
     return list(db.session.scalars(query.limit(500)))
 
 
-def notice_file(user: User, notice_id: int) -> tuple[IssuedNotice, Path]:
-    """Return a notice the user may download (one's own, or HR) and its file."""
+def notice_file(user: User, notice_id: int) -> tuple[IssuedNotice, BinaryIO]:
+    """Return a notice the user may download (one's own, or HR) and its file, open for reading."""
     notice = db.session.get(IssuedNotice, notice_id)
     if notice is None:
         raise NotFound("没有这份通知书。")
@@ -308,7 +315,7 @@ def notice_file(user: User, notice_id: int) -> tuple[IssuedNotice, Path]:
         raise Forbidden("您只能下载自己的通知书。")
     if notice.sha256 is None:
         raise NotFound("这份通知书还在签发中。")
-    return notice, store().path(notice.path)
+    return notice, store().open(notice.path)
 
 
 @dataclass(frozen=True)

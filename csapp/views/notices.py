@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, send_file, url_for
+from functools import partial
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, send_file, stream_with_context, url_for
 from flask_login import current_user, login_required
 
 from ..notices.zipstream import stream_zip
@@ -75,12 +77,12 @@ def batch_zip(job_id: int):
     job = jobs.job_for(current_user, job_id)
     audit.downloaded(current_user, "notice.download_zip", f"{job.kind} {job.month} 第 {job.id} 批", job.month, job.id)
     store = notices.store()
-    members = [(name, store.path(key)) for name, key in jobs.zip_members(job)]
+    members = [(name, partial(store.open, key)) for name, key in jobs.zip_members(job)]
     if not members:
         abort(404)
     filename = f"{job.kind}-{job.month}-{job.id}.zip"
     return Response(
-        stream_zip(members),
+        stream_with_context(stream_zip(members)),  # a database store reads each notice while it streams
         mimetype="application/zip",
         headers={"Content-Disposition": f"attachment; filename={filename}"},
     )
@@ -100,9 +102,9 @@ def void(notice_id: int):
 @bp.get("/notices/<int:notice_id>.pdf")
 @login_required
 def download(notice_id: int):
-    notice, path = notices.notice_file(current_user, notice_id)
+    notice, file = notices.notice_file(current_user, notice_id)
     audit.downloaded(current_user, "notice.download", notice.number, entity_id=notice.id)
-    return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=f"{notice.number}.pdf")
+    return send_file(file, mimetype="application/pdf", as_attachment=True, download_name=f"{notice.number}.pdf")
 
 
 @bp.get("/me/notices")
