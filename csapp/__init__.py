@@ -56,6 +56,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     except ValueError as error:
         raise RuntimeError(f"csapp will not start: {error}") from error
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # One snapshot per transaction, reads included (a result computed from data_version V reads V's data);
+        # write transactions switch to READ COMMITTED behind row locks (csapp/db.py).
+        engine = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        engine.setdefault("isolation_level", "REPEATABLE READ")
+
     from . import db as transactions  # noqa: F401  (SQLite: snapshot reads, BEGIN IMMEDIATE writes)
     from . import models  # noqa: F401  (register the tables)
     from .extensions import csrf, db, limiter, login_manager, migrate_cli

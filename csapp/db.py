@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -97,10 +97,16 @@ def _begin_write(session: Session) -> None:
         if session.new or session.dirty or session.deleted or session.info.get(_FLUSHED):
             raise RuntimeError("write_transaction() entered with unsaved changes")
         session.rollback()
-    options = {BEGIN_OPTION: "IMMEDIATE"}
-    if db.engine.dialect.name != "sqlite":
-        options = {}
-    session.connection(execution_options=options)
+    session.connection(execution_options=write_options())
+
+
+def write_options() -> dict:
+    """A write transaction's options: SQLite's BEGIN IMMEDIATE (the write lock at once); on PostgreSQL
+    READ COMMITTED, so a counter's UPDATE … RETURNING or an insert-or-ignore waits for a concurrent one
+    instead of failing with a serialization error (the rows that matter are locked FOR UPDATE)."""
+    if db.engine.dialect.name == "sqlite":
+        return {BEGIN_OPTION: "IMMEDIATE"}
+    return {"isolation_level": "READ COMMITTED"}
 
 
 @contextlib.contextmanager
@@ -150,14 +156,35 @@ def on_commit(callback) -> None:
 
 
 def writes(function):
-    """Decorate a service function: it runs in one write transaction, committed when it returns."""
+    """Decorate a service function: it runs in one write transaction, committed when it returns.
+
+    A transaction PostgreSQL aborts to resolve a conflict (SQLSTATE 40001 serialization failure, 40P01
+    deadlock) runs once more from the start; a second one becomes a Chinese 409."""
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        with write_transaction():
+        if is_writing():
             return function(*args, **kwargs)
+        for attempt in (1, 2):
+            try:
+                with write_transaction():
+                    return function(*args, **kwargs)
+            except DBAPIError as exc:
+                if getattr(exc.orig, "sqlstate", None) not in RETRIED:
+                    raise
+                if attempt == 2:
+                    raise busy() from exc
 
     return wrapper
+
+
+RETRIED = ("40001", "40P01")  # serialization failure, deadlock detected
+
+
+def busy():
+    from .services.errors import Conflict
+
+    return Conflict("数据正被他人同时修改,您的操作未生效。请稍后重试。")
 
 
 def conflict_for(exc: Exception):

@@ -170,3 +170,36 @@ def test_no_number_is_made_with_max_plus_one():
         for match in re.finditer(r"func\.max\((?:[^()]|\([^()]*\))*\)[^\n]{0,40}\+\s*1", text):
             offenders.append(f"{path.name}: {match.group(0)}")
     assert offenders == []
+
+
+COUNTERS = {  # counter tables and the columns they count: changed only by one statement (UPDATE … RETURNING)
+    "NoticeCounter": ("last",),
+    "PayCounter": ("runs", "confirms"),
+    "LoginAttempts": ("count",),
+    "DataVersion": ("version",),
+}
+
+
+def test_no_counter_is_read_then_updated_in_python():
+    """A counter is never loaded, changed on the object and flushed (two requests would both read 7 and
+    both write 8): no attribute assignment to a counting column anywhere in the app."""
+    import re
+
+    columns = sorted({column for names in COUNTERS.values() for column in names})
+    pattern = re.compile(r"\.(" + "|".join(columns) + r")\s*(?:\+|-)?=(?!=)")
+    offenders = []
+    for path in (REPO / "csapp").rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if pattern.search(line):
+                offenders.append(f"{path.name}:{number}: {line.strip()}")
+    assert offenders == []
+    claims = (REPO / "csapp/services/notices.py").read_text() + (REPO / "csapp/services/pay/counters.py").read_text()
+    assert "NoticeCounter.last + 1" in claims and "column + 1" in claims  # the claims are statements
+    from sqlalchemy import inspect as inspect_model
+
+    import csapp.models as models
+
+    for name, counted in COUNTERS.items():  # the columns named are the models' (a rename fails here)
+        assert set(counted) <= {c.key for c in inspect_model(getattr(models, name)).columns}, name

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from sqlalchemy import bindparam, insert, literal, select
 
 from .. import clock
-from ..db import BEGIN_OPTION, insert_on_conflict, is_writing
+from ..db import insert_on_conflict, is_writing, write_options
 from ..extensions import db
 from ..models import AgentExplanation, AgentResult, DepartmentResult
 from ..policy import kpi as kpi_rules
@@ -88,7 +88,7 @@ def _new_result(department_id: int, version: int, result: kpi_rules.DepartmentSc
         "scored": scored,
         "computed_at": clock.now_utc(),
     }
-    with db.engine.connect().execution_options(**{BEGIN_OPTION: "IMMEDIATE"}) as connection:
+    with db.engine.connect().execution_options(**write_options()) as connection:
         with connection.begin():
             statement = insert_on_conflict(DepartmentResult).values(**head).on_conflict_do_nothing()
             yield connection, connection.scalar(statement.returning(DepartmentResult.id))
