@@ -67,8 +67,10 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_pay_gap_reason_month'), ['month'], unique=False)
 
     # new NOT NULL columns get server defaults, so that populated tables upgrade too
+    status = sa.Enum('DRAFT', 'CONFIRMED', 'SUPERSEDED', 'ABANDONED', name='payrunstatus', length=12)
+    status.create(op.get_bind(), checkfirst=True)  # PostgreSQL: add_column does not create the type
     with op.batch_alter_table('pay_run', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('status', sa.Enum('DRAFT', 'CONFIRMED', 'SUPERSEDED', 'ABANDONED', name='payrunstatus', length=12), nullable=False, server_default='DRAFT'))
+        batch_op.add_column(sa.Column('status', status, nullable=False, server_default='DRAFT'))
         batch_op.add_column(sa.Column('confirm_no', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('confirmed_by_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('confirmed_at', sa.DateTime(), nullable=True))
