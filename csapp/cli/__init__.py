@@ -8,6 +8,7 @@ from flask import Flask
 def register_commands(app: Flask) -> None:
     from .backup import backup_command, restore_command
     from .demo import demo_command
+    from .move import migrate_to_command
     from .pdf import pdf_cli, pki_cli
     from .rules import rules_cli
     from .scores import scores_cli
@@ -19,3 +20,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(scores_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(migrate_to_command)
