@@ -93,15 +93,16 @@ def postgres():
 def template_database(request, tmp_path_factory, pki_dir):
     """The schema and the small organisation, built once per backend; every test gets its own copy."""
     from factories import build_org, org_ids
+    from pg_server import DatabaseReset
 
     from csapp.extensions import db
 
     path = tmp_path_factory.mktemp("template") / "template.sqlite"
-    url = None
+    url = reset = None
     if request.param == "pg":
         server = request.getfixturevalue("postgres")
-        server.execute('CREATE DATABASE "csapp_template"')
-        url = server.url("csapp_template")
+        server.execute(f'CREATE DATABASE "{PG_TEST_DATABASE}"')
+        url = server.url(PG_TEST_DATABASE)
     application = _test_app(path, pki_dir, url)
     with application.app_context():
         db.create_all()
@@ -110,8 +111,13 @@ def template_database(request, tmp_path_factory, pki_dir):
         if url is None:
             with db.engine.connect() as connection:  # everything into the main file before it is copied
                 connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:
+            reset = DatabaseReset(db.engine)  # every PostgreSQL test starts from this state of the one database
         db.engine.dispose()
-    return request.param, path, ids
+    return request.param, path, ids, reset
+
+
+PG_TEST_DATABASE = "csapp_test"
 
 
 @pytest.fixture()
@@ -121,23 +127,21 @@ def db_app(request, tmp_path, template_database, pki_dir):
 
     from csapp.extensions import db
 
-    backend, template, ids = template_database
+    backend, template, ids, reset = template_database
     database = tmp_path / "test.sqlite"
-    url = name = None
+    url = None
     if backend == "pg":
-        server = request.getfixturevalue("postgres")
-        name = server.clone("csapp_template")
-        url = server.url(name)
+        url = request.getfixturevalue("postgres").url(PG_TEST_DATABASE)
     else:
         shutil.copyfile(template, database)
     application = _test_app(database, pki_dir, url)
     with application.app_context():
+        if reset is not None:
+            reset.run(db.engine)
         application.org = load_org(ids)
         yield application
         db.session.remove()
         db.engine.dispose()
-    if name:
-        server.drop(name)
 
 
 @pytest.fixture()

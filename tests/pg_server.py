@@ -73,3 +73,54 @@ class ThrowawayPostgres:
             except subprocess.CalledProcessError:
                 pass
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class DatabaseReset:
+    """Put one test database back to a saved state between tests, in one transaction (~15 ms; cloning a
+    database of this schema from a template costs ~500 ms): other connections to it are ended, every table
+    emptied (foreign-key triggers off), the saved rows inserted again, every id sequence set past them."""
+
+    def __init__(self, engine) -> None:
+        from sqlalchemy import select, text
+
+        from csapp.extensions import db
+
+        self.url = engine.url
+        self.tables = db.metadata.sorted_tables
+        with engine.connect() as connection:
+            self.rows = {
+                t.name: rows
+                for t in self.tables
+                if (rows := [dict(r) for r in connection.execute(select(t)).mappings()])
+            }
+            self.sequences = []
+            for table in self.tables:
+                for column in table.primary_key.columns:
+                    found = connection.execute(
+                        text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": table.name, "c": column.name}
+                    ).scalar()
+                    if found:
+                        self.sequences.append((table.name, column.name, found))
+
+    def run(self, engine) -> None:
+        from sqlalchemy import insert, text
+
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+            connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
+            present = connection.exec_driver_sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            connection.exec_driver_sql("; ".join(f'DELETE FROM "{name}"' for (name,) in present))
+            for table in self.tables:
+                if table.name in self.rows:
+                    connection.execute(insert(table), self.rows[table.name])
+            connection.exec_driver_sql(
+                "; ".join(
+                    f'SELECT setval(\'{sequence}\', coalesce((SELECT max("{column}") FROM "{table}"), 0) + 1, false)'
+                    for table, column, sequence in self.sequences
+                )
+            )

@@ -17,11 +17,11 @@ from csapp.extensions import db
 from csapp.models import IssuedNotice, QaSample, User
 from csapp.services import events, issuing, notices
 
-BACKENDS = ("sqlite",)  # SQLite's online backup; pg_dump comes with the PostgreSQL issue
+BACKENDS = ("sqlite", "pg")  # SQLite's online backup; pg_dump -Fc / pg_restore on PostgreSQL
 
 
 def test_a_backup_taken_during_writes_restores_elsewhere_with_every_earlier_write_and_valid_notices(
-    db_app, org, pki_dir, tmp_path
+    request, db_app, org, pki_dir, tmp_path
 ):
     run = confirmed_pay(org)
     issued = [issuing.issue_pay_notice(org["users"]["hr"], slip.id).number for slip in run.slips[:2]]
@@ -60,7 +60,7 @@ def test_a_backup_taken_during_writes_restores_elsewhere_with_every_earlier_writ
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    restored = _test_app(elsewhere / "restored.sqlite", elsewhere / "pki")
+    restored = _test_app(elsewhere / "restored.sqlite", elsewhere / "pki", _empty_database(request, db_app))
     restored.instance_path = str(elsewhere / "instance")
     with restored.app_context():
         result = restored.test_cli_runner().invoke(args=["restore", str(target)])
@@ -75,6 +75,16 @@ def test_a_backup_taken_during_writes_restores_elsewhere_with_every_earlier_writ
         assert again.exit_code == 1 and "already holds data" in again.output
         db.session.remove()
         db.engine.dispose()
+
+
+def _empty_database(request, app) -> str | None:
+    """On PostgreSQL a new empty database to restore into (None: a new SQLite file)."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return None
+    server = request.getfixturevalue("postgres")
+    server.execute('DROP DATABASE IF EXISTS "restored"')
+    server.execute('CREATE DATABASE "restored"')
+    return server.url("restored")
 
 
 def test_a_file_that_is_not_a_backup_is_refused_and_changes_nothing(db_app, tmp_path):

@@ -1,5 +1,7 @@
 """Backup and restore of an install: the database (a consistent copy), issued notices, keys and settings.
 
+On PostgreSQL the same commands use pg_dump and pg_restore (services/backup_postgres.py).
+
 A backup is one tar.gz, mode 0600 — it holds the signing keys. The database is copied first with
 SQLite's online backup (one consistent snapshot while the app keeps writing), then the notice archive
 (temporary files too: a notice committed just before may still be linking its file), the PKI folder,
@@ -47,7 +49,7 @@ class Places:
 
         uri = current_app.config["SQLALCHEMY_DATABASE_URI"]
         if not uri.startswith("sqlite:///"):
-            raise BackupError("backup supports SQLite databases here; use the database's own tools otherwise")
+            raise BackupError("backup supports SQLite and PostgreSQL databases; use the database's own tools otherwise")
         return cls(
             Path(uri.removeprefix("sqlite:///")), store().root, pki_paths().folder, Path(current_app.instance_path)
         )
@@ -55,6 +57,10 @@ class Places:
 
 def backup(target: Path) -> dict:
     """Write the backup to *target* (refusing to overwrite); return its manifest."""
+    if _on_postgres():
+        from .backup_postgres import backup as postgres_backup
+
+        return postgres_backup(target)
     places = Places.of_app()
     if target.exists():
         raise BackupError(f"{target} exists already; choose a new file name")
@@ -78,6 +84,10 @@ def backup(target: Path) -> dict:
     return manifest
 
 
+def _on_postgres() -> bool:
+    return current_app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+
+
 def _copy_database(source: Path, target: Path) -> None:
     """SQLite's online backup: every page of one consistent state, WAL included, while others write."""
     with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(target)) as copy:
@@ -94,6 +104,10 @@ def _manifest(database: Path) -> dict:
 
 def restore(source: Path, force: bool = False) -> dict:
     """Restore a backup into this install; refuse a non-empty one unless *force*; check the manifest."""
+    if _on_postgres():
+        from .backup_postgres import restore as postgres_restore
+
+        return postgres_restore(source, force)
     places = Places.of_app()
     if not force and _holds_data(places):
         raise BackupError("this install already holds data; restore into an empty one, or pass --force")
