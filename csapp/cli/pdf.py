@@ -39,6 +39,7 @@ def pki_init(organisation: str | None, signer_name: str | None, if_missing: bool
     click.echo(
         f"Created the CA {paths.ca_cert} (key {paths.ca_key}, 0600) and the signing certificate {paths.signer_p12}."
     )
+    _publish(paths)
 
 
 @pki_cli.command(
@@ -67,6 +68,13 @@ def pki_rotate(organisation: str | None, signer_name: str | None) -> None:
         raise click.ClickException(f"cannot open the kept keys: {exc}") from None
     made = "a new CA and a new signing certificate" if new_ca else "a new signing certificate from the kept CA"
     click.echo(f"Issued {made}; earlier certificates stay in {paths.trust} for verification.")
+    _publish(paths)
+    click.echo("With more than one machine, distribute it before the next notice is signed:")
+    click.echo(f"  1. copy {paths.folder} (the signing key and certificates; keep it mode 0700) to every worker")
+    click.echo("     machine that runs huey_consumer, into its instance/pki — e.g. rsync -a --delete over ssh;")
+    click.echo("  2. nothing to copy to the app servers: the public certificates and CRLs are in the database;")
+    click.echo("  3. restart the workers (systemctl restart csapp-worker) so each loads the new key;")
+    click.echo("  4. sign one notice and check it on 验证通知书 (or: flask --app csapp pdf verify FILE).")
 
 
 @pki_cli.command("revoke", help="Revoke a signing certificate (hex serial, see instance/pki/trust/signer-*.pem).")
@@ -82,6 +90,7 @@ def pki_revoke(serial: str, reason: str) -> None:
     except (ValueError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Revoked {serial}; the new CRL is {target}. Run `pki rotate` if it was the current signer.")
+    _publish(paths)
 
 
 @pki_cli.command("crl", help="Make the CA's CRL now and print where it is; --import keeps an external CA's CRL.")
@@ -96,6 +105,19 @@ def pki_crl(imported: Path | None) -> None:
     except (ValueError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"CRL: {target} (next update {crl.next_update(paths):%Y-%m-%d %H:%M} UTC)")
+    _publish(paths)
+
+
+def _publish(paths) -> None:
+    """Share the public trust files through the database, so every app server verifies alike."""
+    from ..services import trust_store
+
+    try:
+        changed = trust_store.publish(paths)
+    except Exception as exc:  # noqa: BLE001  (no database yet: the next verification publishes them)
+        click.echo(f"trust store not published to the database yet ({type(exc).__name__}); it will be on first use")
+        return
+    click.echo(f"trust store: {changed} file(s) published to the database for every app server")
 
 
 def _passphrase() -> bytes | None:

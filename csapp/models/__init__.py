@@ -3,7 +3,7 @@
 from .audit import AuditEntry
 from .events import DissatisfiedCase, ImportDraft, Incident, QaSample, ReviewedScore
 from .monthly import AgentMonth, Attendance, DepartmentMonth, LeaderMonth, SpecialistMonth
-from .notice import NOTICE_KINDS, BatchJob, IssuedNotice, NoticeCounter, NoticeFile, WorkerBeat
+from .notice import NOTICE_KINDS, BatchJob, IssuedNotice, NoticeCounter, NoticeFile, TrustFile, WorkerBeat
 from .org import (
     Department,
     DepartmentMembership,
@@ -69,6 +69,7 @@ __all__ = [
     "IssuedNotice",
     "NoticeCounter",
     "NoticeFile",
+    "TrustFile",
     "WorkerBeat",
     "PersonAllowance",
     "Team",

@@ -130,3 +130,16 @@ class NoticeFile(db.Model):
     data: Mapped[bytes] = mapped_column(LargeBinary)
     sha256: Mapped[str] = mapped_column(String(64))
     stored_at: Mapped[dt.datetime] = mapped_column(default=_now)
+
+
+class TrustFile(db.Model):
+    """A public file of the trust store (a CA or signer certificate, a CRL, the revoked list), shared by
+    every app server through the database so each verifies notices alike. Certificates are never
+    replaced; a CRL only by a later one of the same CA."""
+
+    __tablename__ = "trust_file"
+
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=_now)

@@ -30,7 +30,7 @@ from ..notices.tsa import tsa_settings
 from ..policy.names import grade_name
 from ..policy.parameters import policy_for
 from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
-from . import paper_check
+from . import paper_check, trust_store
 from .access import employee_for
 from .errors import Forbidden, NotFound, ServiceError
 from .pay.runs import pay_day
@@ -358,27 +358,24 @@ def verify(data: bytes) -> VerifyReport:
     then does not make it invalid.
     """
     paths = pki_paths()
-    if not paths.exists():
+    _refresh_crl(paths)
+    trust = trust_store.local_trust(paths)  # the database's trust store: the same on every app server
+    cas = sorted(trust.glob("ca-*.pem"))
+    if not cas:
         raise ServiceError("尚未配置单位签名证书,无法校验。")
     notice = db.session.scalar(select(IssuedNotice).where(IssuedNotice.sha256 == signing.sha256(data)))
     revision = signing.revision_sha256(data)
     if notice is None and revision:  # the same signed notice after a lawful LTV update
         notice = db.session.scalar(select(IssuedNotice).where(IssuedNotice.revision_sha256 == revision).limit(1))
     existed_at = notice.issued_at if notice is not None and notice.sha256 else None
-    result = signing.verify_pdf(data, paths.trusted_cas(), _current_crls(paths), existed_at)
+    result = signing.verify_pdf(data, cas, sorted(trust.glob("*.crl")), existed_at)
     return VerifyReport(result, notice)
-
-
-def _current_crls(paths: PkiPaths) -> list[Path]:
-    """Every CA's latest CRL here (ours made again first when due)."""
-    _refresh_crl(paths)
-    return sorted(paths.trust.glob("*.crl")) if paths.trust.exists() else []
 
 
 def _refresh_crl(paths: PkiPaths) -> None:
     """Make our CA's CRL again when it is older than CRL_REFRESH_DAYS (only with the CA key here)."""
     passphrase = current_app.config.get("PKI_PASSPHRASE")
-    if paths.ca_key.exists():
+    if paths.ca_key.exists() and paths.ca_cert.exists():
         crl.current_crl(
             paths, passphrase.encode() if passphrase else None, float(current_app.config["CRL_REFRESH_DAYS"])
         )
