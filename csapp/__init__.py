@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create the Flask app: instance-relative config, templates and static at the repo root."""
     app = Flask(
         __name__,
+        instance_path=os.environ.get("CSAPP_INSTANCE") or None,  # another instance folder (several on one host)
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),

@@ -63,11 +63,11 @@ def _test_app(database: Path, pki_dir: Path, url: str | None = None, **config): 
     return application
 
 
-# The backends the database tests run on: SQLite for every test; PostgreSQL (a throwaway cluster of the
-# test session, tests/pg_server.py) too for a module that sets BACKENDS = ("sqlite", "pg") — the
-# concurrency-sensitive ones — and for all of them with CSAPP_TEST_BACKENDS=sqlite,pg. A module that
-# sets BACKENDS = ("sqlite",) runs on SQLite only (the file backup), one with ("pg",) on PostgreSQL only.
-BACKENDS = tuple(b.strip() for b in os.environ.get("CSAPP_TEST_BACKENDS", "sqlite").split(",") if b.strip())
+# The backends the database tests run on: every test that uses the database runs on SQLite and on
+# PostgreSQL (a throwaway cluster of the test session, tests/pg_server.py; one database put back to the
+# organisation's state before each test). CSAPP_TEST_BACKENDS=sqlite runs SQLite only (a quick local
+# pass). A module that sets BACKENDS = ("sqlite",) or ("pg",) is about that backend alone.
+BACKENDS = tuple(b.strip() for b in os.environ.get("CSAPP_TEST_BACKENDS", "sqlite,pg").split(",") if b.strip())
 
 
 def pytest_generate_tests(metafunc):

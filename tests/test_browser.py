@@ -127,15 +127,22 @@ def test_a_bad_value_shows_a_chinese_error_next_to_the_cell(live_server, page):
     assert "须填数字" in error.inner_text()
 
 
-@pytest.fixture()
-def promotion_server(tmp_path, pki_dir):
+@pytest.fixture(params=["sqlite", "pg"])
+def promotion_server(request, tmp_path, pki_dir):
+    """The whole promotion journey's server: on SQLite and, once, on PostgreSQL (issue 16)."""
     from factories import fill_cycle
 
+    url = f"sqlite:///{tmp_path / 'p.sqlite'}"
+    if request.param == "pg":
+        server = request.getfixturevalue("postgres")
+        server.execute('DROP DATABASE IF EXISTS "browser_journey"')
+        server.execute('CREATE DATABASE "browser_journey"')
+        url = server.url("browser_journey")
     app = create_app(
         {
             "SECRET_KEY": "browser",
             "TODAY": "2026-11-03",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}",
+            "SQLALCHEMY_DATABASE_URI": url,
             "PKI_DIR": str(pki_dir),
             "ARCHIVE_DIR": str(tmp_path / "archive"),
             **SIGNATORY,

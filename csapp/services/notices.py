@@ -102,10 +102,14 @@ def signatory() -> tuple[str, str]:
 
 
 def issuing_problem() -> str | None:
-    """Why notices cannot be issued on this install right now (Chinese), or None."""
+    """Why notices cannot be issued on this install right now (Chinese), or None.
+
+    An app server without the signing key (it stays on the worker machines) only needs the shared trust
+    store to hold a signing certificate: the worker that signs checks its key itself."""
     try:
-        signer_file()
         signatory()
+        if pki_paths().exists() or not trust_store.has_signer():
+            signer_file()
     except ServiceError as exc:
         return exc.message
     return None

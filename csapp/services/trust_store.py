@@ -91,3 +91,8 @@ def local_trust(paths: PkiPaths) -> Path:
         if stale.name not in rows and not stale.name.startswith("."):
             stale.unlink(missing_ok=True)
     return folder
+
+
+def has_signer() -> bool:
+    """Whether the shared trust store holds a signing certificate (published by the machine with the keys)."""
+    return db.session.scalar(select(TrustFile.name).where(TrustFile.name.like("signer-%")).limit(1)) is not None
