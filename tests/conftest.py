@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -68,6 +69,23 @@ def _test_app(database: Path, pki_dir: Path, url: str | None = None, **config): 
 # organisation's state before each test). CSAPP_TEST_BACKENDS=sqlite runs SQLite only (a quick local
 # pass). A module that sets BACKENDS = ("sqlite",) or ("pg",) is about that backend alone.
 BACKENDS = tuple(b.strip() for b in os.environ.get("CSAPP_TEST_BACKENDS", "sqlite,pg").split(",") if b.strip())
+
+
+_BACKEND_ID = re.compile(r"\[(?:[^\]]*-)?(sqlite|pg)(?:-[^\]]*)?\]$")
+_TIME_PER_BACKEND: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report):
+    """Add up the time (setup, call, teardown) of the tests of each database backend."""
+    found = _BACKEND_ID.search(report.nodeid)
+    if found:
+        _TIME_PER_BACKEND[found.group(1)] = _TIME_PER_BACKEND.get(found.group(1), 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _TIME_PER_BACKEND:
+        times = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in sorted(_TIME_PER_BACKEND.items()))
+        terminalreporter.write_line(f"time of the tests per database backend: {times}")
 
 
 def pytest_generate_tests(metafunc):
