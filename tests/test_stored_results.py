@@ -160,8 +160,8 @@ def test_a_writer_and_a_reader_at_once_never_leave_a_stored_result_unlike_its_ve
 
 def test_one_agents_month_read_alone_equals_their_row_in_the_whole_department(db_app, org):
     from csapp.models import Employee
+    from csapp.services.agent_kpi import agent_month
     from csapp.services.grid import SHEETS, on_sheet, sheet_people
-    from csapp.services.kpi import agent_month
 
     people = db.session.scalars(select(Employee)).all()
     scored = 0
@@ -183,7 +183,7 @@ def test_one_agents_month_read_alone_equals_their_row_in_the_whole_department(db
 def test_the_trend_reads_the_stored_totals_and_scores_a_month_not_stored_yet(db_app, org):
     from factories import fill_cycle
 
-    from csapp.services.kpi import agent_month, agent_trend
+    from csapp.services.agent_kpi import agent_month, agent_trend
 
     fill_cycle(org)
     agent = org["agents"][0]
@@ -197,3 +197,21 @@ def test_the_trend_reads_the_stored_totals_and_scores_a_month_not_stored_yet(db_
     assert first == again == expected
     assert [month for month, total in first if total is not None] == ["2026-05", "2026-06", "2026-07", "2026-08",
                                                                        "2026-09", MONTH]  # fmt: skip
+
+
+def test_a_cycle_of_months_read_at_once_equals_each_month_read_alone(db_app, org):
+    from csapp.services.agent_kpi import agent_month, agent_months
+
+    months = ["2026-07", "2026-08", "2026-09", MONTH, "2026-11"]
+    for person in org["agents"]:
+        alone = {m: agent_month(person, m) for m in months}  # stores what is not stored yet
+        db.session.commit()
+        together = agent_months(person, months)
+        assert set(together) == set(months)
+        for m in months:
+            (kpi_a, row_a), (kpi_b, row_b) = alone[m], together[m]
+            assert (row_a.score if row_a else None) == (row_b.score if row_b else None), (person.name, m)
+            assert (kpi_a.result.avg_production if kpi_a.result else None) == (
+                kpi_b.result.avg_production if kpi_b.result else None
+            )
+    assert any(row and row.score for _, row in together.values())  # scored months were compared

@@ -6,7 +6,6 @@ import calendar
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -15,7 +14,7 @@ from ..extensions import db
 from ..models import AgentMonth, DepartmentMonth, DissatisfiedCase, Employee, Incident, QaSample
 from ..models.org import department_people
 from ..policy import kpi as kpi_rules
-from ..policy.months import add_months, first_day, months_before
+from ..policy.months import first_day
 from ..policy.parameters import policy_for
 from . import rescoring, result_rows, result_store, results
 from .month_lock import department_month
@@ -216,26 +215,6 @@ def scored_or_missing(
     return found
 
 
-def agent_month(employee: Employee, month: str) -> tuple[DepartmentKpi, AgentRow | None]:
-    """One agent's month: only their own records and their stored score (plus the department's figures);
-    the department is loaded and scored only when its result is not stored yet."""
-    start, end = month_bounds(month)
-    department_id = employee.department_in(month)
-    policy = policy_for(month)
-    if not employee.employed_in(start, end) or employee.track_in(month) != "agent":
-        return DepartmentKpi(department_id, month, policy, None, [], None), None
-    dept_month, stored = _stored(department_id, month, [employee.id])
-    [row] = _rows([employee], month)
-    if dept_month is None or dept_month.connection_rate is None or row.missing:
-        return DepartmentKpi(department_id, month, policy, dept_month, [row], None), row
-    if stored is None:  # not computed yet for this version: score the department once, for everyone
-        kpi = department_kpi(department_id, month)
-        return kpi, kpi.row_for(employee.id)
-    result, scores, _ = stored
-    row.score = scores.get(employee.id)
-    return DepartmentKpi(department_id, month, policy, dept_month, [row], result), row
-
-
 def _agent_input(row: AgentRow) -> kpi_rules.AgentMonth:
     record = row.record
     return kpi_rules.AgentMonth(
@@ -254,41 +233,6 @@ def _agent_input(row: AgentRow) -> kpi_rules.AgentMonth:
         cooperation=record.cooperation,
         incidents=dict(row.incident_counts),
     )
-
-
-def months_up_to(last_month: str, count: int = 12) -> list[str]:
-    """Return the *count* months ending with *last_month*, oldest first."""
-    return months_before(add_months(last_month, 1), count)
-
-
-def agent_trend(employee: Employee, last_month: str, count: int = 12) -> list[tuple[str, Decimal | None]]:
-    """The agent's monthly totals for *count* months up to *last_month*: read from the stored results in
-    three queries; a month not stored yet is scored (and stored) on the way."""
-    months = months_up_to(last_month, count)
-    wanted = _agent_months(employee, months)
-    totals = results.stored_totals(employee.id, wanted)
-    trend = []
-    for month in months:
-        if month in wanted and month not in totals:  # not stored for the current version: score it now
-            _, row = agent_month(employee, month)
-            totals[month] = row.score.total if row and row.score else None
-        trend.append((month, totals.get(month)))
-    return trend
-
-
-def _agent_months(employee: Employee, months: list[str]) -> dict[str, tuple[int, str]]:
-    """The months in which *employee* was an agent: month → (department, policy version)."""
-    wanted = {}
-    for month in months:
-        start, end = month_bounds(month)
-        if employee.employed_in(start, end) and employee.track_in(month) == "agent":
-            wanted[month] = (employee.department_in(month), policy_for(month).version)
-    return wanted
-
-
-def department_trend(employee: Employee, last_month: str, count: int = 12) -> dict[str, Decimal]:
-    """The mean total of the agent's department in each month the agent was scored (stored results)."""
-    return results.average_totals(_agent_months(employee, months_up_to(last_month, count)))
 
 
 def rebuild_results(month: str | None = None) -> tuple[int, int]:

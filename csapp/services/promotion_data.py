@@ -11,7 +11,8 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Attendance, Employee, LeaderMonth, PromotionApplication, SpecialistMonth
 from ..policy.promotion import Application, Person, cycle_of
-from .kpi import DepartmentKpi, agent_month, department_kpi
+from .agent_kpi import agent_month, agent_months
+from .kpi import DepartmentKpi, department_kpi
 from .month_lock import department_month
 from .reviewed import reviewed_kpi
 
@@ -54,9 +55,14 @@ def _leave(row: Attendance | None) -> dict[str, Decimal]:
     return {"leave_days": sum(days.values(), Decimal(0)), "annual_leave_days": days["annual"]}
 
 
-def agent_month_summary(employee: Employee, month: str, kpi: DepartmentKpi | None = None) -> dict[str, Decimal] | None:
-    """Return an agent's month as the rules core's promotion summary, or None without a score."""
-    if kpi is None:  # the agent's own stored month: no other agent is loaded
+def agent_month_summary(
+    employee: Employee, month: str, kpi: DepartmentKpi | None = None, known: tuple | None = None
+) -> dict[str, Decimal] | None:
+    """Return an agent's month as the rules core's promotion summary, or None without a score (*known*:
+    the month as agent_months loaded it)."""
+    if known is not None:
+        kpi, row = known
+    elif kpi is None:  # the agent's own stored month: no other agent is loaded
         kpi, row = agent_month(employee, month)
     else:
         row = kpi.row_for(employee.id)
@@ -143,9 +149,10 @@ def build_application(
     leave = _attendance(employee.id, cycle)
     months: dict[str, dict[str, Decimal]] = {}
     dept_months: dict[str, dict[str, Decimal]] = {}
+    loaded = agent_months(employee, cycle) if track == "agent" else {}  # the whole cycle at once
     for m in cycle:
         if track == "agent":
-            summary = agent_month_summary(employee, m)
+            summary = agent_month_summary(employee, m, known=loaded[m])
         elif track == "spec":
             summary = _specialist_summary(employee, m)
         else:  # supervisors and managers: one department KPI a month serves the person and the department

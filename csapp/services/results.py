@@ -106,10 +106,14 @@ def stored_score(department_id: int, month: str, version: int, policy: Policy) -
 
 
 def _agent_rows(result_id: int):
+    return _agent_rows_of([result_id])
+
+
+def _agent_rows_of(result_ids: list[int]):
     return (
         select(AgentResult, AgentExplanation.body)
         .join(AgentExplanation, AgentExplanation.id == AgentResult.explanation_id)
-        .where(AgentResult.result_id == result_id)
+        .where(AgentResult.result_id.in_(result_ids))
     )
 
 
@@ -222,6 +226,11 @@ def average_totals(wanted: dict[str, tuple[int, str]]) -> dict[str, Decimal]:
 
 def _current_heads(wanted: dict[str, tuple[int, str]]) -> dict[int, str]:
     """The stored department results that are current for months → (department, policy version): id → month."""
+    return {head.id: month for month, head in current_heads(wanted).items()}
+
+
+def current_heads(wanted: dict[str, tuple[int, str]]) -> dict[str, DepartmentResult]:
+    """The stored department result current for each month → (department, policy version), by month (two queries)."""
     if not wanted:
         return {}
     departments = {department for department, _ in wanted.values()}
@@ -240,5 +249,13 @@ def _current_heads(wanted: dict[str, tuple[int, str]]) -> dict[int, str]:
         department, policy_version = wanted[head.month]
         current = versions.get((head.department_id, head.month), 0)
         if (head.department_id, head.data_version, head.policy_version) == (department, current, policy_version):
-            heads[head.id] = head.month
+            heads[head.month] = head
     return heads
+
+
+def agent_rows_in(employee_id: int, heads: list[DepartmentResult]) -> dict[int, tuple[AgentResult, str]]:
+    """One agent's stored rows (with their explanations) in these results: result id → (row, body)."""
+    if not heads:
+        return {}
+    query = _agent_rows_of([head.id for head in heads]).where(AgentResult.employee_id == employee_id)
+    return {row.result_id: (row, body) for row, body in db.session.execute(query)}

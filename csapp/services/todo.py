@@ -16,7 +16,8 @@ from ..policy.names import APPLICATION_STATUS_NAMES, ROLE_NAMES, TRACK_NAMES
 from ..policy.numbers import fmt2
 from ..policy.parameters import policy_for
 from . import accounts, jobs, reviewed, teams
-from .kpi import agent_month, people_kpi
+from .agent_kpi import agent_month
+from .kpi import people_kpi
 from .month_lock import is_locked
 from .promotion import application_window, open_application, queue_count
 

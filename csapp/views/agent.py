@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from ..policy import names as names_module
 from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
 from ..services.access import employee_for
-from ..services.kpi import agent_month, agent_trend, department_trend, months_up_to
+from ..services.agent_kpi import agent_month, agent_trend, department_trend, months_up_to
 from ..services.notices import current_notice
 from ..services.pay.deductions import kinds as deduction_kinds
 from ..services.pay.runs import pay_day, slip_for
