@@ -11,9 +11,9 @@ from scale_data import build_department
 from sqlalchemy import func, select
 
 from csapp.extensions import db
-from csapp.models import AgentExplanation, AgentMonth, DepartmentResult, User
+from csapp.models import AgentExplanation, AgentMonth, AgentResult, DepartmentResult, User
 from csapp.policy.parameters import policy_for
-from csapp.services import events, grid, rescoring
+from csapp.services import events, grid, rescoring, result_store
 from csapp.services import kpi as kpi_service
 from csapp.services.kpi import _rows, department_agents, department_kpi, score_rows
 from csapp.services.month_lock import department_month
@@ -98,6 +98,35 @@ def test_each_kind_of_small_change_derives_a_result_equal_to_a_full_scoring(db_a
         db.session.commit()
     assert len(seen) == len(changes) and all(found is not None for found in seen)
     assert len(_fresh(department).agents) == 40
+    heads = db.session.scalars(select(DepartmentResult).where(DepartmentResult.department_id == department)).all()
+    assert sorted(h.data_version for h in heads) == [version - 1, version]  # older versions pruned
+    rows = db.session.scalars(select(AgentResult).where(AgentResult.result_id.in_([h.id for h in heads]))).all()
+    assert len(rows) == sum(h.scored for h in heads) == 39 + 40  # (agent 12 was out of the one before)
+    assert all(db.session.get(AgentExplanation, r.explanation_id) for r in rows)
+    used = set(db.session.scalars(select(AgentResult.explanation_id)))
+    heads_left = set(db.session.scalars(select(DepartmentResult.id)))
+    for explanation in db.session.scalars(select(AgentExplanation)):  # none left over from a pruned result
+        assert explanation.id in used or explanation.made_for in heads_left
+
+
+def test_a_derivation_whose_base_was_pruned_meanwhile_stores_nothing(db_app, big, monkeypatch):
+    """The copy finds fewer rows than the base had: nothing is stored, the reader still gets the right result."""
+    department, agents = big["department"], big["agents"]
+    _save(agents[2], "knowledge_errors", "1")
+    db.session.commit()
+    real = result_store.store_derived
+
+    def base_gone(department_id, version, result, scored, base_id, changed, new, ranks_moved):
+        with db.engine.begin() as connection:  # another transaction prunes the base first
+            connection.execute(AgentResult.__table__.delete().where(AgentResult.result_id == base_id))
+        return real(department_id, version, result, scored, base_id, changed, new, ranks_moved)
+
+    monkeypatch.setattr(result_store, "store_derived", base_gone)
+    version = current_version(department, MONTH)
+    derived = department_kpi(department, MONTH).result
+    db.session.commit()
+    assert derived == _fresh(department)
+    assert stored_score(department, MONTH, version, policy_for(MONTH)) is None  # not half a result
 
 
 def test_a_derivation_stores_new_explanations_only_for_agents_scored_again(db_app, big):

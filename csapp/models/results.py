@@ -93,5 +93,9 @@ class AgentExplanation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     made_for: Mapped[int] = mapped_column(index=True)  # the department result it was first stored with
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    month: Mapped[str] = mapped_column(String(7))
     employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
+
+    __table_args__ = (Index("ix_agent_explanation_department_month", "department_id", "month"),)
     body: Mapped[str] = mapped_column(Text)

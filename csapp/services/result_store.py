@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from sqlalchemy import bindparam, insert, literal, select
+from sqlalchemy import bindparam, delete, func, insert, literal, select
 
 from .. import clock
 from ..db import insert_on_conflict, is_writing, write_options
@@ -28,7 +28,7 @@ def store_rows(department_id: int, version: int, result: kpi_rules.DepartmentSco
         return
     with _new_result(department_id, version, result, len(agents)) as (connection, result_id):
         if result_id is not None:
-            _insert_scores(connection, result_id, agents)
+            _insert_scores(connection, result_id, department_id, result.month, agents)
 
 
 def store_derived(
@@ -50,11 +50,14 @@ def store_derived(
         if result_id is None:
             return
         table = AgentResult.__table__
-        copied = [table.c[name] for name in KEPT_COLUMNS]
-        source = select(literal(result_id), *copied).where(
+        columns = [table.c[name] for name in KEPT_COLUMNS]
+        source = select(literal(result_id), *columns).where(
             table.c.result_id == base_id, table.c.employee_id.not_in(changed | {int(a.id) for a in new})
         )
         connection.execute(insert(table).from_select(["result_id", *KEPT_COLUMNS], source))
+        copied = connection.scalar(select(func.count()).select_from(table).where(table.c.result_id == result_id))
+        if copied != scored - len(new):
+            raise _Incomplete  # the base was pruned meanwhile: store nothing rather than half a result
         if ranks_moved:
             connection.execute(
                 table.update()
@@ -67,7 +70,7 @@ def store_derived(
                     for r in ranks_moved
                 ],
             )
-        _insert_scores(connection, result_id, new)
+        _insert_scores(connection, result_id, department_id, result.month, new)
 
 
 @contextmanager
@@ -89,19 +92,65 @@ def _new_result(department_id: int, version: int, result: kpi_rules.DepartmentSc
         "computed_at": clock.now_utc(),
     }
     with db.engine.connect().execution_options(**write_options()) as connection:
-        with connection.begin():
-            statement = insert_on_conflict(DepartmentResult).values(**head).on_conflict_do_nothing()
-            yield connection, connection.scalar(statement.returning(DepartmentResult.id))
+        try:
+            with connection.begin():
+                statement = insert_on_conflict(DepartmentResult).values(**head).on_conflict_do_nothing()
+                result_id = connection.scalar(statement.returning(DepartmentResult.id))
+                yield connection, result_id
+                if result_id is not None:
+                    _prune(connection, department_id, result.month, version)
+        except _Incomplete:
+            pass  # rolled back: the next reader computes it again
 
 
-def _insert_scores(connection, result_id: int, agents: list[kpi_rules.AgentScore]) -> None:
+class _Incomplete(Exception):
+    """A derived result's copy found fewer rows than its base had (the base was pruned meanwhile)."""
+
+
+KEPT_VERSIONS = 2  # the current data version's result and the one before (a save compares them)
+
+
+def _prune(connection, department_id: int, month: str, version: int) -> None:
+    """Delete the results of older data versions of this department-month, and the explanations no kept
+    result shares any more: the table holds a few versions, not one per save (a reader's snapshot still
+    sees what it read)."""
+    table, explanations = DepartmentResult.__table__, AgentExplanation.__table__
+    same = (table.c.department_id == department_id) & (table.c.month == month)
+    old = connection.scalars(select(table.c.id).where(same, table.c.data_version <= version - KEPT_VERSIONS)).all()
+    if not old:
+        return
+    connection.execute(delete(AgentResult.__table__).where(AgentResult.__table__.c.result_id.in_(old)))
+    connection.execute(delete(table).where(table.c.id.in_(old)))
+    kept = select(table.c.id).where(same)
+    used = select(AgentResult.__table__.c.explanation_id).where(AgentResult.__table__.c.result_id.in_(kept))
+    connection.execute(
+        delete(explanations).where(
+            explanations.c.department_id == department_id,
+            explanations.c.month == month,
+            explanations.c.id.not_in(used),
+        )
+    )
+
+
+def _insert_scores(
+    connection, result_id: int, department_id: int, month: str, agents: list[kpi_rules.AgentScore]
+) -> None:
     """Insert new scorings and their explanations: one statement each, one more to learn the explanations'
     ids (an executemany with RETURNING runs a statement a row)."""
     if not agents:
         return
     connection.execute(
         insert(AgentExplanation),
-        [{"made_for": result_id, "employee_id": int(a.id), "body": explanation_body(a)} for a in agents],
+        [
+            {
+                "made_for": result_id,
+                "department_id": department_id,
+                "month": month,
+                "employee_id": int(a.id),
+                "body": explanation_body(a),
+            }
+            for a in agents
+        ],  # fmt: skip
     )
     made = dict(
         connection.execute(

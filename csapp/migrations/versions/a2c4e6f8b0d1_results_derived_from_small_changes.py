@@ -55,12 +55,16 @@ def upgrade():
         'agent_explanation',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('made_for', sa.Integer(), nullable=False),
+        sa.Column('department_id', sa.Integer(), nullable=False),
+        sa.Column('month', sa.String(length=7), nullable=False),
         sa.Column('employee_id', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['department_id'], ['department.id'], name=op.f('fk_agent_explanation_department_id_department')),
         sa.Column('body', sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(['employee_id'], ['employee.id'], name=op.f('fk_agent_explanation_employee_id_employee')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_agent_explanation')),
     )
     op.create_index(op.f('ix_agent_explanation_made_for'), 'agent_explanation', ['made_for'], unique=False)
+    op.create_index('ix_agent_explanation_department_month', 'agent_explanation', ['department_id', 'month'], unique=False)
     _agent_result(
         sa.Column('explanation_id', sa.Integer(), nullable=False),
         [sa.ForeignKeyConstraint(['explanation_id'], ['agent_explanation.id'], name=op.f('fk_agent_result_explanation_id_agent_explanation'))],
