@@ -3,7 +3,7 @@
 - unset: SqliteHuey in ``instance/queue.sqlite`` — no server to install;
 - ``sqlite:////path/queue.sqlite``: another SQLite file;
 - ``postgresql://user@host/db`` (or ``postgresql+psycopg://…``, as in SQLALCHEMY_DATABASE_URI): PostgresHuey,
-  its tables ``huey_*`` in that database (made by Huey itself; Alembic, ``db copy`` and ``backup`` skip them),
+  its tables ``huey_*`` in that database (made by Huey itself; Alembic, ``migrate-to`` and ``backup`` skip them),
   so queue consumers can run on other machines;
 - ``redis://host:6379/0``: RedisHuey (needs the ``redis`` package).
 

@@ -100,6 +100,11 @@ def test_pay_pages(db_app, login, org):
     assert "我的工资 · 张三" in mine and "应发合计" in mine and "实发合计" in mine and "李四" not in mine
     assert login("agent").get(f"/pay?month={MONTH}").status_code == 403
     assert db.session.scalar(select(PayRun).where(PayRun.month == MONTH)) is not None
+    runs = db.session.scalars(select(PayRun).where(PayRun.month == MONTH).order_by(PayRun.run_no)).all()
+    history = hr.get(f"/pay?month={MONTH}").data.decode().split("历次核算")[-1]
+    for run in runs:  # the history's counts and totals, summed by the database for every run
+        gross = sum(slip.gross for slip in run.slips)
+        assert f"{len(run.slips)} 人 · 应发合计 ¥{gross:,.2f}" in history, run.run_no
 
 
 def test_hr_sets_an_allowance_that_the_next_run_pays(db_app, login, org):

@@ -30,6 +30,7 @@ def _sheet_context(month: str, run) -> dict:
     return {
         "run": run,
         "runs": pay_runs.runs_of(month),
+        "run_totals": pay_runs.run_totals(month),
         "lines": PAY_LINES,
         "names": PAY_LINE_NAMES,
         "gaps": gaps,
