@@ -18,11 +18,17 @@ from csapp.services import kpi as kpi_service
 MONTH = "2026-10"
 
 
-@pytest.fixture(scope="module")
-def big(tmp_path_factory, pki_dir):
+@pytest.fixture(scope="module", params=["sqlite", "pg"])
+def big(request, tmp_path_factory, pki_dir):
     from conftest import _test_app
 
-    app = _test_app(tmp_path_factory.mktemp("big") / "big.sqlite", pki_dir, TODAY="2026-11-20")
+    url = None
+    if request.param == "pg":
+        server = request.getfixturevalue("postgres")
+        server.execute('DROP DATABASE IF EXISTS "big_department"')
+        server.execute('CREATE DATABASE "big_department"')
+        url = server.url("big_department")
+    app = _test_app(tmp_path_factory.mktemp("big") / "big.sqlite", pki_dir, url, TODAY="2026-11-20")
     with app.app_context():
         db.create_all()
         ids = build_department(250, MONTH, months=1)

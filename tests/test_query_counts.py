@@ -13,11 +13,11 @@ from csapp.models import AgentMonth
 MONTH = "2026-10"
 
 
-def _statements(tmp_path_factory, pki_dir, agents: int) -> dict[str, list[int]]:
+def _statements(tmp_path_factory, pki_dir, agents: int, url: str | None = None) -> dict[str, list[int]]:
     from conftest import _test_app
 
     folder = tmp_path_factory.mktemp(f"scale{agents}")
-    app = _test_app(folder / "scale.sqlite", pki_dir, TODAY="2026-11-20")
+    app = _test_app(folder / "scale.sqlite", pki_dir, url, TODAY="2026-11-20")
     counted = [0]
     with app.app_context():
         db.create_all()
@@ -81,9 +81,19 @@ def _statements(tmp_path_factory, pki_dir, agents: int) -> dict[str, list[int]]:
     return found
 
 
-@pytest.fixture(scope="module")
-def counts(tmp_path_factory, pki_dir):
-    return {agents: _statements(tmp_path_factory, pki_dir, agents) for agents in (30, 120)}
+@pytest.fixture(scope="module", params=["sqlite", "pg"])
+def counts(request, tmp_path_factory, pki_dir):
+    found = {}
+    for agents in (30, 120):
+        url = None
+        if request.param == "pg":  # a database of its own for each size
+            server = request.getfixturevalue("postgres")
+            name = f"counts_{agents}"
+            server.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            server.execute(f'CREATE DATABASE "{name}"')
+            url = server.url(name)
+        found[agents] = _statements(tmp_path_factory, pki_dir, agents, url)
+    return found
 
 
 def test_every_main_page_and_computation_runs_as_many_statements_for_120_agents_as_for_30(counts):
