@@ -108,3 +108,26 @@ def test_the_exports_stream_a_workbook_with_every_scored_agent(big):
     assert pay.is_streamed
     sheet = load_workbook(io.BytesIO(pay.data))["工资表"]
     assert sheet.max_row == 3 + 250 + 9 + 1  # title rows and header, agents and their nine supervisors, totals
+
+
+def test_the_pay_sheet_pages_100_slips_with_the_runs_totals(big):
+    hr = _client(big, "hr")
+    assert hr.post(f"/pay?month={MONTH}").status_code == 303
+    with big.app_context():
+        from csapp.models import PayRun
+
+        run = db.session.scalar(select(PayRun).where(PayRun.month == MONTH))
+        slips = sorted(run.slips, key=lambda s: s.id)
+        count, gross = len(slips), sum(s.gross for s in slips)
+        codes = [s.employee.code for s in slips]
+        db.session.remove()
+    assert count > 200
+    first = hr.get(f"/pay?month={MONTH}").data.decode()
+    rows = re.findall(r"<tr><td>([AS]\d+)</td>", first)
+    assert rows == codes[:100]  # one page, in the order computed
+    assert f"{count} 人 · 应发合计 ¥{gross:,.2f}" in first and f"共 {count} 人" in first
+    last_page = -(-count // 100)
+    last = hr.get(f"/pay?month={MONTH}&page={last_page}").data.decode()
+    assert re.findall(r"<tr><td>([AS]\d+)</td>", last) == codes[(last_page - 1) * 100 :]
+    missing = hr.get(f"/pay?month={MONTH}&page={last_page + 1}")
+    assert missing.status_code == 404 and "没有第" in missing.data.decode()

@@ -14,10 +14,11 @@ from ..services.errors import ServiceError
 from ..services.exports import workbook_chunks
 from ..services.pay import deductions as deduction_service
 from ..services.pay import runs as pay_runs
+from ..services.pay import sheet as pay_sheet
 from ..services.pay.gaps import explain_gaps as explain_service
 from ..services.pay.gaps import reasons_of, run_gaps
 from ..services.pay_export import pay_workbook
-from .common import month_arg, month_nav, refused, run_form
+from .common import month_arg, month_nav, page_arg, refused, run_form
 from .forms import EmptyForm, GapReasonForm, RequiredReasonForm, UploadForm, deduction_form
 from .ranking import XLSX
 
@@ -25,17 +26,19 @@ bp = Blueprint("pay", __name__)
 
 
 def _sheet_context(month: str, run) -> dict:
+    """The pay sheet of *run*, one page of its slips (?page=)."""
     gaps = run_gaps(run) if run else []
-    people = {slip.employee_id: slip.employee for slip in run.slips} if run else {}
+    totals = pay_sheet.run_totals(month)
     return {
         "run": run,
         "runs": pay_runs.runs_of(month),
-        "run_totals": pay_runs.run_totals(month),
+        "run_totals": totals,
+        "sheet": pay_sheet.slips_page(run, page_arg(), totals.get(run.id, (0,))[0]) if run else None,
         "lines": PAY_LINES,
         "names": PAY_LINE_NAMES,
         "gaps": gaps,
         "reasons": reasons_of(month),
-        "people": people,
+        "people": pay_sheet.people_of({gap.employee_id for gap in gaps if gap.employee_id}),
         "deduction_kinds": deduction_service.kinds(month),
         "pay_day": pay_runs.pay_day(month),
         **month_nav(month),
@@ -48,7 +51,7 @@ def sheet():
     """工资核算: the draft (or the confirmed run), its gaps, confirmation and the history of runs."""
     require(current_user, "hr")
     month = month_arg()
-    return render_template("pay/sheet.html", **_sheet_context(month, pay_runs.current_run(month)))
+    return render_template("pay/sheet.html", **_sheet_context(month, pay_sheet.current_head(month)))
 
 
 @bp.get("/pay/runs/<int:run_id>")

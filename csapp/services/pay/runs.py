@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from ... import clock
 from ...db import write_transaction, writes
@@ -72,17 +72,6 @@ def current_run(month: str) -> PayRun | None:
 
 def runs_of(month: str) -> list[PayRun]:
     return list(db.session.scalars(select(PayRun).where(PayRun.month == month).order_by(PayRun.run_no.desc())))
-
-
-def run_totals(month: str) -> dict[int, tuple[int, Decimal]]:
-    """Each run of the month: how many slips and their gross total, in one query (not every run's slips)."""
-    rows = db.session.execute(
-        select(PaySlip.run_id, func.count(), func.coalesce(func.sum(PaySlip.gross), 0))
-        .join(PayRun, PayRun.id == PaySlip.run_id)
-        .where(PayRun.month == month)
-        .group_by(PaySlip.run_id)
-    )
-    return {run_id: (count, Decimal(gross)) for run_id, count, gross in rows}
 
 
 def run_for(user: User, run_id: int) -> PayRun:
