@@ -15,12 +15,12 @@ import pwd
 import shutil
 import subprocess
 import tempfile
-import uuid
 from pathlib import Path
 
 
 class ThrowawayPostgres:
-    """One cluster for a test session; databases are cloned from a template built once."""
+    """One cluster for a test session: the tests' database (put back between tests by DatabaseReset) and
+    the databases some tests create for themselves."""
 
     def __init__(self) -> None:
         found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
@@ -56,12 +56,6 @@ class ThrowawayPostgres:
 
         with psycopg.connect(dbname="postgres", user="postgres", host=str(self.folder), autocommit=True) as conn:
             conn.execute(sql)
-
-    def clone(self, template: str) -> str:
-        """A new database copied from *template* (a file copy: fast for a small schema); return its name."""
-        name = f"t_{uuid.uuid4().hex[:12]}"
-        self.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
-        return name
 
     def drop(self, name: str) -> None:
         self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
