@@ -19,15 +19,7 @@ if TYPE_CHECKING:
 
 def figures_of(head: DepartmentResult) -> kpi_rules.DepartmentFigures:
     """The department's figures a stored head holds (without the rank lists: each agent row has its ranks)."""
-    return kpi_rules.DepartmentFigures(
-        [],
-        [],
-        text_fraction(head.avg_qa),
-        text_fraction(head.avg_production),
-        text_fraction(head.lowest_qa),
-        head.qa_spread,
-        head.volume_spread,
-    )
+    return figures_of_score(department_score(head, []))
 
 
 def figures_of_score(score: kpi_rules.DepartmentScore) -> kpi_rules.DepartmentFigures:
