@@ -26,8 +26,9 @@ PUBLIC = ("ca-*.pem", "signer-*.pem", "*.crl", "revoked.json")
 def publish(paths: PkiPaths) -> int:
     """Put this machine's trust files into the database where they are new or later; return how many."""
     files = _local_files(paths)
-    if not files:
-        return 0
+    known = dict(db.session.execute(select(TrustFile.name, TrustFile.sha256)).all())
+    if all(known.get(name) == hashlib.sha256(data).hexdigest() for name, data in files.items()):
+        return 0  # the usual case: nothing new, no write lock taken by a verification
     changed = 0
     with write_transaction() as session:
         stored = {row.name: row for row in session.scalars(select(TrustFile).with_for_update())}
