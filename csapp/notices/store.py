@@ -133,6 +133,16 @@ class DatabaseStore:
     def temp_files(self) -> Iterator[tuple[str, Path]]:
         return iter(())
 
+    @staticmethod
+    def digests(connection) -> dict[str, str]:
+        """key → SHA-256 of every notice kept in the database, read a batch at a time (never every PDF at once)."""
+        from sqlalchemy import select
+
+        from ..models import NoticeFile
+
+        rows = connection.execute(select(NoticeFile.key, NoticeFile.data).execution_options(yield_per=100))
+        return {key: hashlib.sha256(data).hexdigest() for key, data in rows}
+
     def sweep(self, committed: dict[str, str]) -> tuple[int, int]:
         """Nothing to finish: a notice's bytes commit with its registry row, or not at all."""
         return 0, 0

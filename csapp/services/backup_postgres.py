@@ -27,7 +27,8 @@ from sqlalchemy.engine import URL, make_url
 
 from .. import clock
 from ..extensions import db
-from ..models import IssuedNotice, NoticeFile
+from ..models import IssuedNotice
+from ..notices.store import DatabaseStore
 from ..queue import TABLE_PREFIX
 from .backup import MANIFEST, BackupError, _replace_tree
 
@@ -157,15 +158,14 @@ def _notice_problems(registered: dict[str, str]) -> list[str]:
     archive = store()
     problems = []
     with db.engine.connect() as connection:
-        in_database = dict(connection.execute(select(NoticeFile.key, NoticeFile.data)).all())
+        in_database = DatabaseStore.digests(connection)
     for key, digest in registered.items():
-        data = in_database.get(key)
-        if data is None and archive.root is not None:
-            file = archive.root / key
-            data = file.read_bytes() if file.exists() else None
-        if data is None:
+        found = in_database.get(key)
+        if found is None and archive.root is not None and (archive.root / key).exists():
+            found = hashlib.sha256((archive.root / key).read_bytes()).hexdigest()
+        if found is None:
             problems.append(f"notice {key} is missing")
-        elif hashlib.sha256(data).hexdigest() != digest:
+        elif found != digest:
             problems.append(f"notice {key} differs from its registered hash")
     return problems
 

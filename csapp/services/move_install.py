@@ -19,6 +19,7 @@ from sqlalchemy import Engine, create_engine, func, insert, select, text
 
 from ..extensions import db
 from ..models import IssuedNotice, NoticeFile
+from ..notices.store import DatabaseStore
 from ..queue import is_queue_table
 
 BATCH = 1000
@@ -136,17 +137,17 @@ def _check(source: Engine, target: Engine, tables, report: MoveReport) -> None:
                 mine += report.notices_copied  # the archive's files joined the rows copied
             if mine != theirs:
                 raise MoveError(f"table {table.name}: {mine} rows here, {theirs} in the target")
-        files = dict(after.execute(select(NoticeFile.key, NoticeFile.data)).all())
+        in_database = DatabaseStore.digests(after)
         registered = after.execute(
             select(IssuedNotice.path, IssuedNotice.sha256).where(IssuedNotice.sha256.is_not(None))
-        )
+        ).all()
         from .notices import store
 
         archive = store()
         for key, digest in registered:
-            data = files.get(key)
-            if data is None:
-                data = archive.read(key) if hasattr(archive, "path") else None
-            if data is None or hashlib.sha256(data).hexdigest() != digest:
+            found = in_database.get(key)
+            if found is None and hasattr(archive, "path") and archive.exists(key):
+                found = hashlib.sha256(archive.read(key)).hexdigest()
+            if found != digest:
                 raise MoveError(f"notice {key} is missing or differs from its registered hash in the target")
             report.notices += 1
