@@ -58,7 +58,7 @@ def sheet():
 @login_required
 def run_page(run_id: int):
     """Any run of a month, old ones included, as it was computed."""
-    run = pay_runs.run_for(current_user, run_id)
+    run = pay_runs.run_for(current_user, run_id, slips=False)  # the sheet loads one page of them
     return render_template("pay/sheet.html", viewing=True, **_sheet_context(run.month, run))
 
 

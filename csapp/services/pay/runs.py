@@ -74,9 +74,10 @@ def runs_of(month: str) -> list[PayRun]:
     return list(db.session.scalars(select(PayRun).where(PayRun.month == month).order_by(PayRun.run_no.desc())))
 
 
-def run_for(user: User, run_id: int) -> PayRun:
+def run_for(user: User, run_id: int, slips: bool = True) -> PayRun:
+    """A run HR asks for; *slips*: with every slip and its person loaded (not for a page of them)."""
     require(user, "hr")
-    run = db.session.get(PayRun, run_id, options=with_slips())
+    run = db.session.get(PayRun, run_id, options=with_slips() if slips else ())
     if run is None:
         raise NotFound("没有这次核算。")
     return run
