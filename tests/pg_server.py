@@ -57,6 +57,12 @@ class ThrowawayPostgres:
         with psycopg.connect(dbname="postgres", user="postgres", host=str(self.folder), autocommit=True) as conn:
             conn.execute(sql)
 
+    def fresh(self, name: str) -> str:
+        """An empty database *name* (dropped first if a test left one); return its URL."""
+        self.drop(name)
+        self.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
     def drop(self, name: str) -> None:
         self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

@@ -81,10 +81,7 @@ def _empty_database(request, app) -> str | None:
     """On PostgreSQL a new empty database to restore into (None: a new SQLite file)."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         return None
-    server = request.getfixturevalue("postgres")
-    server.execute('DROP DATABASE IF EXISTS "restored"')
-    server.execute('CREATE DATABASE "restored"')
-    return server.url("restored")
+    return request.getfixturevalue("postgres").fresh("restored")
 
 
 def test_a_file_that_is_not_a_backup_is_refused_and_changes_nothing(db_app, tmp_path):

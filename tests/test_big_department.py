@@ -24,10 +24,7 @@ def big(request, tmp_path_factory, pki_dir):
 
     url = None
     if request.param == "pg":
-        server = request.getfixturevalue("postgres")
-        server.execute('DROP DATABASE IF EXISTS "big_department"')
-        server.execute('CREATE DATABASE "big_department"')
-        url = server.url("big_department")
+        url = request.getfixturevalue("postgres").fresh("big_department")
     app = _test_app(tmp_path_factory.mktemp("big") / "big.sqlite", pki_dir, url, TODAY="2026-11-20")
     with app.app_context():
         db.create_all()

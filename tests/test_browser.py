@@ -134,10 +134,7 @@ def promotion_server(request, tmp_path, pki_dir):
 
     url = f"sqlite:///{tmp_path / 'p.sqlite'}"
     if request.param == "pg":
-        server = request.getfixturevalue("postgres")
-        server.execute('DROP DATABASE IF EXISTS "browser_journey"')
-        server.execute('CREATE DATABASE "browser_journey"')
-        url = server.url("browser_journey")
+        url = request.getfixturevalue("postgres").fresh("browser_journey")
     app = create_app(
         {
             "SECRET_KEY": "browser",

@@ -34,9 +34,7 @@ def test_the_demo_moves_from_sqlite_to_postgresql_with_every_notice_verifying(po
         hashes = {n.number: n.sha256 for n in issued}
         db.session.remove()
     name = "moved"
-    postgres.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    postgres.execute(f'CREATE DATABASE "{name}"')
-    url = postgres.url(name)
+    url = postgres.fresh(name)
     runner = source.test_cli_runner()
     result = runner.invoke(args=["migrate-to", url, "--notices-into-database"])
     assert result.exit_code == 0, result.output

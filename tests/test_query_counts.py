@@ -87,11 +87,7 @@ def counts(request, tmp_path_factory, pki_dir):
     for agents in (30, 120):
         url = None
         if request.param == "pg":  # a database of its own for each size
-            server = request.getfixturevalue("postgres")
-            name = f"counts_{agents}"
-            server.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            server.execute(f'CREATE DATABASE "{name}"')
-            url = server.url(name)
+            url = request.getfixturevalue("postgres").fresh(f"counts_{agents}")
         found[agents] = _statements(tmp_path_factory, pki_dir, agents, url)
     return found
 

@@ -22,10 +22,9 @@ PREVIOUS_RELEASE_HEAD = "f1a3c5e7b9d2"  # main's head before this release's migr
 
 def test_the_demo_upgrades_from_the_previous_release_on_postgresql(postgres, tmp_path, pki_dir):
     name = "upgrade_demo"
-    postgres.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    postgres.execute(f'CREATE DATABASE "{name}"')
+    url = postgres.fresh(name)
     app = create_app(
-        {"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": postgres.url(name), "PKI_DIR": str(pki_dir),
+        {"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": url, "PKI_DIR": str(pki_dir),
          "ARCHIVE_DIR": str(tmp_path / "archive"), "TODAY": "2026-11-26"}
     )  # fmt: skip
     with app.app_context():
