@@ -30,7 +30,9 @@ def create_app(database: Path | None = None) -> Flask:
         return redirect("/rows")
 
     with app.app_context():
-        db.create_all()
+        from csapp.services.policy_seed import create_schema
+
+        create_schema()
         if db.session.get(Row, 1) is None:
             db.session.add(Row(id=1, text="一行"))
             db.session.commit()

@@ -68,7 +68,9 @@ def child_setup(workdir: str, people: int) -> dict:
     app = create_app({**_config(folder), "PKI_DIR": str(folder / "no-keys")})  # approve without issuing
     names = "堃喆珺瑄昇龑堉䶮伟芳娜敏静丽强磊洋艳勇军杰娟涛明超霞平刚"
     with app.app_context():
-        db.create_all()
+        from csapp.services.policy_seed import create_schema
+
+        create_schema()
         org = build_org()
         for index in range(people - 8):
             person = employee(org["other"], f"B{index:04d}", "王" + names[index % 28] + names[(index * 7) % 28])

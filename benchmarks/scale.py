@@ -93,7 +93,9 @@ def child(agents: int) -> dict:
     (folder / "settings.py").write_text("".join(f"{k} = {v!r}\n" for k, v in settings.items()))
     app = create_app(settings)
     with app.app_context():
-        db.create_all()
+        from csapp.services.policy_seed import create_schema
+
+        create_schema()
         ids = build_department(agents, MONTH, months=12)
         rebuild_results()
         team = ids["teams"][0]

@@ -42,6 +42,28 @@ def run_chunk(job_id: int) -> None:
         run_chunk(job_id)
 
 
+@huey.task()
+def rebuild_scores(since: str) -> None:
+    """After a policy version is published: store every department-month's results from *since* on."""
+    from .services import policy_book
+    from .services.kpi import rebuild_results
+
+    with flask_app().app_context():
+        policy_book.refresh()  # once per job: the book this job computes with
+        rebuild_results(since=since)
+
+
+@huey.task()
+def policy_preview(preview_id: int) -> None:
+    """Compute an impact preview of a policy draft."""
+    from .services import policy_book
+    from .services import policy_preview as previews
+
+    with flask_app().app_context():
+        policy_book.refresh()
+        previews.run(preview_id)
+
+
 @huey.periodic_task(crontab(minute="*"))
 def requeue_stalled() -> None:
     """Every minute: jobs whose message was lost or whose consumer died are enqueued again."""

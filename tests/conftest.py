@@ -123,7 +123,9 @@ def template_database(request, tmp_path_factory, pki_dir):
         url = server.url(PG_TEST_DATABASE)
     application = _test_app(path, pki_dir, url)
     with application.app_context():
-        db.create_all()
+        from csapp.services.policy_seed import create_schema
+
+        create_schema()
         ids = org_ids(build_org())
         db.session.remove()
         if url is None:

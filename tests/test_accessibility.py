@@ -31,7 +31,9 @@ def server(tmp_path_factory, pki_dir):
         }
     )
     with app.app_context():
-        db.create_all()
+        from csapp.services.policy_seed import create_schema
+
+        create_schema()
         fill_cycle(build_org())
         db.session.remove()
     with served(app) as base:

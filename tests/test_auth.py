@@ -58,7 +58,9 @@ def test_open_redirect_is_refused(db_app):
 def test_state_changes_need_the_csrf_token(tmp_path):
     app = create_app({"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/c.db"})
     with app.app_context():
-        db.create_all()
+        from csapp.services.policy_seed import create_schema
+
+        create_schema()
         from factories import build_org
 
         build_org()

@@ -27,7 +27,9 @@ def big(request, tmp_path_factory, pki_dir):
         url = request.getfixturevalue("postgres").fresh("big_department")
     app = _test_app(tmp_path_factory.mktemp("big") / "big.sqlite", pki_dir, url, TODAY="2026-11-20")
     with app.app_context():
-        db.create_all()
+        from csapp.services.policy_seed import create_schema
+
+        create_schema()
         ids = build_department(250, MONTH, months=1)
         sup1 = db.session.scalar(db.select(Employee.id).where(Employee.code == "S0000"))
         db.session.get(Team, ids["teams"][1]).leader_id = sup1  # sup1 leads the second team

@@ -36,7 +36,9 @@ def served(app):
 def live_server(tmp_path):
     app = create_app({"SECRET_KEY": "browser", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'b.sqlite'}"})
     with app.app_context():
-        db.create_all()
+        from csapp.services.policy_seed import create_schema
+
+        create_schema()
         org = build_org()
         ids = {"a1": org["agents"][0].id, "a2": org["agents"][1].id}
         db.session.remove()
@@ -147,7 +149,9 @@ def promotion_server(request, tmp_path, pki_dir):
         }
     )
     with app.app_context():
-        db.create_all()
+        from csapp.services.policy_seed import create_schema
+
+        create_schema()
         fill_cycle(build_org())
         db.session.remove()
     with served(app) as base:
@@ -214,7 +218,9 @@ def batch_server(tmp_path, pki_dir):
     with app.app_context():
         from factories import confirmed_pay
 
-        db.create_all()
+        from csapp.services.policy_seed import create_schema
+
+        create_schema()
         org = build_org()
         slips = len(confirmed_pay(org, MONTH).slips)
         db.session.remove()
@@ -250,8 +256,9 @@ def pay_server(tmp_path):
     with app.app_context():
         from csapp.services import month_lock
         from csapp.services.pay import deductions
+        from csapp.services.policy_seed import create_schema
 
-        db.create_all()
+        create_schema()
         org = build_org()
         hr = org["users"]["hr"]
         for department in (org["main"], org["other"]):

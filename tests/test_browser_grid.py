@@ -16,7 +16,9 @@ def grid_server(tmp_path):
     """The small organisation plus 15 agents, so the grid has more rows than a screen."""
     app = create_app({"SECRET_KEY": "browser", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'g.sqlite'}"})
     with app.app_context():
-        db.create_all()
+        from csapp.services.policy_seed import create_schema
+
+        create_schema()
         org = build_org()
         for index in range(15):
             metrics(employee(org["main"], f"A1{index:02d}", f"坐席{index:02d}"), production=900 + index)

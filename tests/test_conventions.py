@@ -146,7 +146,9 @@ def test_an_expired_csrf_token_is_a_chinese_message_in_place(tmp_path):
 
     app = create_app({"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/c.db"})
     with app.app_context():
-        db.create_all()
+        from csapp.services.policy_seed import create_schema
+
+        create_schema()
         build_org()
         client = app.test_client()
         token = client.get("/login").data.decode().split('name="csrf_token" type="hidden" value="')[1].split('"')[0]

@@ -17,6 +17,7 @@ from csapp.services import events, grid, rescoring, result_store
 from csapp.services import kpi as kpi_service
 from csapp.services.kpi import _rows, department_agents, department_kpi, score_rows
 from csapp.services.month_lock import department_month
+from csapp.services.policy_book import policy_book
 from csapp.services.results import current_version, stored_score
 
 BACKENDS = ("sqlite", "pg")
@@ -34,7 +35,7 @@ def big(db_app):
 def _fresh(department_id: int):
     dept_month = department_month(department_id, MONTH)
     rows = [r for r in _rows(department_agents(department_id, MONTH), MONTH) if not r.missing]
-    return score_rows(MONTH, dept_month.connection_rate, rows, policy_for(MONTH))
+    return score_rows(MONTH, dept_month.connection_rate, rows, policy_for(MONTH, policy_book()))
 
 
 def _hr() -> User:
@@ -93,7 +94,7 @@ def test_each_kind_of_small_change_derives_a_result_equal_to_a_full_scoring(db_a
         derived = department_kpi(department, MONTH).result
         db.session.commit()
         assert derived == _fresh(department), "a derived result differs from a full scoring"
-        stored = stored_score(department, MONTH, version, policy_for(MONTH))
+        stored = stored_score(department, MONTH, version, policy_for(MONTH, policy_book()))
         assert stored == derived
         db.session.commit()
     assert len(seen) == len(changes) and all(found is not None for found in seen)
@@ -126,7 +127,7 @@ def test_a_derivation_whose_base_was_pruned_meanwhile_stores_nothing(db_app, big
     derived = department_kpi(department, MONTH).result
     db.session.commit()
     assert derived == _fresh(department)
-    assert stored_score(department, MONTH, version, policy_for(MONTH)) is None  # not half a result
+    assert stored_score(department, MONTH, version, policy_for(MONTH, policy_book())) is None  # not half a result
 
 
 def test_a_derivation_stores_new_explanations_only_for_agents_scored_again(db_app, big):

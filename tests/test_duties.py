@@ -17,6 +17,7 @@ from service_walk import write_services
 from csapp.extensions import db
 from csapp.models import ApplicationStatus, Incident, PromotionApplication, QaSample, Team
 from csapp.models import DissatisfiedCase as Case
+from csapp.policy.parameters import policy_for
 from csapp.services import (
     accounts,
     allowances,
@@ -32,6 +33,7 @@ from csapp.services import (
 )
 from csapp.services.errors import Forbidden
 from csapp.services.pay import deductions, gaps
+from csapp.services.policy_book import policy_book
 
 DAY = dt.date(2026, 10, 15)
 
@@ -177,7 +179,7 @@ MATRIX = {
         "hr",
         lambda o, s: o["agents"][0],
         lambda a, p, o, s: allowances.set_allowance(
-            a, p.id, next(iter(allowances.policy_for(MONTH).pay.allowance_names)), Decimal(100), MONTH
+            a, p.id, next(iter(policy_for(MONTH, policy_book()).pay.allowance_names)), Decimal(100), MONTH
         ),
     ),
     "pay.deductions.set_deductions": (
@@ -256,6 +258,19 @@ NOT_ABOUT_ANOTHER = {
     "issuing.void": "a notice",
     "jobs.create": "a background job",
     "jobs.resume": "a background job",
+    "policy_drafts.start_draft": "a policy version (policy admins)",
+    "policy_drafts.import_draft": "a policy version (policy admins)",
+    "policy_drafts.save_values": "a policy version (policy admins)",
+    "policy_drafts.set_effective": "a policy version (policy admins)",
+    "policy_drafts.add_row": "a policy version (policy admins)",
+    "policy_drafts.remove_row": "a policy version (policy admins)",
+    "policy_drafts.submit": "a policy version (policy admins)",
+    "policy_drafts.send_back": "a policy version (four eyes)",
+    "policy_drafts.discard": "a policy version (policy admins)",
+    "policy_preview.request": "a preview job",
+    "policy_publishing.approve": "a policy version (four eyes)",
+    "policy_publishing.request_withdrawal": "a policy version (policy admins)",
+    "policy_publishing.approve_withdrawal": "a policy version (four eyes)",
     "people.hire": "a new person, nobody's own row yet",
 }
 
@@ -287,7 +302,7 @@ def test_data_about_a_person_is_entered_only_by_someone_above_them(org, staff, n
 def test_an_hr_user_who_is_an_employee_is_entered_for_by_another_hr_user(org, staff):
     other_hr = db.session.scalar(db.select(accounts.User).where(accounts.User.username == "hr_e2"))
     row = allowances.set_allowance(
-        other_hr, staff["hr1"].id, next(iter(allowances.policy_for(MONTH).pay.allowance_names)), Decimal(50), MONTH
+        other_hr, staff["hr1"].id, next(iter(policy_for(MONTH, policy_book()).pay.allowance_names)), Decimal(50), MONTH
     )
     assert row.employee_id == staff["hr1"].id and row.amount == Decimal(50)
 

@@ -165,7 +165,8 @@ def test_a_value_above_its_usual_range_needs_a_confirmation_then_saves(org):
 
 def test_the_usual_range_is_policy_data_shown_in_the_hint(org):
     from csapp.policy.parameters import policy_for
+    from csapp.services.policy_book import policy_book
 
     column = grid.SHEETS["metrics"].column("im_unprocessed")
-    assert policy_for(MONTH).soft_limits["im_unprocessed"] == Decimal(20)
-    assert column.hint_for(policy_for(MONTH)).endswith("(通常 ≤ 20)")
+    assert policy_for(MONTH, policy_book()).soft_limits["im_unprocessed"] == Decimal(20)
+    assert column.hint_for(policy_for(MONTH, policy_book())).endswith("(通常 ≤ 20)")

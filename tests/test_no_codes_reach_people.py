@@ -105,7 +105,9 @@ def demo(tmp_path_factory, pki_dir):
         }
     )
     with app.app_context():
-        db.create_all()
+        from csapp.services.policy_seed import create_schema
+
+        create_schema()
         create_demo(today=dt.date.fromisoformat(DEMO_DAY))
         db.session.remove()
     yield app

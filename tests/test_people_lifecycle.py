@@ -215,6 +215,7 @@ def test_a_hire_then_regularisation_opens_the_one_star_path(org):
     from csapp.models import DepartmentMonth
     from csapp.policy.parameters import policy_for
     from csapp.policy.promotion import evaluate
+    from csapp.services.policy_book import policy_book
     from csapp.services.promotion_data import build_application
 
     hr = org["users"]["hr"]
@@ -226,7 +227,7 @@ def test_a_hire_then_regularisation_opens_the_one_star_path(org):
     db.session.commit()
 
     def tenure():
-        policy = policy_for("2026-10")
+        policy = policy_for("2026-10", policy_book())
         result = evaluate(build_application(person, "agent.1", dt.date(2026, 10, 2), policy), policy)
         return next(c for c in result.criteria if c.key == "tenure")
 
@@ -248,6 +249,7 @@ def test_a_regularised_unrated_agents_pay_says_unrated_not_probation(org):
     case = {c.employee.id: c for c in runs.pay_cases(MONTH)}[person.id]
     from csapp.policy.parameters import policy_for
     from csapp.policy.pay import compute_pay
+    from csapp.services.policy_book import policy_book
 
-    base = compute_pay(case.inputs, policy_for(MONTH)).lines["base"]
+    base = compute_pay(case.inputs, policy_for(MONTH, policy_book())).lines["base"]
     assert base.explanation.startswith("话务员(未定星)基本工资")

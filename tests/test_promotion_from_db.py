@@ -14,6 +14,7 @@ from csapp.extensions import db
 from csapp.models import Attendance, Department, DepartmentMonth, Incident
 from csapp.policy.parameters import policy_for
 from csapp.policy.promotion import evaluate
+from csapp.services.policy_book import policy_book
 from csapp.services.promotion_data import build_application
 
 KPI_BASE = 80  # every item but 400电话接通率 at its weight (lone agent: no rank bonus or penalty)
@@ -31,7 +32,7 @@ def verdicts(result):
 
 
 def evaluate_from_db(person, target, applied_on):
-    policy = policy_for(applied_on[:7])
+    policy = policy_for(applied_on[:7], policy_book())
     day = dt.date.fromisoformat(applied_on)
     return promotion_out(evaluate(build_application(person, target, day, policy), policy))
 

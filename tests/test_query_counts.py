@@ -20,7 +20,9 @@ def _statements(tmp_path_factory, pki_dir, agents: int, url: str | None = None) 
     app = _test_app(folder / "scale.sqlite", pki_dir, url, TODAY="2026-11-20")
     counted = [0]
     with app.app_context():
-        db.create_all()
+        from csapp.services.policy_seed import create_schema
+
+        create_schema()
         ids = build_department(agents, MONTH, months=1)
         shown = [
             str(

@@ -47,7 +47,7 @@ def _run(source: click.File, policy_file: str | None, runner_name: str) -> None:
             policy = load_policy_file(policy_file)
         else:
             month = _document_month(data)
-            policy = policy_for(month) if month else shipped_policies()[-1]
+            policy = policy_for(month, shipped_policies()) if month else shipped_policies()[-1]
         result = runner(data, policy)
     except (InputError, PolicyError) as exc:
         _fail(str(exc))

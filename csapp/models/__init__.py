@@ -25,6 +25,7 @@ from .pay import (
     PaySlip,
 )
 from .people import PersonEvent
+from .policy import PolicyEditor, PolicyGeneration, PolicyPreview, PolicyStatus, PolicyVersion
 from .promotion import ApplicationStatus, IllegalTransition, PromotionApplication
 from .results import AgentExplanation, AgentResult, DataChange, DataVersion, DepartmentResult
 from .users import ROLES, LoginAttempts, User, UserRole
@@ -77,4 +78,9 @@ __all__ = [
     "TeamMembership",
     "DepartmentMembership",
     "EmploymentPeriod",
+    "PolicyEditor",
+    "PolicyGeneration",
+    "PolicyPreview",
+    "PolicyStatus",
+    "PolicyVersion",
 ]

@@ -50,9 +50,10 @@ class Employee(db.Model):
         Before the hire month: the track of the first grade.
         """
         from ..policy.parameters import policy_for
+        from ..services.policy_book import policy_book
 
         change = self.grade_change_on(self.reference_day(month)) or (self.grades[0] if self.grades else None)
-        return policy_for(month).track_of(change.grade) if change else None
+        return policy_for(month, policy_book()).track_of(change.grade) if change else None
 
     @property
     def track_name(self) -> str:

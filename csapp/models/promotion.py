@@ -70,6 +70,9 @@ class PromotionApplication(db.Model):
     # 已变化: the interview was changed while HR was deciding (when, and the dept head's reason)
     interview_changed_at: Mapped[dt.datetime | None]
     interview_change_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # 已变化: a policy version published for the application's month after it was made (HR checks again)
+    policy_changed_at: Mapped[dt.datetime | None]
+    policy_change_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[dt.datetime | None]

@@ -41,6 +41,14 @@ JOB_STATUS_NAMES = {
 }
 NOTICE_STATUS_NAMES = {"reserved": "签发中", "valid": "有效", "superseded": "已被取代", "voided": "已作废"}
 NOTICE_KIND_NAMES = {"promotion": "晋升通知书", "salary_change": "调薪通知单", "pay": "工资通知单"}
+POLICY_STATUS_NAMES = {
+    "draft": "草稿",
+    "pending": "待审批",
+    "published": "已发布",
+    "returned": "已退回",
+    "withdrawn": "已撤回",
+}
+ELIGIBILITY_NAMES = {"eligible": "✔ 符合", "pending": "待定", "ineligible": "✘ 不符合", None: "—"}
 STAR_NAMES = {"production": "产量明星", "qa": "质检明星"}
 VERDICT_NAMES = {True: "满足", False: "不满足", None: "待定"}
 
@@ -100,6 +108,17 @@ AUDIT_ACTION_NAMES = {
     "notice.void": "作废通知书",
     "notice.supersede": "通知书被更正取代",
     "roster.import": "导入花名册",
+    "policy.draft": "新建政策草稿",
+    "policy.import": "导入政策草稿",
+    "policy.edit": "修改政策草稿",
+    "policy.submit": "提交政策审批",
+    "policy.return": "退回政策草稿",
+    "policy.publish": "发布政策版本",
+    "policy.discard": "删除政策草稿",
+    "policy.withdraw_request": "申请撤回政策版本",
+    "policy.withdraw": "撤回政策版本",
+    "policy.preview": "预览政策影响",
+    "export.policy_preview": "导出政策影响预览",
 }
 
 FIELD_NAMES = {

@@ -6,6 +6,7 @@ The tables' schema (pydantic) lives in :mod:`.schema` and is imported on the fir
 from __future__ import annotations
 
 import functools
+import hashlib
 import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -68,13 +69,37 @@ def load_policy_file(path: str | Path) -> Policy:
 
 @functools.cache
 def shipped_policies() -> tuple[Policy, ...]:
-    """Return the policy versions shipped with the app, oldest first."""
+    """Return the policy versions shipped with the app, oldest first (the `rules` command's default)."""
     versions = [load_policy_file(p) for p in sorted(DATA_DIR.glob("*.toml"))]
     return tuple(sorted(versions, key=lambda p: p.effective))
 
 
-def policy_for(month: str, versions: tuple[Policy, ...] | None = None) -> Policy:
-    """Return the version in force in *month*: the latest whose effective month ≤ it."""
-    versions = versions or shipped_policies()
-    in_force = [p for p in versions if p.effective <= month]
-    return in_force[-1] if in_force else versions[0]
+def policy_for(month: str, versions: tuple[Policy, ...]) -> Policy:
+    """Return the version in force in *month*: the latest whose effective month ≤ it (the earliest before
+    the first one). *versions* is a book, oldest first: services pass `policy_book()`, the rules command
+    its files; there is no default."""
+    if not versions:
+        raise PolicyError("no policy version is published")
+    in_force = versions[0]
+    for version in versions:
+        if version.effective > month:
+            break
+        in_force = version
+    return in_force
+
+
+def policy_text(policy: Policy) -> str:
+    """Return the version as canonical TOML (what the database stores, what `policy export` writes)."""
+    import tomli_w
+
+    return tomli_w.dumps(policy.model_dump(mode="json", exclude_none=True))
+
+
+def content_hash(text: str) -> str:
+    """Return the hash that names a version's content (an edit changes it)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+SCHEMA_VERSION = 1
+"""The policy schema's version: a release that changes csapp.policy.schema raises it and ships a data
+migration (csapp.policy.schema_versions) that rewrites every stored version."""

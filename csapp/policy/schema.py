@@ -24,33 +24,41 @@ Month = Annotated[str, AfterValidator(_check_month)]
 """A ``YYYY-MM`` month, for every schema that takes one."""
 
 
+FIXED = {"fixed": True}
+"""Structure the code relies on: shown, never edited in a draft."""
+ROWS = {"rows": True}
+"""A list table: rows may be added and removed (except the keys in ``protected``, which may only be renamed)."""
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Track(_Frozen):
-    name: str
-    ladder: list[str] = Field(min_length=1)
+    name: str = Field(title="名称")
+    ladder: list[str] = Field(min_length=1, title="职级阶梯", json_schema_extra=FIXED)
 
 
 class Grade(_Frozen):
-    name: str
-    title: str | None = None  # what people read (话务员 · 一星); default: name
-    unrated_title: str | None = None  # for a regularised person still on this grade (话务员(未定星))
-    base: Decimal = Field(ge=0)
-    performance: Decimal = Field(ge=0)
-    commission_per_book: Decimal = Field(default=Decimal(0), ge=0)
+    name: str = Field(title="职级名称")
+    title: str | None = Field(None, title="称谓")  # what people read (话务员 · 一星); default: name
+    # for a regularised person still on this grade (话务员(未定星))
+    unrated_title: str | None = Field(None, title="未定星称谓")
+    base: Decimal = Field(ge=0, title="基本工资(元)")
+    performance: Decimal = Field(ge=0, title="绩效工资标准(元)")
+    commission_per_book: Decimal = Field(default=Decimal(0), ge=0, title="每本佣金(元)")
 
 
 class Pay(_Frozen):
-    kpi_cap: Decimal = Field(gt=0)
-    performance_zero_leave_days: Decimal = Field(gt=0)
-    attendance_bonus: Decimal = Field(ge=0)
-    counted_leave_types: list[str]
-    leave_type_names: dict[str, str]
-    allowance_names: dict[str, str]
-    deduction_kinds: dict[str, str] = {}  # 社保个人部分 …: inputs from the payroll provider, never computed here
-    grade_allowances: dict[str, dict[str, Decimal]] = {}
+    kpi_cap: Decimal = Field(gt=0, title="绩效系数封顶分(分)")
+    performance_zero_leave_days: Decimal = Field(gt=0, title="绩效工资归零的请假天数(天)")
+    attendance_bonus: Decimal = Field(ge=0, title="全勤奖(元)")
+    counted_leave_types: list[str] = Field(title="计入的假别", json_schema_extra=FIXED)
+    leave_type_names: dict[str, str] = Field(title="假别名称")
+    allowance_names: dict[str, str] = Field(title="补贴项目", json_schema_extra=ROWS)
+    # 社保个人部分 …: inputs from the payroll provider, never computed here
+    deduction_kinds: dict[str, str] = Field({}, title="扣款项目", json_schema_extra=ROWS)
+    grade_allowances: dict[str, dict[str, Decimal]] = Field({}, title="职级固定补贴(元/月)")
 
     @field_validator("counted_leave_types")
     @classmethod
@@ -62,31 +70,35 @@ class Pay(_Frozen):
 
 
 class KpiItem(_Frozen):
-    name: str
-    block: str
-    weight: Decimal = Field(gt=0)
-    per_count: Decimal | None = None
-    target_rate: Decimal | None = None
-    per_point: Decimal | None = None
-    per_second: Decimal | None = None
-    limit_seconds: dict[Literal["regular", "intern"], Decimal] | None = None
-    rank1_bonus: Decimal | None = None
-    last_place_penalty: Decimal | None = None
-    at_or_below_average_penalty: Decimal | None = None
-    rank_bonuses: list[Decimal] | None = None
-    above_average_bonus: Decimal | None = None
+    name: str = Field(title="名称")
+    block: str = Field(title="所属板块")
+    weight: Decimal = Field(gt=0, title="分值(分)")
+    per_count: Decimal | None = Field(None, ge=0, title="每次扣分(分)")
+    target_rate: Decimal | None = Field(None, gt=0, le=100, title="达标接通率(%)")
+    per_point: Decimal | None = Field(None, ge=0, title="每低 1 个百分点扣分(分)")
+    per_second: Decimal | None = Field(None, ge=0, title="每超 1 秒扣分(分)")
+    limit_seconds: dict[Literal["regular", "intern"], Decimal] | None = Field(None, title="通话均长上限(秒)")
+    rank1_bonus: Decimal | None = Field(None, ge=0, title="第一名加分(分)")
+    last_place_penalty: Decimal | None = Field(None, ge=0, title="最后一名扣分(分)")
+    at_or_below_average_penalty: Decimal | None = Field(None, ge=0, title="平均及以下扣分(分)")
+    rank_bonuses: list[Decimal] | None = Field(None, title="名次加分(分)")
+    above_average_bonus: Decimal | None = Field(None, ge=0, title="均产以上加分(分)")
 
 
 class Incident(_Frozen):
-    name: str
-    points: Decimal
+    name: str = Field(title="名称")
+    points: Decimal = Field(title="分值(分,扣分为负)")
 
 
 class Kpi(_Frozen):
-    min_agents_for_comparison: int = Field(ge=2)
-    qa_expected_samples: int = Field(ge=1)
-    items: dict[str, KpiItem]
-    incidents: dict[str, Incident]
+    min_agents_for_comparison: int = Field(ge=2, title="参与比较的最少坐席数(人)")
+    qa_expected_samples: int = Field(ge=1, title="每月应有质检样本数(条)")
+    items: dict[str, KpiItem] = Field(title="考核项目")
+    # keys the code counts (promotion criteria) may be renamed, never removed
+    incidents: dict[str, Incident] = Field(
+        title="管理事件",
+        json_schema_extra={**ROWS, "protected": ["work_error", "refused_arrangement", "service_complaint"]},
+    )
 
     @model_validator(mode="after")
     def _all_items(self) -> Kpi:
@@ -106,28 +118,30 @@ class Kpi(_Frozen):
 
 
 class ReviewedScores(_Frozen):
-    items: list[str] = Field(min_length=1)
-    weights: list[Decimal] | None = None
+    items: list[str] = Field(min_length=1, title="考核项")
+    weights: list[Decimal] | None = Field(None, title="权重")
 
 
 class Target(_Frozen):
-    months: int = Field(ge=1)
-    tenure: Literal["grade", "regularized", "regularized_cumulative"]
+    months: int = Field(ge=1, title="任职时间(个月)")
+    tenure: Literal["grade", "regularized", "regularized_cumulative"] = Field(title="任职时间起算")
 
 
 class Criterion(_Frozen):
-    key: str
-    name: str
-    measure: Literal["mean", "sum", "dept_mean", "dept_sum", "months_at_or_above", "turnover", "input"]
-    field: str | None = None
-    op: Literal[">=", "<=", "pass"]
-    thresholds: dict[str, Decimal] = {}
-    texts: dict[str, str] = {}
+    key: str = Field(title="代码", json_schema_extra=FIXED)
+    name: str = Field(title="名称")
+    measure: Literal["mean", "sum", "dept_mean", "dept_sum", "months_at_or_above", "turnover", "input"] = Field(
+        title="计算方式", json_schema_extra=FIXED
+    )
+    field: str | None = Field(None, title="数据项", json_schema_extra=FIXED)
+    op: Literal[">=", "<=", "pass"] = Field(title="比较", json_schema_extra=FIXED)
+    thresholds: dict[str, Decimal] = Field({}, title="门槛")
+    texts: dict[str, str] = Field({}, title="要求说明")
 
 
 class TrackRules(_Frozen):
-    gates: list[str]
-    criteria: list[Criterion]
+    gates: list[str] = Field(title="前置条件", json_schema_extra=FIXED)
+    criteria: list[Criterion] = Field(title="资格条件")
 
     @field_validator("gates")
     @classmethod
@@ -139,30 +153,30 @@ class TrackRules(_Frozen):
 
 
 class Promotion(_Frozen):
-    window_first_day: int = Field(ge=1, le=28)
-    window_last_day: int = Field(ge=1, le=28)
-    leave_gate_days: Decimal = Field(gt=0)
-    service_level_seconds: int = Field(gt=0)
-    targets: dict[str, Target]
-    tracks: dict[str, TrackRules]
+    window_first_day: int = Field(ge=1, le=28, title="申请窗口首日(日)")
+    window_last_day: int = Field(ge=1, le=28, title="申请窗口末日(日)")
+    leave_gate_days: Decimal = Field(gt=0, title="周期内请假门槛(天)")
+    service_level_seconds: int = Field(gt=0, title="服务水平接起时限(秒)")
+    targets: dict[str, Target] = Field(title="晋升目标")
+    tracks: dict[str, TrackRules] = Field(title="各岗位条件")
 
 
 class Policy(_Frozen):
     """One version of the scheme, in force from its ``effective`` month."""
 
-    version: str
-    effective: Month
-    title: str
-    tracks: dict[str, Track]
-    career: list[str]
-    grades: dict[str, Grade]
-    pay: Pay
-    kpi: Kpi
-    reviewed_scores: dict[str, ReviewedScores]
-    promotion: Promotion
-    decisions: dict[str, str]
+    version: str = Field(title="版本号", json_schema_extra=FIXED)
+    effective: Month = Field(title="生效月份", json_schema_extra=FIXED)
+    title: str = Field(title="方案名称")
+    tracks: dict[str, Track] = Field(title="岗位序列")
+    career: list[str] = Field(title="晋升阶梯", json_schema_extra=FIXED)
+    grades: dict[str, Grade] = Field(title="职级与工资标准")
+    pay: Pay = Field(title="工资")
+    kpi: Kpi = Field(title="坐席绩效")
+    reviewed_scores: dict[str, ReviewedScores] = Field(title="考核评分项")
+    promotion: Promotion = Field(title="晋升")
+    decisions: dict[str, str] = Field(title="方案解释")
     # usual upper bounds of the entry grid's fields: a value above is saved only once the user confirms it
-    soft_limits: dict[str, Decimal] = Field(default_factory=dict)
+    soft_limits: dict[str, Decimal] = Field(default_factory=dict, title="录入提醒上限", json_schema_extra=ROWS)
 
     @model_validator(mode="after")
     def _consistent(self) -> Policy:

@@ -14,6 +14,7 @@ from ..policy.months import add_months, months_before
 from ..policy.parameters import policy_for
 from . import result_rows, results
 from .kpi import AgentRow, DepartmentKpi, _rows, _stored, department_kpi, month_bounds
+from .policy_book import policy_book, scratch
 
 
 def agent_month(employee: Employee, month: str) -> tuple[DepartmentKpi, AgentRow | None]:
@@ -21,9 +22,12 @@ def agent_month(employee: Employee, month: str) -> tuple[DepartmentKpi, AgentRow
     the department is loaded and scored only when its result is not stored yet."""
     start, end = month_bounds(month)
     department_id = employee.department_in(month)
-    policy = policy_for(month)
+    policy = policy_for(month, policy_book())
     if not employee.employed_in(start, end) or employee.track_in(month) != "agent":
         return DepartmentKpi(department_id, month, policy, None, [], None), None
+    if scratch() is not None:  # an impact preview: the department's month is computed once for all its agents
+        kpi = department_kpi(department_id, month)
+        return kpi, kpi.row_for(employee.id)
     dept_month, stored = _stored(department_id, month, [employee.id])
     [row] = _rows([employee], month)
     if dept_month is None or dept_month.connection_rate is None or row.missing:
@@ -43,7 +47,10 @@ def agent_months(employee: Employee, months: list[str]) -> dict[str, tuple[Depar
     found: dict[str, tuple[DepartmentKpi, AgentRow | None]] = {}
     for month in months:
         if month not in wanted:
-            found[month] = DepartmentKpi(employee.department_in(month), month, policy_for(month), None, [], None), None
+            found[month] = (
+                DepartmentKpi(employee.department_in(month), month, policy_for(month, policy_book()), None, [], None),
+                None,
+            )
     if not wanted:
         return found
     departments = {department for department, _ in wanted.values()}
@@ -63,7 +70,7 @@ def agent_months(employee: Employee, months: list[str]) -> dict[str, tuple[Depar
         _by_month(m, employee.id, listed, many=True) for m in (QaSample, DissatisfiedCase, Incident)
     )
     for month, (department_id, _) in wanted.items():
-        policy = policy_for(month)
+        policy = policy_for(month, policy_book())
         dept_month = dept_months.get((department_id, month))
         row = AgentRow(
             employee, records.get(month), samples.get(month, []), cases.get(month, []), incidents.get(month, [])
@@ -122,7 +129,7 @@ def _agent_months(employee: Employee, months: list[str]) -> dict[str, tuple[int,
     for month in months:
         start, end = month_bounds(month)
         if employee.employed_in(start, end) and employee.track_in(month) == "agent":
-            wanted[month] = (employee.department_in(month), policy_for(month).version)
+            wanted[month] = (employee.department_in(month), policy_for(month, policy_book()).version)
     return wanted
 
 

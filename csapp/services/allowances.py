@@ -14,6 +14,7 @@ from .access import require, subject_for
 from .errors import ServiceError
 from .grid import Column, check_value
 from .pay.runs import mark_pay_stale_from
+from .policy_book import policy_book
 
 AMOUNT = Column("amount", "金额", "decimal", "元/月", Decimal(100000))
 
@@ -26,7 +27,7 @@ def set_allowance(user: User, employee_id: int, kind: str, amount: Decimal | Non
     """
     require(user, "hr")
     employee = subject_for(user, employee_id)
-    names = policy_for(month).pay.allowance_names
+    names = policy_for(month, policy_book()).pay.allowance_names
     if kind not in names:
         raise ServiceError("请选择补贴类型。", "kind")
     value = check_value(AMOUNT, amount) or Decimal(0)

@@ -16,6 +16,7 @@ from .access import require, subject_for
 from .errors import NotFound, ServiceError
 from .grid import Column, check_value
 from .month_lock import guard
+from .policy_book import policy_book
 from .results import data_changed
 
 QA_SCORE = Column("score", "质检分数", "decimal", "0–100", Decimal(100))
@@ -37,7 +38,7 @@ def add_incident(user: User, employee_id: int, kind: str, day: dt.date, note: st
     if day > clock.today():
         raise ServiceError("日期不能晚于今天。", "occurred_on")
     month = month_of(day)
-    incidents = policy_for(month).kpi.incidents
+    incidents = policy_for(month, policy_book()).kpi.incidents
     if kind not in incidents:
         raise ServiceError("请选择事件类型。", "kind")
     correction = guard(user, employee.department_id, month, reason)
@@ -76,7 +77,7 @@ def remove_incident(user: User, incident_id: int, reason: str = "") -> None:
     employee = _agent(user, incident.employee_id, incident.month)
     correction = guard(user, employee.department_id, incident.month, reason)
     data_changed([employee.department_in(incident.month)], incident.month, employees=[employee.id])
-    name = policy_for(incident.month).kpi.incidents[incident.kind].name
+    name = policy_for(incident.month, policy_book()).kpi.incidents[incident.kind].name
     audit.record(
         user,
         "incident.remove",

@@ -18,6 +18,7 @@ from . import audit
 from .access import department_for, require, require_enter
 from .errors import Conflict, NeedsConfirmation, ServiceError
 from .month_lock import department_month, guard
+from .policy_book import policy_book
 from .results import data_changed
 from .sheets import DEPARTMENT_COLUMNS, SHEETS, Column, Sheet  # noqa: F401  (the grid's callers import them here)
 
@@ -154,7 +155,7 @@ def save_cell(
     value = parse_cell(column, text)
     if expected is None:
         raise ServiceError("保存请求缺少原值,请刷新页面后重试。", field)
-    check_usual(column, value, policy_for(month), confirmed)
+    check_usual(column, value, policy_for(month, policy_book()), confirmed)
     nullable = sheet.model.__table__.c[field].nullable
     seen = _or_zero(parse_cell(column, expected), nullable)
     value = _or_zero(value, nullable)
@@ -213,7 +214,7 @@ def save_department_field(
     if column is None:
         raise ServiceError("没有这一项。")
     value = parse_cell(column, text)
-    check_usual(column, value, policy_for(month), confirmed)
+    check_usual(column, value, policy_for(month, policy_book()), confirmed)
     if version is None:
         raise ServiceError("保存请求缺少版本号,请刷新页面后重试。", field)
     correction = guard(user, department.id, month, reason)

@@ -18,6 +18,7 @@ from .errors import ServiceError
 from .grid import SHEETS, Column, parse_cell
 from .kpi import department_agents
 from .month_lock import is_locked
+from .policy_book import policy_book
 from .results import data_changed
 from .table_files import read_table
 
@@ -252,7 +253,7 @@ def template_workbook(agents: list[Employee], month: str) -> bytes:
     for agent in agents:
         sheet.append([agent.code, agent.name])
     sheet.column_dimensions["A"].width = 12
-    policy = policy_for(month)
+    policy = policy_for(month, policy_book())
     notes = book.create_sheet("填写说明")
     notes.append(["列", "说明"])
     notes.append([CODE, "必填,员工工号"])

@@ -18,6 +18,7 @@ from ..policy.months import first_day
 from ..policy.parameters import policy_for
 from . import rescoring, result_rows, result_store, results
 from .month_lock import department_month
+from .policy_book import policy_book, scratch
 
 if TYPE_CHECKING:
     from ..policy.schema import Policy
@@ -104,8 +105,19 @@ def _by_employee(model, ids: list[int], month: str) -> dict[int, list]:
 
 def department_kpi(department_id: int, month: str) -> DepartmentKpi:
     """Load a department's month and the scores of every agent whose data is complete: stored under the
-    month's data version, or computed now (and stored) on a miss."""
-    policy = policy_for(month)
+    month's data version, or computed now (and stored) on a miss. Under an impact preview's book: computed
+    from the data, once per preview."""
+    running = scratch()
+    if running is not None:
+        key = (department_id, month)
+        if key not in running.departments:
+            running.departments[key] = _department_kpi(department_id, month)
+        return running.departments[key]
+    return _department_kpi(department_id, month)
+
+
+def _department_kpi(department_id: int, month: str) -> DepartmentKpi:
+    policy = policy_for(month, policy_book())
     version = results.current_version(department_id, month)  # before the data, in the same snapshot
     rows = _rows(department_agents(department_id, month), month)
     dept_month = department_month(department_id, month)
@@ -151,7 +163,7 @@ def _stored(department_id: int, month: str, employee_ids: list[int], decode=resu
     dept_month = department_month(department_id, month)
     if dept_month is None or dept_month.connection_rate is None:
         return dept_month, None
-    policy = policy_for(month)
+    policy = policy_for(month, policy_book())
     stored = results.stored_people(department_id, month, version, policy, employee_ids, decode)
     if stored is None and (derived := _derive(department_id, month, version, policy, dept_month)) is not None:
         return dept_month, (derived.department, derived.scores(employee_ids, decode), derived.scored)
@@ -183,7 +195,7 @@ def _inputs_loader(department_id: int, month: str):
 def people_kpi(department_id: int, month: str, people: list[Employee]) -> DepartmentKpi:
     """The department's month for some of its agents (a team): their rows and their stored scores, with
     the department's figures; the whole department is loaded and scored only when not stored yet."""
-    policy = policy_for(month)
+    policy = policy_for(month, policy_book())
     agents = [p for p in people if p.track_in(month) == "agent"]
     dept_month, stored = _stored(department_id, month, [a.id for a in agents])
     rows = _rows(agents, month)
@@ -235,20 +247,22 @@ def _agent_input(row: AgentRow) -> kpi_rules.AgentMonth:
     )
 
 
-def rebuild_results(month: str | None = None) -> tuple[int, int]:
+def rebuild_results(month: str | None = None, since: str | None = None) -> tuple[int, int]:
     """Compute and store every department-month's results not stored for its current version (all months
-    with department data, or one); return (computed, already stored)."""
+    with department data, one, or those from *since* on); return (computed, already stored)."""
     query = select(DepartmentMonth.department_id, DepartmentMonth.month).where(
         DepartmentMonth.connection_rate.is_not(None)
     )
     if month:
         query = query.where(DepartmentMonth.month == month)
+    if since:
+        query = query.where(DepartmentMonth.month >= since)
     keys = db.session.execute(query.order_by(DepartmentMonth.month, DepartmentMonth.department_id)).all()
     db.session.commit()
     computed = stored = 0
     for department_id, each in keys:
         version = results.current_version(department_id, each)
-        if results.stored_department(department_id, each, version, policy_for(each).version):
+        if results.stored_department(department_id, each, version, policy_for(each, policy_book()).version):
             stored += 1
         else:
             department_kpi(department_id, each)
@@ -270,7 +284,7 @@ class RankingPage:
 def ranking(department_id: int, month: str, page: int, per_page: int) -> RankingPage:
     """One page of the department-month ranking: from the stored results (only that page decoded), or
     computed when not stored yet."""
-    policy = policy_for(month)
+    policy = policy_for(month, policy_book())
     version = results.current_version(department_id, month)
     stored = results.ranking_page(department_id, month, version, policy, page, per_page)
     dept_month = department_month(department_id, month) if stored is None else None

@@ -24,6 +24,7 @@ from ..queue import is_queue_table
 
 BATCH = 1000
 SKIPPED = {"alembic_version"}
+SEEDED = ("policy_generation", "policy_version")  # what the migrations insert: replaced by the source's rows
 
 
 class MoveError(RuntimeError):
@@ -44,7 +45,8 @@ def move_to(url: str, into_database: bool = False, say: Callable[[str], None] = 
     target = create_engine(url)
     try:
         tables = [t for t in db.metadata.sorted_tables if t.name not in SKIPPED and not is_queue_table(t.name)]
-        _refuse_data(target, tables)
+        _refuse_data(target, [t for t in tables if t.name not in SEEDED])  # anything beyond what migrations seed
+        _drop_seeded(target)
         report = MoveReport()
         with source.connect() as reading, target.begin() as writing:
             for table in tables:
@@ -80,6 +82,13 @@ def _upgrade(url: str) -> None:
         upgrade(directory=other.config["MIGRATIONS_DIR"])
         db.session.remove()
         db.engine.dispose()
+
+
+def _drop_seeded(target: Engine) -> None:
+    """Empty the tables the migrations seeded (the shipped policy) of a target that holds nothing else."""
+    with target.begin() as connection:
+        for name in SEEDED:
+            connection.execute(text(f"DELETE FROM {name}"))
 
 
 def _refuse_data(target: Engine, tables) -> None:

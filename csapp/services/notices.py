@@ -34,6 +34,7 @@ from . import paper_check, trust_store
 from .access import employee_for
 from .errors import Forbidden, NotFound, ServiceError
 from .pay.runs import pay_day
+from .policy_book import policy_book
 
 PREFIX = {"promotion": "JS", "salary_change": "TX", "pay": "GZ"}
 
@@ -210,7 +211,7 @@ def application_specs(application: PromotionApplication) -> list[NoticeSpec]:
     """The promotion notice and the salary-change notice of an approved application."""
     if application.status != ApplicationStatus.APPROVED:
         raise ServiceError("只有已通过的晋升申请才能签发通知书。")
-    policy = policy_for(application.month)
+    policy = policy_for(application.month, policy_book())
     old, new = policy.grades[application.from_grade], policy.grades[application.target_grade]
     evaluation = application.latest_data or application.snapshot_data
     context = {
@@ -244,7 +245,7 @@ def application_specs(application: PromotionApplication) -> list[NoticeSpec]:
 
 def pay_spec(slip: PaySlip) -> NoticeSpec:
     """The monthly pay notice of one pay slip: every line with its explanation."""
-    policy = policy_for(slip.run.month)
+    policy = policy_for(slip.run.month, policy_book())
     explanations = slip.explanations
     lines = [(PAY_LINE_NAMES[key], getattr(slip, key), explanations.get(key, "")) for key in PAY_LINES]
     paid_on = pay_day(slip.run.month)

@@ -22,6 +22,7 @@ from ..models import AgentExplanation, AgentResult, DataChange, DepartmentMonth,
 from ..policy import kpi as kpi_rules
 from ..policy.numbers import exact, mean
 from . import result_rows, result_store
+from .policy_book import scratch
 
 if TYPE_CHECKING:
     from ..policy.schema import Policy
@@ -113,6 +114,8 @@ def derive(
 ) -> Derived | None:
     """Derive and store the result of *version* from the latest stored earlier one, or None when it
     cannot be (no earlier result, the department's figures or policy changed, too many agents changed)."""
+    if scratch() is not None:  # an impact preview computes from the data, never from stored results
+        return None
     base = db.session.scalar(
         select(DepartmentResult)
         .where(

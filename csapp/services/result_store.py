@@ -12,6 +12,7 @@ from ..db import insert_on_conflict, is_writing, write_options
 from ..extensions import db
 from ..models import AgentExplanation, AgentResult, DepartmentResult
 from ..policy import kpi as kpi_rules
+from .policy_book import scratch
 from .result_rows import KEPT_COLUMNS, agent_row, explanation_body, fraction_text
 
 
@@ -24,7 +25,7 @@ def store(department_id: int, version: int, result: kpi_rules.DepartmentScore) -
 
 def store_rows(department_id: int, version: int, result: kpi_rules.DepartmentScore, agents: list) -> None:
     """Store a result with its agents' new scorings (and their explanations)."""
-    if is_writing():
+    if is_writing() or scratch() is not None:  # an impact preview stores nothing
         return
     with _new_result(department_id, version, result, len(agents)) as (connection, result_id):
         if result_id is not None:

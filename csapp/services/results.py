@@ -23,6 +23,7 @@ from ..extensions import db
 from ..models import AgentExplanation, AgentResult, DataChange, DataVersion, DepartmentResult, Employee
 from ..policy import kpi as kpi_rules
 from ..policy.months import add_months
+from .policy_book import scratch
 from .result_rows import agent_score, department_score, figures_of
 
 if TYPE_CHECKING:
@@ -90,6 +91,8 @@ def _key(department_id: int, month: str, version: int, policy_version: str):
 
 
 def stored_department(department_id: int, month: str, version: int, policy_version: str) -> DepartmentResult | None:
+    if scratch() is not None:  # a computation with a book of its own (an impact preview) reads nothing stored
+        return None
     return db.session.scalar(select(DepartmentResult).where(*_key(department_id, month, version, policy_version)))
 
 
@@ -231,7 +234,7 @@ def _current_heads(wanted: dict[str, tuple[int, str]]) -> dict[int, str]:
 
 def current_heads(wanted: dict[str, tuple[int, str]]) -> dict[str, DepartmentResult]:
     """The stored department result current for each month → (department, policy version), by month (two queries)."""
-    if not wanted:
+    if not wanted or scratch() is not None:
         return {}
     departments = {department for department, _ in wanted.values()}
     versions = {

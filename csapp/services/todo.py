@@ -15,10 +15,11 @@ from ..policy.months import add_months
 from ..policy.names import APPLICATION_STATUS_NAMES, ROLE_NAMES, TRACK_NAMES
 from ..policy.numbers import fmt2
 from ..policy.parameters import policy_for
-from . import accounts, jobs, reviewed, teams
+from . import accounts, jobs, policy_drafts, reviewed, teams
 from .agent_kpi import agent_month
 from .kpi import people_kpi
 from .month_lock import is_locked
+from .policy_book import policy_book
 from .promotion import application_window, open_application, queue_count
 
 GRANT_DAYS = 30  # role grants stay on HR's list this long
@@ -68,7 +69,7 @@ def _agent(user: User) -> Section:
             break
     else:
         section.items.append(Item("本月成绩尚未录入完整", url_for("agent.my_scores")))
-    is_open, (start, end) = application_window(policy_for(month), today)
+    is_open, (start, end) = application_window(policy_for(month, policy_book()), today)
     application = open_application(employee.id)
     if application is not None:
         state = APPLICATION_STATUS_NAMES[application.status.value]
@@ -140,6 +141,17 @@ def _hr(user: User) -> Section:
             section.items.append(
                 Item(f"{job.month} 通知书批量签发{state}", url_for("notices.batch", job_id=job.id), urgent=True)
             )
+    for version in policy_drafts.awaiting_approval():
+        waiting = "撤回" if version.status.value == "published" else "发布"
+        mine = version.edited_by(user) or version.withdraw_requested_by_id == user.id
+        section.items.append(
+            Item(
+                f"政策版本 {version.label}(自 {version.effective})待审批{waiting}"
+                + ("(须由另一位政策管理员审批)" if mine else ""),
+                url_for("policy_admin.version", version_id=version.id),
+                urgent=not mine,
+            )
+        )
     for entry in _role_grants():
         section.items.append(
             Item(

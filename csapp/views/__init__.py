@@ -26,6 +26,7 @@ BLUEPRINT_MODULES = (
     "paper_check",
     "pay",
     "personnel",
+    "policy_admin",
     "policy_page",
     "promotions",
     "ranking",

@@ -99,8 +99,8 @@ def set_active(user_id: int):
 def settings():
     """系统设置: what this installation runs with (edited in instance/config.py)."""
     require(current_user, "admin")
-    from ..policy.parameters import shipped_policies
     from ..services.notices import pki_paths
+    from ..services.policy_book import policy_book
 
     paths = pki_paths()
     config = current_app.config
@@ -122,6 +122,6 @@ def settings():
     return render_template(
         "admin/settings.html",
         rows=rows,
-        policies=shipped_policies(),
+        policies=policy_book(),
         config_file=f"{current_app.instance_path}/config.py",
     )

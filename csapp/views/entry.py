@@ -13,6 +13,7 @@ from ..services import month_lock, result_rows, results, teams
 from ..services.access import enterable, require
 from ..services.errors import BadRequest, Conflict, NeedsConfirmation, ServiceError
 from ..services.kpi import people_kpi
+from ..services.policy_book import policy_book
 from .common import attempt, department_arg, htmx_render, month_arg, month_nav, refused, run_form, team_context
 from .forms import EmptyForm, RequiredReasonForm
 
@@ -52,7 +53,7 @@ def grid_context(sheet_key: str, department, month: str) -> dict:
         "dept_columns": grid_service.DEPARTMENT_COLUMNS,
         "can_correct": current_user.has("hr"),
         "enterable": enterable(current_user, people, month),
-        "policy": policy_for(month),
+        "policy": policy_for(month, policy_book()),
         **picked,
         **month_nav(month),
     }

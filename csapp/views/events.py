@@ -16,6 +16,7 @@ from ..services.access import employee_for, require
 from ..services.errors import BadRequest, NotFound
 from ..services.kpi import department_agents, month_bounds
 from ..services.month_lock import is_locked
+from ..services.policy_book import policy_book
 from .common import attempt, department_arg, htmx_render, month_arg, month_nav, team_context
 from .forms import CaseForm, CaseReviewForm, IncidentForm, ItemForm, QaSampleForm, ReasonForm, first_error
 
@@ -50,7 +51,7 @@ def _incident_context(
         "agents": agents,
         "incidents": incidents,
         "employee_id": employee_id,
-        "kinds": policy_for(month).kpi.incidents,
+        "kinds": policy_for(month, policy_book()).kpi.incidents,
         "error": error,
         "form": form or {},
         "default_day": min(end, clock.today()).isoformat(),
@@ -79,7 +80,7 @@ def add_incident():
     month = month_arg()
     employee_id = _optional_int("employee_id")
     form = IncidentForm()
-    form.kind.choices = list(policy_for(month).kpi.incidents)
+    form.kind.choices = list(policy_for(month, policy_book()).kpi.incidents)
     refusal = None
     if form.validate():
         _, refusal = attempt(
@@ -103,7 +104,11 @@ def add_incident():
         "note": form.note.data,
     }
     status = refusal.status if refusal else (422 if error else 200)
-    done = None if error else f"已登记:{policy_for(month).kpi.incidents[form.kind.data].name},{form.occurred_on.data}。"
+    done = (
+        None
+        if error
+        else f"已登记:{policy_for(month, policy_book()).kpi.incidents[form.kind.data].name},{form.occurred_on.data}。"
+    )
     return render_template(
         "events/_incident_panel.html",
         **_incident_context(department, month, employee_id, error, typed if error else {}),
@@ -141,7 +146,7 @@ def _qa_context(employee, month: str, error: str | None = None) -> dict:
             .order_by(DissatisfiedCase.id)
         )
     )
-    policy = policy_for(month)
+    policy = policy_for(month, policy_book())
     return {
         "employee": employee,
         "samples": samples,
@@ -171,7 +176,7 @@ def qa():
             department=department,
             agents=agents,
             stats=event_service.qa_overview([a.id for a in agents], month),
-            expected=policy_for(month).kpi.qa_expected_samples,
+            expected=policy_for(month, policy_book()).kpi.qa_expected_samples,
             **picked,
             **month_nav(month),
         )

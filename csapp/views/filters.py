@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Flask
 
 from .. import clock
@@ -9,12 +11,14 @@ from ..policy import names
 from ..policy.names import STAR_NAMES
 from ..policy.numbers import fmt, fmt2, money, rmb_capitals
 from ..policy.parameters import policy_for
+from ..services.policy_book import policy_book
 
 
 def register_filters(app: Flask) -> None:
     app.add_template_filter(lambda v: "" if v is None else fmt2(v), "num2")
     app.add_template_filter(lambda v: "" if v is None else fmt(v), "num")
-    app.add_template_filter(lambda v: "" if v is None else money(v), "money")
+    # amounts kept as text in a job's JSON result (an impact preview) read as Decimal
+    app.add_template_filter(lambda v: "" if v is None else money(Decimal(v) if isinstance(v, str) else v), "money")
     app.add_template_filter(lambda v: "" if v is None else rmb_capitals(v), "capitals")
     app.add_template_filter(lambda v: "" if v is None else clock.local(v).strftime("%Y-%m-%d %H:%M"), "local_time")
     app.add_template_filter(
@@ -31,4 +35,4 @@ def _grade_name(code: str | None, employee=None, month: str | None = None) -> st
     """A grade as people read it; with the employee, agent.p says 未定星 once they are regularised (in *month*)."""
     month = month or clock.current_month()
     regularized = bool(employee is not None and employee.employment_in(month) == "regular")
-    return names.grade_name(policy_for(month), code, regularized)
+    return names.grade_name(policy_for(month, policy_book()), code, regularized)

@@ -1,19 +1,70 @@
-"""政策: the policy in force, rendered from the same data the rules use."""
+"""政策: the version in force per month (or any version, by the picker), the history, and the diff."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from flask_login import login_required
+from flask import Blueprint, render_template, request
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
-from ..policy.parameters import policy_for, shipped_policies
+from ..policy.fields import diff
+from ..policy.months import add_months
+from ..policy.parameters import policy_for
+from ..services import policy_drafts
+from ..services.errors import BadRequest
+from ..services.policy_book import policy_book
 from .common import month_arg
+from .policy_forms import DiffForm, NewDraftForm
 
 bp = Blueprint("policy_page", __name__)
+
+
+def _version_arg():
+    value = request.args.get("version", "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise BadRequest("版本参数无效。")
+    return policy_drafts.version(int(value))
 
 
 @bp.get("/policy")
 @login_required
 def index():
     month = month_arg()
-    policy = policy_for(month)
-    return render_template("policy.html", policy=policy, month=month, versions=shipped_policies())
+    admin = current_user.has(*policy_drafts.ADMIN_ROLES)
+    row = _version_arg()
+    if row is not None and not admin and row.status.value != "published":
+        row = None  # drafts are for policy admins only
+    policy = policy_drafts.policy_of(row) if row is not None else policy_for(month, policy_book())
+    versions = policy_drafts.versions()
+    shown = versions if admin else [v for v in versions if v.status.value == "published"]
+    book = policy_book()
+    months = [add_months(month, n) for n in range(-6, 7)]
+    return render_template(
+        "policy.html",
+        policy=policy,
+        row=row,
+        month=month,
+        versions=shown,
+        in_force=[(m, policy_for(m, book)) for m in months],
+        admin=admin,
+        new_form=NewDraftForm(),
+        awaiting=policy_drafts.awaiting_approval() if admin else [],
+    )
+
+
+@bp.get("/policy/diff")
+@login_required
+def compare():
+    """Any two versions side by side: only what changed, in Chinese."""
+    admin = current_user.has(*policy_drafts.ADMIN_ROLES)
+    versions = [v for v in policy_drafts.versions() if admin or v.status.value == "published"]
+    form = DiffForm(request.args)
+    choices = [SelectChoice(str(v.id), f"{v.label}(自 {v.effective},{v.status.label})") for v in versions]
+    form.a.choices = form.b.choices = choices
+    changes, titles = None, ("", "")
+    if request.args and form.validate():
+        a, b = policy_drafts.version(int(form.a.data)), policy_drafts.version(int(form.b.data))
+        changes = diff(policy_drafts.policy_of(a), policy_drafts.policy_of(b))
+        titles = (f"{a.label}(自 {a.effective})", f"{b.label}(自 {b.effective})")
+    return render_template("policy/diff.html", form=form, changes=changes, titles=titles)

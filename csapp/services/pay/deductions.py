@@ -20,6 +20,7 @@ from ..access import enterable, require, require_enter_all, subject_for
 from ..errors import ServiceError
 from ..grid import Column, check_value, parse_cell
 from ..imports import ImportProblem, ImportResult
+from ..policy_book import policy_book
 from ..table_files import read_table
 from .runs import mark_pay_stale
 
@@ -29,7 +30,7 @@ CODE = "工号"
 
 def kinds(month: str) -> dict[str, str]:
     """The deduction kinds of the policy in force: key → Chinese name."""
-    return dict(policy_for(month).pay.deduction_kinds)
+    return dict(policy_for(month, policy_book()).pay.deduction_kinds)
 
 
 def _store(user: User, employee: Employee, month: str, kind: str, amount: Decimal | None) -> None:
