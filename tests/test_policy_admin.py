@@ -322,3 +322,43 @@ def test_every_stored_version_loads_after_the_migrations(db_app):
 def test_dept_month_keeps_its_rate_for_previews(org):
     # the preview's test department has a rate: guard the premise of the preview tests above
     assert db.session.scalar(db.select(DepartmentMonth.connection_rate).where(DepartmentMonth.month == MONTH))
+
+
+def test_policy_export_then_import_creates_a_draft_never_published(db_app, org, tmp_path):
+    runner = db_app.test_cli_runner()
+    path = tmp_path / "policy.toml"
+    result = runner.invoke(args=["policy", "export", str(path), "--month", MONTH])
+    assert result.exit_code == 0, result.output
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("schema_version = 1\n") and 'version = "default-1"' in text
+    edited = text.replace('effective = "2000-01"', 'effective = "2027-01"').replace(
+        'target_rate = "95"', 'target_rate = "96"'
+    )
+    path.write_text(edited, encoding="utf-8")
+    result = runner.invoke(args=["policy", "import", str(path), "--author", "hr"])
+    assert result.exit_code == 0, result.output
+    row = db.session.scalar(db.select(PolicyVersion).where(PolicyVersion.effective == "2027-01"))
+    assert row.status is PolicyStatus.DRAFT and row.created_by.username == "hr"
+    assert policy_drafts.policy_of(row).kpi.items["connection"].target_rate == Decimal("96")
+    assert policy_for("2027-01", book()).version == "default-1"  # an import never publishes
+
+
+def test_an_invalid_import_says_every_path_and_creates_nothing(db_app, org, tmp_path):
+    runner = db_app.test_cli_runner()
+    path = tmp_path / "policy.toml"
+    runner.invoke(args=["policy", "export", str(path)])
+    bad = path.read_text(encoding="utf-8").replace('effective = "2000-01"', 'effective = "2027-02"')
+    bad = bad.replace('target_rate = "95"', 'target_rate = "-1"').replace(
+        'attendance_bonus = "200.00"', 'attendance_bonus = "x"'
+    )
+    path.write_text(bad, encoding="utf-8")
+    result = runner.invoke(args=["policy", "import", str(path), "--author", "hr"])
+    assert result.exit_code != 0
+    assert (
+        "kpi.items.connection.target_rate: 坐席绩效 › 考核项目 › 400电话接通率 › 达标接通率(%):须大于 0"
+        in result.output
+    )
+    assert "pay.attendance_bonus: 工资 › 全勤奖(元):须为数字" in result.output
+    assert "2 problem(s); nothing was imported" in result.output
+    assert db.session.scalar(db.select(PolicyVersion).where(PolicyVersion.effective == "2027-02")) is None
+    assert runner.invoke(args=["policy", "import", str(path), "--author", "nobody"]).exit_code != 0

@@ -10,6 +10,7 @@ def register_commands(app: Flask) -> None:
     from .demo import demo_command
     from .move import migrate_to_command
     from .pdf import pdf_cli, pki_cli
+    from .policy import policy_cli
     from .rules import rules_cli
     from .scores import scores_cli
 
@@ -18,6 +19,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(pki_cli)
     app.cli.add_command(pdf_cli)
     app.cli.add_command(scores_cli)
+    app.cli.add_command(policy_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(migrate_to_command)

@@ -318,9 +318,16 @@ def discard(user: User, version_id: int) -> None:
     db.session.delete(row)
 
 
-def stored_policy(row: PolicyVersion) -> Policy:
-    """A stored version, read through the current schema (rows the release migrated are current)."""
-    try:
-        return policy_of(row)
-    except PolicyError as exc:
-        raise ServiceError(f"政策版本 {row.label} 无法读取:{exc}") from exc
+def export_text(label: str | None = None, month: str | None = None) -> str:
+    """A stored version as a TOML file: the one labelled *label*, else the one in force in *month*
+    (default: the current month); the schema version goes first."""
+    from .. import clock
+
+    if label is None:
+        month = month or clock.current_month()
+        _check_month(month)
+        label = policy_for(month, load_published()).version
+    row = db.session.scalar(select(PolicyVersion).where(PolicyVersion.label == label))
+    if row is None:
+        raise NotFound(f"没有版本 {label}。")
+    return f"schema_version = {row.schema_version}\n{row.content}"

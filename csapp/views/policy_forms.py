@@ -110,10 +110,10 @@ class AddRowForm(FlaskForm):
     table = ChoiceField(
         "表",
         choices=[
-            ("allowance_names", "补贴项目"),
-            ("deduction_kinds", "扣款项目"),
-            ("incidents", "管理事件"),
-            ("soft_limits", "录入提醒上限"),
+            SelectChoice("allowance_names", "补贴项目"),
+            SelectChoice("deduction_kinds", "扣款项目"),
+            SelectChoice("incidents", "管理事件"),
+            SelectChoice("soft_limits", "录入提醒上限"),
         ],
         validators=[required("请选择表。")],
     )

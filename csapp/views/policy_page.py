@@ -46,11 +46,22 @@ def index():
         row=row,
         month=month,
         versions=shown,
-        in_force=[(m, policy_for(m, book)) for m in months],
+        in_force=_ranges([(m, policy_for(m, book)) for m in months]),
         admin=admin,
         new_form=NewDraftForm(),
         awaiting=policy_drafts.awaiting_approval() if admin else [],
     )
+
+
+def _ranges(months: list) -> list[tuple[str, str, object]]:
+    """Consecutive months under the same version as (first, last, version)."""
+    found: list[list] = []
+    for month, policy in months:
+        if found and found[-1][2].version == policy.version:
+            found[-1][1] = month
+        else:
+            found.append([month, month, policy])
+    return [tuple(r) for r in found]
 
 
 @bp.get("/policy/diff")
