@@ -365,6 +365,9 @@ def main() -> None:
 
         upload_report(report)
 
+    from policy_preview import preview_report
+
+    preview_report(report)
     scale_report()
 
 

@@ -143,7 +143,11 @@ def import_draft(user: User, text: str) -> PolicyVersion:
     if not isinstance(effective, str) or not is_month(effective):
         raise ServiceError("文件缺少有效的生效月份 effective(如 2027-01)。")
     base = policy_for(effective, load_published())
-    policy, problems = check(upgrade_raw(raw, int(raw.pop("schema_version", SCHEMA_VERSION))), base)
+    try:
+        raw = upgrade_raw(raw, int(raw.pop("schema_version", SCHEMA_VERSION)))
+    except (PolicyError, ValueError, TypeError) as exc:
+        raise ServiceError(f"文件的政策格式版本无法识别:{exc}") from exc
+    policy, problems = check(raw, base)
     if problems:
         raise DraftInvalid(problems)
     return _new_draft(user, effective, policy, "policy.import")
