@@ -32,10 +32,11 @@ def flask_app() -> Flask:
 @huey.task()
 def run_chunk(job_id: int) -> None:
     """Issue the next chunk of a job; enqueue the chunk after it."""
-    from .services import jobs
+    from .services import jobs, policy_book
 
     app = flask_app()
     with app.app_context():
+        policy_book.refresh()  # once per job: another process may have published a version
         more = jobs.run_chunk(job_id, OWNER)
         jobs.beat(OWNER, os.getpid())  # a working worker is alive
     if more:

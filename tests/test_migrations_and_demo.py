@@ -43,6 +43,19 @@ def test_migrations_match_the_models(migrated):
     assert diff == []
 
 
+def test_every_stored_policy_version_loads_after_db_upgrade(migrated):
+    """The migrations seed the shipped version (inlined) and every stored version reads in this schema."""
+    from csapp.models import PolicyGeneration, PolicyVersion
+    from csapp.policy.parameters import SCHEMA_VERSION, parse_policy, shipped_policies
+
+    rows = db.session.scalars(select(PolicyVersion)).all()
+    assert [r.label for r in rows] == [p.version for p in shipped_policies()]
+    for row in rows:
+        assert row.schema_version == SCHEMA_VERSION
+        assert parse_policy(row.content) == next(p for p in shipped_policies() if p.version == row.label)
+    assert db.session.get(PolicyGeneration, 1).value >= 1
+
+
 def test_demo_department(migrated):
     import datetime as dt
 

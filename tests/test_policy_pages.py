@@ -139,3 +139,19 @@ def test_approval_by_a_second_admin_through_the_pages(login, org, hr2):
     assert f"2026-12 适用版本 {row.label}" in page
     diff = other.get(f"/policy/diff?a={row.base_id}&b={row.id}").data.decode()
     assert "达标接通率(%)</th><td>95</td><td>97</td>" in diff
+
+
+def test_hr_sees_applications_flagged_after_a_publish(login, org, hr2):
+    from factories import interviewed_application
+
+    from csapp.services import policy_publishing
+
+    application = interviewed_application(org)
+    row = policy_drafts.start_draft(org["users"]["hr"], application.month)
+    policy_drafts.submit(org["users"]["hr"], row.id)
+    policy_publishing.approve(hr2, row.id)
+    client = login("hr")
+    queue = client.get("/promotions/decisions").data.decode()
+    assert "已变化" in queue
+    detail = client.get(f"/promotions/{application.id}").data.decode()
+    assert f"政策版本 {row.label} 自 {application.month} 起生效" in detail
