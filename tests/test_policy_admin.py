@@ -11,7 +11,7 @@ from factories import MONTH, user
 from csapp.extensions import db
 from csapp.models import DepartmentMonth, PolicyGeneration, PolicyStatus, PolicyVersion
 from csapp.policy.parameters import PolicyError, parse_policy, policy_for, policy_text, shipped_policies
-from csapp.services import policy_book, policy_drafts, policy_preview, policy_publishing
+from csapp.services import policy_book, policy_drafts, policy_preview, policy_publishing, policy_rows
 from csapp.services.errors import Conflict, Forbidden, ServiceError
 from csapp.services.kpi import department_kpi
 from csapp.services.policy_book import policy_book as book
@@ -101,14 +101,14 @@ def test_the_diff_says_only_what_changed_in_chinese(org):
 def test_rows_are_added_and_removed_but_protected_keys_stay(org):
     hr = org["users"]["hr"]
     row = _draft(org)
-    row = policy_drafts.add_row(hr, row.id, "incidents", "迟到早退", Decimal("-1"))
+    row = policy_rows.add_row(hr, row.id, "incidents", "迟到早退", Decimal("-1"))
     incidents = policy_drafts.policy_of(row).kpi.incidents
     [(key, added)] = [(k, v) for k, v in incidents.items() if v.name == "迟到早退"]
     assert added.points == Decimal("-1")
-    row = policy_drafts.remove_row(hr, row.id, "incidents", key)
+    row = policy_rows.remove_row(hr, row.id, "incidents", key)
     assert key not in policy_drafts.policy_of(row).kpi.incidents
     with pytest.raises(ServiceError, match="只能改名"):
-        policy_drafts.remove_row(hr, row.id, "incidents", "work_error")
+        policy_rows.remove_row(hr, row.id, "incidents", "work_error")
 
 
 def _rules_score(app, tmp_path, policy, month=MONTH):

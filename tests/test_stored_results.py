@@ -36,7 +36,7 @@ NO_KPI_EFFECT = {
     "pay.deductions._save_import", "pay.gaps.explain_gaps", "pay.runs._release", "pay.runs._store_run",
     "pay.runs.confirm_run",
     "policy_drafts.start_draft", "policy_drafts.import_draft", "policy_drafts.save_values", "policy_drafts.set_effective",
-    "policy_drafts.add_row", "policy_drafts.remove_row", "policy_drafts.submit", "policy_drafts.send_back",
+    "policy_rows.add_row", "policy_rows.remove_row", "policy_drafts.submit", "policy_drafts.send_back",
     "policy_drafts.discard", "policy_preview.request", "policy_publishing.request_withdrawal",
 }  # fmt: skip
 # Writes that change results by changing the book: stored results are keyed by the policy version in force,

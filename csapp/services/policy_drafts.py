@@ -26,12 +26,6 @@ from .errors import Conflict, NotFound, ServiceError
 from .policy_book import load_published
 
 ADMIN_ROLES = ("hr",)  # the policy-admin role: HR by default
-ROW_TABLES: dict[str, tuple[str, ...]] = {  # list tables whose rows may be added and removed
-    "allowance_names": ("pay", "allowance_names"),
-    "deduction_kinds": ("pay", "deduction_kinds"),
-    "incidents": ("kpi", "incidents"),
-    "soft_limits": ("soft_limits",),
-}
 
 
 class DraftInvalid(ServiceError):
@@ -153,11 +147,11 @@ def import_draft(user: User, text: str) -> PolicyVersion:
     return _new_draft(user, effective, policy, "policy.import")
 
 
-def _raw(row: PolicyVersion) -> dict:
+def raw_of(row: PolicyVersion) -> dict:
     return policy_of(row).model_dump(mode="json", exclude_none=True)
 
 
-def _save(user: User, row: PolicyVersion, raw: dict, lock: int | None, what: str) -> PolicyVersion:
+def save_raw(user: User, row: PolicyVersion, raw: dict, lock: int | None, what: str) -> PolicyVersion:
     if lock is not None and lock != row.lock:
         raise Conflict("这份草稿刚被他人修改,您的修改未保存。请刷新页面,核对后重试。")
     policy, problems = check(raw, policy_of(row))
@@ -183,7 +177,7 @@ def save_values(user: User, version_id: int, values: dict[Path, Any], lock: int 
     """Write the form's typed values (path → value) into the draft; every problem is refused at once."""
     require_admin(user)
     row = version(version_id)
-    raw = _raw(row)
+    raw = raw_of(row)
     changed = 0
     for path, value in values.items():
         if isinstance(value, Decimal):
@@ -197,7 +191,7 @@ def save_values(user: User, version_id: int, values: dict[Path, Any], lock: int 
             raise ServiceError("表单与草稿的结构不一致,请刷新页面后重试。") from exc
         changed += old != value
         node[path[-1]] = value
-    return _save(user, row, raw, lock, f"修改 {changed} 项")
+    return save_raw(user, row, raw, lock, f"修改 {changed} 项")
 
 
 @writes
@@ -208,72 +202,10 @@ def set_effective(user: User, version_id: int, effective: str) -> PolicyVersion:
     row = version(version_id)
     if effective != row.effective and _open_draft(effective) is not None:
         raise Conflict(f"{effective} 已有一份未完成的草稿。", field="effective")
-    raw = _raw(row)
+    raw = raw_of(row)
     raw["effective"] = effective
     row.effective = effective
-    return _save(user, row, raw, None, f"生效月份改为 {effective}")
-
-
-def _table(raw: dict, table: str) -> dict:
-    if table not in ROW_TABLES:
-        raise ServiceError("这张表不能增删行。")
-    node = raw
-    for part in ROW_TABLES[table]:
-        node = node.setdefault(part, {})
-    return node
-
-
-@writes
-def add_row(
-    user: User, version_id: int, table: str, name: str, amount: Decimal | None, key: str | None = None
-) -> PolicyVersion:
-    """Add a row to a list table (a new allowance, deduction kind, incident type, or soft limit)."""
-    require_admin(user)
-    row = version(version_id)
-    raw = _raw(row)
-    rows = _table(raw, table)
-    name = (name or "").strip()
-    if table == "soft_limits":
-        if not key or key in rows:
-            raise ServiceError("请选择一个尚无提醒上限的数据项。", "key")
-        if amount is None:
-            raise ServiceError("请填写上限。", "amount")
-        rows[key] = format(amount, "f")
-    else:
-        if not name:
-            raise ServiceError("请填写名称。", "name")
-        key = next(f"custom_{n}" for n in range(1, 1000) if f"custom_{n}" not in rows)
-        if table == "incidents":
-            if amount is None:
-                raise ServiceError("请填写分值。", "amount")
-            rows[key] = {"name": name, "points": format(amount, "f")}
-        else:
-            rows[key] = name
-    return _save(user, row, raw, None, f"新增一行:{name or key}")
-
-
-@writes
-def remove_row(user: User, version_id: int, table: str, key: str) -> PolicyVersion:
-    """Remove a row of a list table; the rows the code refers to may only be renamed."""
-    require_admin(user)
-    row = version(version_id)
-    raw = _raw(row)
-    rows = _table(raw, table)
-    if key not in rows:
-        raise NotFound("这一行已不存在。")
-    if key in protected_keys(table):
-        raise ServiceError("这一项是系统计算所依据的项目,只能改名,不能删除。")
-    removed = rows.pop(key)
-    return _save(user, row, raw, None, f"删除一行:{removed['name'] if isinstance(removed, dict) else removed}")
-
-
-def protected_keys(table: str) -> tuple[str, ...]:
-    """The keys of *table* the code refers to (from the schema's ``protected``)."""
-    from ..policy.schema import Kpi
-
-    if table == "incidents":
-        return tuple((Kpi.model_fields["incidents"].json_schema_extra or {}).get("protected", ()))
-    return ()
+    return save_raw(user, row, raw, None, f"生效月份改为 {effective}")
 
 
 def transition(row: PolicyVersion, move, *args) -> None:

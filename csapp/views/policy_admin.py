@@ -20,7 +20,7 @@ from flask_login import current_user, login_required
 from .. import clock
 from ..policy.fields import diff
 from ..policy.names import FIELD_NAMES
-from ..services import audit, policy_drafts, policy_preview, policy_publishing
+from ..services import audit, policy_drafts, policy_preview, policy_publishing, policy_rows
 from ..services.errors import BadRequest, NotFound
 from ..services.exports import workbook_chunks
 from ..services.policy_preview_sheet import SORTS, rows, workbook
@@ -86,7 +86,7 @@ def version(version_id: int, form=None, problems=()):
         stale=preview is not None and preview.content_hash != row.content_hash,
         publish_problems=policy_publishing.publish_problems(row) if row.status.value == "pending" else [],
         edited_by_me=row.edited_by(current_user),
-        protected=policy_drafts.protected_keys("incidents"),
+        protected=policy_rows.protected_keys("incidents"),
         empty=EmptyForm(),
         current_month=clock.current_month(),
         field_names=FIELD_NAMES,
@@ -164,7 +164,7 @@ def add_row(version_id: int):
     return _act(
         version_id,
         form,
-        lambda: policy_drafts.add_row(
+        lambda: policy_rows.add_row(
             current_user, version_id, form.table.data, form.name.data, form.amount.data, form.key.data or None
         ),
         "已新增一行。",
@@ -178,7 +178,7 @@ def remove_row(version_id: int):
     return _act(
         version_id,
         form,
-        lambda: policy_drafts.remove_row(current_user, version_id, form.table.data, form.key.data),
+        lambda: policy_rows.remove_row(current_user, version_id, form.table.data, form.key.data),
         "已删除这一行。",
     )
 
