@@ -155,3 +155,38 @@ def test_hr_sees_applications_flagged_after_a_publish(login, org, hr2):
     assert "已变化" in queue
     detail = client.get(f"/promotions/{application.id}").data.decode()
     assert f"政策版本 {row.label} 自 {application.month} 起生效" in detail
+
+
+def test_two_admins_drafting_the_same_month_at_once_get_one_draft_and_a_chinese_409(login, org, hr2):
+    from race import in_threads
+
+    clients = [login("hr"), login("hr2")]
+    db.session.rollback()
+    results = in_threads([lambda c=c: c.post("/policy/versions", data={"effective": "2027-04"}) for c in clients])
+    codes = sorted(getattr(r, "status_code", repr(r)) for r in results)
+    assert codes == [303, 409], codes  # whether they overlapped or not: the second is refused, never a 500
+    loser = next(r for r in results if r.status_code == 409).data.decode()
+    assert "未完成的草稿" in loser or "同样的记录刚刚已由他人保存" in loser
+    db.session.rollback()
+    drafts = db.session.scalars(db.select(PolicyVersion).where(PolicyVersion.effective == "2027-04")).all()
+    assert len(drafts) == 1
+
+
+def test_two_approvals_at_once_publish_once(login, org, hr2):
+    from race import in_threads
+
+    third = user("hr3", ["hr"])
+    db.session.commit()
+    row = policy_drafts.start_draft(org["users"]["hr"], "2027-05")
+    policy_drafts.submit(org["users"]["hr"], row.id)
+    url = f"/policy/versions/{row.id}/approve"
+    clients = [login("hr2"), login("hr3")]
+    db.session.rollback()
+    results = in_threads([lambda c=c: c.post(url) for c in clients])
+    codes = sorted(getattr(r, "status_code", repr(r)) for r in results)
+    assert codes in ([303, 409], [303, 422]), codes
+    db.session.rollback()
+    from csapp.models import AuditEntry
+
+    published = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "policy.publish")).all()
+    assert len(published) == 1 and third.id
