@@ -25,7 +25,7 @@ from .access import require
 from .errors import Conflict, NotFound, ServiceError
 from .policy_book import load_published
 
-ADMIN_ROLES = ("hr",)  # the policy-admin role: HR by default
+ADMIN_ROLES = ("hr",)  # the policy admins by default; config POLICY_ADMIN_ROLES names others
 
 
 class DraftInvalid(ServiceError):
@@ -36,8 +36,19 @@ class DraftInvalid(ServiceError):
         self.problems = problems
 
 
+def admin_roles() -> tuple[str, ...]:
+    from flask import current_app
+
+    return tuple(current_app.config.get("POLICY_ADMIN_ROLES", ADMIN_ROLES))
+
+
+def is_admin(user: User) -> bool:
+    """Whether *user* administers the policy (drafts, previews, approvals)."""
+    return user.has(*admin_roles())
+
+
 def require_admin(user: User) -> None:
-    require(user, *ADMIN_ROLES)
+    require(user, *admin_roles())
 
 
 def versions() -> list[PolicyVersion]:

@@ -141,7 +141,7 @@ def _hr(user: User) -> Section:
             section.items.append(
                 Item(f"{job.month} 通知书批量签发{state}", url_for("notices.batch", job_id=job.id), urgent=True)
             )
-    for version in policy_drafts.awaiting_approval():
+    for version in policy_drafts.awaiting_approval() if policy_drafts.is_admin(user) else []:
         waiting = "撤回" if version.status.value == "published" else "发布"
         mine = version.edited_by(user) or version.withdraw_requested_by_id == user.id
         section.items.append(

@@ -31,7 +31,7 @@ def _version_arg():
 @login_required
 def index():
     month = month_arg()
-    admin = current_user.has(*policy_drafts.ADMIN_ROLES)
+    admin = policy_drafts.is_admin(current_user)
     row = _version_arg()
     if row is not None and not admin and row.status.value != "published":
         row = None  # drafts are for policy admins only
@@ -68,7 +68,7 @@ def _ranges(months: list) -> list[tuple[str, str, object]]:
 @login_required
 def compare():
     """Any two versions side by side: only what changed, in Chinese."""
-    admin = current_user.has(*policy_drafts.ADMIN_ROLES)
+    admin = policy_drafts.is_admin(current_user)
     versions = [v for v in policy_drafts.versions() if admin or v.status.value == "published"]
     form = DiffForm(request.args)
     choices = [SelectChoice(str(v.id), f"{v.label}(自 {v.effective},{v.status.label})") for v in versions]
