@@ -238,3 +238,33 @@ def test_the_notices_read_in_chinese(demo):
                 text = "\n".join(page.extract_text() for page in PdfReader(file).pages)
             assert machine_text(text) == [], notice.number
         db.session.remove()
+
+
+def test_the_policy_admin_pages_read_in_chinese(demo):
+    """A draft with a changed 接通率 target, its version page, its preview and the diff: no code shows."""
+    client = _client(demo, "hr")
+    response = client.post("/policy/versions", data={"effective": "2027-02"})
+    assert response.status_code == 303
+    version = response.headers["Location"]
+    page = client.get(version).data.decode()
+    assert "f__kpi__items__connection__target_rate" in page
+    form = dict(re.findall(r'name="(f__[^"]+)"[^>]*value="([^"]*)"', page))
+    form.update(
+        {name: text for name, text in re.findall(r'<textarea[^>]*name="(f__[^"]+)"[^>]*>\s*([^<]*)</textarea>', page)}
+    )
+    form["f__kpi__items__connection__target_rate"] = "97"
+    form["lock"] = re.search(r'name="lock"[^>]*value="(\d+)"', page).group(1)
+    for name, value in re.findall(
+        r'<select[^>]*name="(f__[^"]+)"[^>]*>.*?<option selected value="([^"]*)"', page, re.S
+    ):
+        form[name] = value
+    saved = client.post(version + "/save", data=form)
+    assert saved.status_code == 303, saved.data.decode()[:2000]
+    preview = client.post(version + "/preview", data={"months": "2026-09,2026-10"})
+    assert preview.status_code == 303
+    version_id = version.rsplit("/", 1)[1]
+    pages = _crawl(client, [version, preview.headers["Location"], "/policy", f"/policy/diff?a=1&b={version_id}"])
+    assert "受影响" in pages[preview.headers["Location"]]
+    problems = {url: found for url, text in pages.items() if (found := machine_text(text))}
+    assert problems == {}
+    assert client.post(version + "/discard").status_code == 303  # the other tests of the module see no draft
