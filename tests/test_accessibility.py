@@ -69,3 +69,27 @@ def test_every_page_of_the_roles_navigation_has_no_serious_accessibility_violati
     context.close()
     problems = {url: v for url, v in found.items() if v}
     assert problems == {}
+
+
+def test_the_policy_admin_pages_have_no_serious_accessibility_violation(server, browser):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.goto(f"{server}/login")
+    page.fill("#username", "hr")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.goto(f"{server}/policy")
+    page.fill("#effective", "2027-06")
+    page.click("text=起草新版本")
+    page.wait_for_url(lambda url: "/policy/versions/" in url)
+    found = {"version": _violations(page)}
+    page.fill("#months", "2026-10")
+    page.click("text=开始预览")
+    page.wait_for_url(lambda url: "/policy/previews/" in url)
+    page.wait_for_selector("text=受影响")
+    found["preview"] = _violations(page)
+    page.goto(f"{server}/policy/diff?a=1&b=2")
+    found["diff"] = _violations(page)
+    context.close()
+    assert {name: v for name, v in found.items() if v} == {}

@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from ..policy.fields import diff
+from ..policy.fields import diff, leaves
 from ..policy.months import add_months
 from ..policy.parameters import policy_for
 from ..services import policy_drafts
@@ -50,7 +50,17 @@ def index():
         admin=admin,
         new_form=NewDraftForm(),
         awaiting=policy_drafts.awaiting_approval() if admin else [],
+        all_values=_sections(policy),
     )
+
+
+def _sections(policy) -> list[tuple[str, list]]:
+    """Every editable value of *policy*, grouped by its first label (the same leaves as the draft form)."""
+    grouped: dict[str, list] = {}
+    for leaf in leaves(policy):
+        if leaf.editable:
+            grouped.setdefault(leaf.labels[0], []).append(leaf)
+    return list(grouped.items())
 
 
 def _ranges(months: list) -> list[tuple[str, str, object]]:
