@@ -205,3 +205,19 @@ def test_no_counter_is_read_then_updated_in_python():
 
     for name, counted in COUNTERS.items():  # the columns named are the models' (a rename fails here)
         assert set(counted) <= {c.key for c in inspect_model(getattr(models, name)).columns}, name
+
+
+def test_a_page_that_reads_no_policy_never_loads_the_policy_schema(tmp_path):
+    """The pydantic schema (≈ 8 MB of a worker) loads with the first policy read, not when the app starts."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from csapp import create_app\n"
+        f"app = create_app({{'SECRET_KEY': 'x', 'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path}/a.sqlite'}})\n"
+        "assert app.test_client().get('/login').status_code == 200\n"
+        "print('csapp.policy.schema' in sys.modules, 'pydantic' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.stdout.split() == ["False", "False"], result.stderr[-2000:]

@@ -12,6 +12,7 @@ import contextlib
 import contextvars
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import select
@@ -19,7 +20,9 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models.policy import PolicyGeneration, PolicyStatus, PolicyVersion
 from ..policy.parameters import PolicyError, parse_policy
-from ..policy.schema import Policy
+
+if TYPE_CHECKING:  # the schema (pydantic) loads with the first book, not when the app starts
+    from ..policy.schema import Policy
 
 _KEY = "csapp.policy_book"
 

@@ -7,23 +7,25 @@ from __future__ import annotations
 
 import tomllib
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from ..db import writes
 from ..extensions import db
 from ..models import IllegalTransition, PolicyStatus, PolicyVersion, User
-from ..policy.checking import Problem, check
-from ..policy.fields import Path
 from ..policy.months import is_month
 from ..policy.parameters import SCHEMA_VERSION, PolicyError, content_hash, parse_policy, policy_for, policy_text
-from ..policy.schema import Policy
 from ..policy.schema_versions import upgrade_raw
 from . import audit
 from .access import require
 from .errors import Conflict, NotFound, ServiceError
 from .policy_book import load_published
+
+if TYPE_CHECKING:  # the schema (pydantic) loads when a version is first read, not when the app starts
+    from ..policy.checking import Problem
+    from ..policy.fields import Path
+    from ..policy.schema import Policy
 
 ADMIN_ROLES = ("hr",)  # the policy admins by default; config POLICY_ADMIN_ROLES names others
 
@@ -152,6 +154,8 @@ def import_draft(user: User, text: str) -> PolicyVersion:
         raw = upgrade_raw(raw, int(raw.pop("schema_version", SCHEMA_VERSION)))
     except (PolicyError, ValueError, TypeError) as exc:
         raise ServiceError(f"文件的政策格式版本无法识别:{exc}") from exc
+    from ..policy.checking import check
+
     policy, problems = check(raw, base)
     if problems:
         raise DraftInvalid(problems)
@@ -165,6 +169,8 @@ def raw_of(row: PolicyVersion) -> dict:
 def save_raw(user: User, row: PolicyVersion, raw: dict, lock: int | None, what: str) -> PolicyVersion:
     if lock is not None and lock != row.lock:
         raise Conflict("这份草稿刚被他人修改,您的修改未保存。请刷新页面,核对后重试。")
+    from ..policy.checking import check
+
     policy, problems = check(raw, policy_of(row))
     if problems:
         raise DraftInvalid(problems)

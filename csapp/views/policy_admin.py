@@ -18,7 +18,6 @@ from flask import (
 from flask_login import current_user, login_required
 
 from .. import clock
-from ..policy.fields import diff
 from ..policy.names import FIELD_NAMES
 from ..services import audit, policy_drafts, policy_preview, policy_publishing, policy_rows
 from ..services.errors import BadRequest, NotFound
@@ -61,6 +60,12 @@ def _grid_field(key: str) -> bool:
     return any(c.field == key for c in columns)
 
 
+def _diff(old, new):
+    from ..policy.fields import diff  # the schema (pydantic) loads with the first policy page, not at start
+
+    return diff(old, new)
+
+
 @bp.get("/versions/<int:version_id>")
 @login_required
 def version(version_id: int, form=None, problems=()):
@@ -74,7 +79,7 @@ def version(version_id: int, form=None, problems=()):
         "policy/version.html",
         row=row,
         policy=policy,
-        changes=diff(base, policy) if base else [],
+        changes=_diff(base, policy) if base else [],
         form=form or draft_form(policy, row.lock),
         problems=problems,
         effective_form=EffectiveForm(effective=row.effective),

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..policy.checking import Problem
-from ..policy.fields import Leaf, Path, leaves
-from ..policy.schema import Policy
 from .forms import ChoiceField, MonthField, NumberField, required
+
+if TYPE_CHECKING:  # the schema (pydantic) loads with the first policy page, not when the app starts
+    from ..policy.checking import Problem
+    from ..policy.fields import Leaf, Path
+    from ..policy.schema import Policy
 
 
 class DraftForm(FlaskForm):
@@ -76,6 +78,8 @@ def _field(leaf: Leaf):
 def draft_form(policy: Policy, lock: int, posted: bool = False) -> DraftForm:
     """The editor of *policy*: one field per editable leaf, prefilled with its value (*posted*: bound to the
     submitted form instead)."""
+    from ..policy.fields import leaves
+
     editable = [leaf for leaf in leaves(policy) if leaf.editable]
     attributes: dict[str, Any] = {leaf.name: _field(leaf) for leaf in editable}
     attributes["leaves"] = editable

@@ -6,7 +6,6 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from ..policy.fields import diff, leaves
 from ..policy.months import add_months
 from ..policy.parameters import policy_for
 from ..services import policy_drafts
@@ -56,6 +55,8 @@ def index():
 
 def _sections(policy) -> list[tuple[str, list]]:
     """Every editable value of *policy*, grouped by its first label (the same leaves as the draft form)."""
+    from ..policy.fields import leaves  # the schema (pydantic) loads with the first policy page, not at start
+
     grouped: dict[str, list] = {}
     for leaf in leaves(policy):
         if leaf.editable:
@@ -86,6 +87,8 @@ def compare():
     changes, titles = None, ("", "")
     if request.args and form.validate():
         a, b = policy_drafts.version(int(form.a.data)), policy_drafts.version(int(form.b.data))
+        from ..policy.fields import diff
+
         changes = diff(policy_drafts.policy_of(a), policy_drafts.policy_of(b))
         titles = (f"{a.label}(自 {a.effective})", f"{b.label}(自 {b.effective})")
     return render_template("policy/diff.html", form=form, changes=changes, titles=titles)
