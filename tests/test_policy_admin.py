@@ -362,3 +362,22 @@ def test_an_invalid_import_says_every_path_and_creates_nothing(db_app, org, tmp_
     assert "2 problem(s); nothing was imported" in result.output
     assert db.session.scalar(db.select(PolicyVersion).where(PolicyVersion.effective == "2027-02")) is None
     assert runner.invoke(args=["policy", "import", str(path), "--author", "nobody"]).exit_code != 0
+
+
+def test_a_stalled_preview_is_queued_again_when_asked_for(org):
+    import datetime as dt
+
+    from csapp.models import PolicyPreview
+
+    row = _draft(org)
+    preview = policy_preview.request(org["users"]["hr"], row.id, [MONTH])
+    preview_id = preview.id
+    db.session.execute(
+        db.update(PolicyPreview)
+        .where(PolicyPreview.id == preview_id)
+        .values(status="running", created_at=dt.datetime(2020, 1, 1))
+    )  # its consumer died long ago
+    db.session.commit()
+    again = policy_preview.request(org["users"]["hr"], row.id, [MONTH])
+    db.session.expire_all()
+    assert again.id == preview_id and db.session.get(PolicyPreview, preview_id).status == "done"

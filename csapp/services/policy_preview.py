@@ -34,6 +34,7 @@ from .policy_drafts import policy_of, require_admin, version
 from .promotion_data import build_application, current_grade
 
 MOST_MONTHS = 6
+STALLED = dt.timedelta(minutes=30)  # a preview queued or running this long lost its consumer: asking again requeues it
 
 
 def default_months(today: dt.date | None = None) -> list[str]:
@@ -81,14 +82,16 @@ def request(user: User, version_id: int, months: list[str]) -> PolicyPreview:
     require_admin(user)
     row = version(version_id)
     found = current_preview(row, months)
-    if found is not None and found.status != "failed":
+    if found is not None and found.status == "done":
         return found
+    if found is not None and found.status != "failed" and found.created_at > clock.now_utc() - STALLED:
+        return found  # queued or running, and not stalled: the same job serves this request
     if found is None:
         found = PolicyPreview(
             version_id=row.id, content_hash=row.content_hash, months=",".join(months), created_by_id=user.id
         )
         db.session.add(found)
-    found.status, found.done, found.error = "queued", 0, ""
+    found.status, found.done, found.error, found.created_at = "queued", 0, "", clock.now_utc()
     db.session.flush()
     audit.record(user, "policy.preview", "policy_version", row.id, subject=row.label, new=found.months)
     preview_id = found.id
