@@ -190,3 +190,18 @@ def test_two_approvals_at_once_publish_once(login, org, hr2):
 
     published = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "policy.publish")).all()
     assert len(published) == 1 and third.id
+
+
+def test_a_failed_preview_says_so_on_its_page(login, org, monkeypatch):
+    from csapp.services import policy_preview
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("数据库连接中断")
+
+    monkeypatch.setattr(policy_preview, "compute", broken)
+    client = login("hr")
+    row = _new_draft(client)
+    response = client.post(f"/policy/versions/{row.id}/preview", data={"months": MONTH})
+    assert response.status_code == 303  # the request only queued it
+    page = client.get(response.headers["Location"]).data.decode()
+    assert "计算失败:数据库连接中断" in page

@@ -13,6 +13,7 @@ import json
 from collections import defaultdict
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import select, update
 
 from .. import clock
@@ -29,7 +30,7 @@ from . import audit
 from .errors import ServiceError
 from .kpi import department_kpi
 from .pay.cases import pay_cases
-from .policy_book import computing_with, load_published
+from .policy_book import computing_with, load_published, policy_book
 from .policy_drafts import policy_of, require_admin, version
 from .promotion_data import build_application, current_grade
 
@@ -129,10 +130,10 @@ def run(preview_id: int) -> None:
         result = compute(draft, months, lambda done, total: _progress(preview_id, done=done, total=total))
         db.session.commit()  # the computation's read snapshot ends here
         _progress(preview_id, status="done", result=json.dumps(result, ensure_ascii=False), finished_at=clock.now_utc())
-    except Exception as exc:  # the job says what failed; the page shows it
+    except Exception as exc:  # the job says what failed (the page shows it); the log keeps the traceback
         db.session.rollback()
+        current_app.logger.exception("policy preview %s failed", preview_id)
         _progress(preview_id, status="failed", error=str(exc)[:500], finished_at=clock.now_utc())
-        raise
 
 
 def compute(draft, months: list[str], progress=lambda done, total: None) -> dict:
@@ -151,8 +152,6 @@ def compute(draft, months: list[str], progress=lambda done, total: None) -> dict
 
 def _outcomes(months: list[str], apply_month: str, step) -> dict[int, dict]:
     """Per person: by month (score, rank, stars, gross) and the promotion verdict in *apply_month*."""
-    from .policy_book import policy_book
-
     people: dict[int, dict] = defaultdict(lambda: {"months": {}, "verdict": None, "target": None})
     for done, month in enumerate(months, start=1):
         policy = policy_for(month, policy_book())
