@@ -30,9 +30,7 @@ def create_app(database: Path | None = None) -> Flask:
         return redirect("/rows")
 
     with app.app_context():
-        from csapp.services.policy_seed import create_schema
-
-        create_schema()
+        db.create_all()
         if db.session.get(Row, 1) is None:
             db.session.add(Row(id=1, text="一行"))
             db.session.commit()
