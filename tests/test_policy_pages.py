@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from factories import MONTH, user
+from factories import MONTH, PASSWORD, user
 
 from csapp.extensions import db
 from csapp.models import PolicyStatus, PolicyVersion
@@ -205,3 +205,30 @@ def test_a_failed_preview_says_so_on_its_page(login, org, monkeypatch):
     assert response.status_code == 303  # the request only queued it
     page = client.get(response.headers["Location"]).data.decode()
     assert "计算失败:数据库连接中断" in page
+
+
+def test_another_server_reloads_its_book_on_its_next_request_after_a_publish(
+    db_app, login, org, hr2, tmp_path, pki_dir
+):
+    """Two app servers on one database: the one that did not publish sees the new version on its next request."""
+    from conftest import _test_app
+
+    from csapp.services import policy_publishing
+
+    other = _test_app(tmp_path / "unused.sqlite", pki_dir, db_app.config["SQLALCHEMY_DATABASE_URI"])
+    other.config["SQLALCHEMY_DATABASE_URI"] = db_app.config["SQLALCHEMY_DATABASE_URI"]
+    with other.app_context():
+        agent = other.test_client()
+        assert agent.post("/login", data={"username": "agent", "password": PASSWORD}).status_code == 303
+        assert "2026-12 适用版本 default-1" in agent.get("/policy?month=2026-12").data.decode()  # its book is cached
+        db.session.remove()
+    row = policy_drafts.start_draft(org["users"]["hr"], "2026-12")
+    policy_drafts.submit(org["users"]["hr"], row.id)
+    policy_publishing.approve(hr2, row.id)  # in this server, which forgets its own book
+    label = row.label
+    db.session.remove()
+    with other.app_context():
+        page = agent.get("/policy?month=2026-12").data.decode()
+        db.session.remove()
+        db.engine.dispose()
+    assert f"2026-12 适用版本 {label}" in page
