@@ -225,6 +225,14 @@ def set_effective(user: User, version_id: int, effective: str) -> PolicyVersion:
     return save_raw(user, row, raw, None, f"生效月份改为 {effective}")
 
 
+def required_reason(reason: str | None, what: str) -> str:
+    """The reason typed for a workflow step (退回, 撤回), trimmed; refused when empty."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(f"请填写{what}。", "reason")
+    return reason
+
+
 def transition(row: PolicyVersion, move, *args) -> None:
     try:
         move(*args)
@@ -247,9 +255,7 @@ def submit(user: User, version_id: int) -> PolicyVersion:
 def send_back(user: User, version_id: int, reason: str) -> PolicyVersion:
     """Return a submitted draft to its authors with a reason."""
     require_admin(user)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError("请填写退回原因。", "reason")
+    reason = required_reason(reason, "退回原因")
     row = version(version_id)
     transition(row, row.send_back, user, reason)
     audit.record(user, "policy.return", "policy_version", row.id, subject=row.label, month=row.effective, reason=reason)

@@ -29,7 +29,7 @@ from . import audit
 from .errors import ServiceError
 from .pay.runs import mark_pay_stale_from
 from .policy_book import forget, load_published
-from .policy_drafts import policy_of, require_admin, transition, version
+from .policy_drafts import policy_of, require_admin, required_reason, transition, version
 
 
 def closed_from(month: str) -> str | None:
@@ -105,9 +105,7 @@ def approve(user: User, version_id: int) -> PolicyVersion:
 def request_withdrawal(user: User, version_id: int, reason: str) -> PolicyVersion:
     """Ask to take back a published version whose month has not started (a second admin approves)."""
     require_admin(user)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError("请填写撤回原因。", "reason")
+    reason = required_reason(reason, "撤回原因")
     row = version(version_id)
     _not_started(row)
     transition(row, row.request_withdrawal, user, reason)
