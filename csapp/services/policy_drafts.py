@@ -14,13 +14,14 @@ from sqlalchemy import select
 from ..db import writes
 from ..extensions import db
 from ..models import IllegalTransition, PolicyStatus, PolicyVersion, User
+from ..models.policy import OPEN_STATUSES
 from ..policy.months import is_month
-from ..policy.parameters import SCHEMA_VERSION, PolicyError, content_hash, parse_policy, policy_for, policy_text
+from ..policy.parameters import SCHEMA_VERSION, PolicyError, content_hash, policy_for, policy_text
 from ..policy.schema_versions import upgrade_raw
 from . import audit
 from .access import require
 from .errors import Conflict, NotFound, ServiceError
-from .policy_book import load_published
+from .policy_book import load_published, parsed
 
 if TYPE_CHECKING:  # the schema (pydantic) loads when a version is first read, not when the app starts
     from ..policy.checking import Problem
@@ -69,7 +70,7 @@ def version(version_id: int) -> PolicyVersion:
 
 def policy_of(row: PolicyVersion) -> Policy:
     """The validated content of a stored version."""
-    return parse_policy(row.content, f"policy_version {row.id}")
+    return parsed(row.content, row.id)
 
 
 def awaiting_approval() -> list[PolicyVersion]:
@@ -98,7 +99,7 @@ def _open_draft(effective: str) -> PolicyVersion | None:
     return db.session.scalar(
         select(PolicyVersion).where(
             PolicyVersion.effective == effective,
-            PolicyVersion.status.in_([PolicyStatus.DRAFT, PolicyStatus.PENDING, PolicyStatus.RETURNED]),
+            PolicyVersion.status.in_(OPEN_STATUSES),
         )
     )
 
@@ -178,10 +179,7 @@ def save_raw(user: User, row: PolicyVersion, raw: dict, lock: int | None, what: 
     if content == row.content and row.status is PolicyStatus.DRAFT:
         return row
     before = row.status
-    try:
-        row.edit(user, content, content_hash(content), row.label, row.effective)
-    except IllegalTransition as exc:
-        raise ServiceError(exc.message) from exc
+    transition(row, row.edit, user, content, content_hash(content), row.label, row.effective)
     reason = "提交后修改,已退回草稿" if before is not PolicyStatus.DRAFT else ""
     audit.record(
         user, "policy.edit", "policy_version", row.id, subject=row.label, month=row.effective, new=what, reason=reason

@@ -27,7 +27,7 @@ from ..policy.parameters import policy_for
 from ..policy.pay import compute_pay
 from ..policy.promotion import evaluate
 from . import audit
-from .errors import ServiceError
+from .errors import NotFound, ServiceError
 from .kpi import department_kpi
 from .pay.cases import pay_cases
 from .policy_book import computing_with, load_published, policy_book
@@ -57,6 +57,14 @@ def parse_months(text: str) -> list[str]:
     if months[-1] > clock.current_month():
         raise ServiceError("只能预览已经开始的月份。", "months")
     return months
+
+
+def preview(preview_id: int) -> PolicyPreview:
+    """One preview (policy admins only)."""
+    found = db.session.get(PolicyPreview, preview_id)
+    if found is None:
+        raise NotFound("没有这个预览。")
+    return found
 
 
 def current_preview(row: PolicyVersion, months: list[str]) -> PolicyPreview | None:

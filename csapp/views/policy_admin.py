@@ -20,7 +20,7 @@ from flask_login import current_user, login_required
 from .. import clock
 from ..policy.names import FIELD_NAMES
 from ..services import audit, policy_drafts, policy_preview, policy_publishing, policy_rows
-from ..services.errors import BadRequest, NotFound
+from ..services.errors import BadRequest
 from ..services.exports import workbook_chunks
 from ..services.policy_preview_sheet import SORTS, rows, workbook
 from .common import attempt, htmx_render, refused, run_form
@@ -271,13 +271,7 @@ def preview(version_id: int):
 
 def _preview(preview_id: int):
     _admin()
-    from ..extensions import db
-    from ..models import PolicyPreview
-
-    found = db.session.get(PolicyPreview, preview_id)
-    if found is None:
-        raise NotFound("没有这个预览。")
-    return found
+    return policy_preview.preview(preview_id)
 
 
 @bp.get("/previews/<int:preview_id>")
