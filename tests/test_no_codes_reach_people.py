@@ -36,7 +36,7 @@ ALLOWED = [
     for p in (
         r"\b[\w-]+\.(pdf|xlsx|zip|csv|py|p12|pem)\b",
         r"flask --app csapp [^\n]*",
-        r"instance/[\w/.-]+",
+        r"(?:/[\w.-]+)*/?instance/[\w/.-]*",  # the instance folder, with the server's own path before it
         r"[A-Z_]{3,}",
         r"https?://\S+",
     )
