@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from decimal import Decimal
+from fractions import Fraction
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csapp.policy.kpi import AgentMonth, score_department
+from csapp.policy.kpi_figures import department_figures, moved_standings
 from csapp.policy.numbers import round2
 from csapp.policy.parameters import LEAVE_TYPES, shipped_policies
 from csapp.policy.pay import PAY_LINES, PayInput, compute_pay
@@ -112,3 +116,56 @@ def test_every_explanation_ends_on_its_figure_and_its_arithmetic_holds(grade, kp
     if perf:
         factor = Decimal(perf[3]) if perf[3] else Decimal(perf[2])
         assert round2(_yuan(perf[1]) * factor / 100) == _yuan(perf[4])
+
+
+qa_means = st.tuples(st.integers(min_value=0, max_value=10000), st.sampled_from([1, 2, 3, 4, 6, 7, 100, 300]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(qa_means, st.integers(min_value=0, max_value=60)), min_size=1, max_size=40),
+    st.tuples(qa_means, st.integers(min_value=0, max_value=60)),
+    st.integers(min_value=0),
+)
+def test_the_agents_a_derivation_rescores_are_exactly_those_whose_standing_moved(people, new, which):
+    """moved_standings compares only the agents near a line; the answer is the one comparing everybody."""
+
+    which %= len(people)
+    after_people = people[:which] + people[which + 1 :] + [new]  # one agent's data changed: last in the new list
+    figures = [
+        department_figures([Fraction(n, d) for (n, d), _ in group], [p for _, p in group], POLICY)
+        for group in (people, after_people)
+    ]
+    kept = [person for index, person in enumerate(people) if index != which]
+    before_ranks = [(figures[0].qa_ranks[i], figures[0].production_ranks[i]) for i in range(len(people)) if i != which]
+    bonuses = len(POLICY.kpi.items["volume"].rank_bonuses)
+
+    def standing(f, qa: Fraction, production: int, qa_rank: int, production_rank: int) -> tuple:
+        return (
+            (qa_rank == 1, qa == f.lowest_qa, qa <= f.avg_qa) if f.qa_spread else None,
+            (production_rank if production_rank <= bonuses else 0, production <= f.avg_production)
+            if f.volume_spread
+            else None,
+        )
+
+    expected = [
+        index
+        for index, ((n, d), production) in enumerate(kept)
+        if standing(figures[0], Fraction(n, d), production, *before_ranks[index])
+        != standing(
+            figures[1], Fraction(n, d), production, figures[1].qa_ranks[index], figures[1].production_ranks[index]
+        )
+    ]
+    scale = math.lcm(*(d for (_, d), _ in kept))
+    keys = [n * (scale // d) for (n, d), _ in kept]
+    after = figures[1]
+    found = moved_standings(
+        POLICY,
+        keys,
+        scale,
+        [p for _, p in kept],
+        before_ranks,
+        figures[0],
+        replace(after, qa_ranks=after.qa_ranks[: len(kept)], production_ranks=after.production_ranks[: len(kept)]),
+    )
+    assert found == expected

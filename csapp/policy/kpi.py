@@ -12,6 +12,7 @@ from .kpi_figures import (  # noqa: F401  (the rules' callers use them from here
     DepartmentFigures,
     competition_ranks,
     department_figures,
+    figures_of_keys,
     moved_standings,
     stars_of,
 )

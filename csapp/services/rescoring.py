@@ -9,18 +9,19 @@ texts that name the averages are built when read. The result is the one a full s
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import AgentExplanation, AgentResult, DataChange, DepartmentMonth, DepartmentResult, Employee
 from ..policy import kpi as kpi_rules
-from ..policy.numbers import exact, mean
+from ..policy.numbers import mean
 from . import result_rows, result_store
 from .policy_book import scratch
 
@@ -33,8 +34,7 @@ MOST_CHANGED = 25  # more agents than this changed since the stored result: scor
 InputLoader = Callable[[list[Employee]], dict[int, kpi_rules.AgentMonth | None]]
 
 
-@dataclass(frozen=True)
-class StoredRow:
+class StoredRow(NamedTuple):
     """One agent's stored numbers that a derivation reads (its totals and texts stay in the database),
     with the ranks and stars of the derived result."""
 
@@ -134,23 +134,25 @@ def derive(
         return None
     fresh = _complete(inputs, changed)
     entries: list[StoredRow | kpi_rules.AgentMonth] = [r for r in _stored_rows(base.id) if r.employee_id not in changed]
+    kept = len(entries)
     entries += fresh.values()
-    qa_values = [e.qa if isinstance(e, StoredRow) else mean(e.qa_scores) for e in entries]
-    figures = kpi_rules.department_figures(qa_values, [exact(e.production) for e in entries], policy)
-    stored = [(index, e) for index, e in enumerate(entries) if isinstance(e, StoredRow)]
+    qa_means = [(e.qa_numerator, e.qa_denominator) for e in entries[:kept]]
+    qa_means += [(q.numerator, q.denominator) for q in (mean(e.qa_scores) for e in entries[kept:])]
+    qa_scale = math.lcm(*(d for _, d in qa_means))
+    qa_keys = [n * (qa_scale // d) for n, d in qa_means]
+    productions = [e.production for e in entries]
+    figures = kpi_rules.figures_of_keys(qa_keys, qa_scale, productions, 1, policy)
+    stored = entries[:kept]  # the kept rows come first: their indexes are the same in both lists
     moved = [
-        stored[index][1].employee_id
+        stored[index].employee_id
         for index in kpi_rules.moved_standings(
             policy,
-            [qa_values[i] for i, _ in stored],
-            [e.production for _, e in stored],
-            [(e.qa_rank, e.production_rank) for _, e in stored],
+            qa_keys[:kept],
+            qa_scale,
+            productions[:kept],
+            [(e.qa_rank, e.production_rank) for e in stored],
             result_rows.figures_of(base),
-            replace(
-                figures,
-                qa_ranks=[figures.qa_ranks[i] for i, _ in stored],
-                production_ranks=[figures.production_ranks[i] for i, _ in stored],
-            ),
+            replace(figures, qa_ranks=figures.qa_ranks[:kept], production_ranks=figures.production_ranks[:kept]),
         )
     ]
     if moved:  # their totals change: score them again from their data
@@ -164,9 +166,11 @@ def derive(
         if agent is not None:
             final.append(kpi_rules.score_agent(agent, qa_rank, production_rank, connection, figures, policy))
             continue
-        stars = ",".join(kpi_rules.stars_of(qa_rank, production_rank, figures))
+        stars = (
+            ",".join(kpi_rules.stars_of(qa_rank, production_rank, figures)) if 1 in (qa_rank, production_rank) else ""
+        )
         if (qa_rank, production_rank, stars) != (entry.qa_rank, entry.production_rank, entry.stars):
-            entry = replace(entry, qa_rank=qa_rank, production_rank=production_rank, stars=stars)
+            entry = entry._replace(qa_rank=qa_rank, production_rank=production_rank, stars=stars)
             ranks_moved.append(entry)
         final.append(entry)
     department = kpi_rules.DepartmentScore(
@@ -207,8 +211,10 @@ def _changed_agents(department_id: int, month: str, since: int, version: int) ->
 
 
 def _stored_rows(result_id: int) -> list[StoredRow]:
-    columns = [getattr(AgentResult, name) for name in StoredRow.__dataclass_fields__]
-    return [StoredRow(*row) for row in db.session.execute(select(*columns).where(AgentResult.result_id == result_id))]
+    """The narrow query: a thousand rows as plain tuples (no ORM objects)."""
+    table = AgentResult.__table__
+    query = select(*(table.c[name] for name in StoredRow._fields)).where(table.c.result_id == result_id)
+    return [StoredRow._make(row) for row in db.session.connection().execute(query)]
 
 
 def _people(ids: list[int]) -> dict[int, Employee]:
