@@ -95,6 +95,43 @@ def test_a_cell_save_sends_only_the_rows_whose_computed_cells_changed(big):
     assert swapped == {str(agent)}  # a counted item moves only that agent's total: one row sent
 
 
+def _computed_cells(html: str) -> dict[tuple[str, str], str]:
+    """Every computed cell in a page or a save's response: (employee id, key) → its content."""
+    found = re.findall(r'<span id="c-(\d+)-(\w+)"(?: hx-swap-oob="true")?>(.*?)</span>', html, re.S)
+    return {(who, key): " ".join(body.split()) for who, key, body in found}
+
+
+def test_a_save_that_moves_ranks_sends_exactly_the_rows_that_moved_on_screen(big):
+    supervisor = _client(big, "sup1")
+    team = big.ids["teams"][1]
+    grid = f"/entry?month={MONTH}&team={team}"
+    with big.app_context():
+        agents = [e for e in big.ids["agents"] if db.session.get(Employee, e).team_in(MONTH).id == team]
+        productions = dict(
+            db.session.execute(
+                select(AgentMonth.employee_id, AgentMonth.production).where(
+                    AgentMonth.employee_id.in_(agents), AgentMonth.month == MONTH
+                )
+            ).all()
+        )
+    agent = min(agents, key=lambda a: productions[a])  # from the team's last to the department's first
+    for value in ("9999", str(productions[agent])):
+        before = _computed_cells(supervisor.get(grid).data.decode())
+        response = supervisor.post(
+            f"/entry/cell?month={MONTH}&team={team}",
+            data={"sheet": "metrics", "employee_id": agent, "field": "production", "value": value,
+                  "expected": str(productions[agent]) if value == "9999" else "9999", "confirm": "1"},
+            headers={"HX-Request": "true"},
+        )  # fmt: skip
+        assert response.status_code == 200
+        sent = _computed_cells(response.data.decode())
+        after = _computed_cells(supervisor.get(grid).data.decode())
+        moved = {who for (who, key), body in after.items() if before[who, key] != body}
+        assert len(moved) > 3  # production ranks moved on this team
+        assert {who for who, _ in sent} == moved | {str(agent)}
+        assert all(after[cell] == body for cell, body in sent.items())  # what was sent is what the grid shows
+
+
 def test_the_exports_stream_a_workbook_with_every_scored_agent(big):
     hr = _client(big, "hr")
     response = hr.get(f"/ranking.xlsx?month={MONTH}")

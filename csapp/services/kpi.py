@@ -205,10 +205,47 @@ def people_kpi(department_id: int, month: str, people: list[Employee]) -> Depart
             whole_row = whole.row_for(row.employee.id)
             row.score = whole_row.score if whole_row else None
         return DepartmentKpi(department_id, month, policy, dept_month, rows, whole.result, scored=whole.scored_count)
+    return _kpi_of(department_id, month, policy, dept_month, agents, stored, rows)
+
+
+def _kpi_of(department_id, month, policy, dept_month, agents, stored, rows=None) -> DepartmentKpi:
+    """Some agents' rows (loaded unless given) with their stored scores: stored = (result, scores, scored)."""
+    rows = _rows(agents, month) if rows is None else rows
     result, scores, scored = stored
     for row in rows:
         row.score = None if row.missing else scores.get(row.employee.id)
     return DepartmentKpi(department_id, month, policy, dept_month, rows, result, scored=scored)
+
+
+def saved_rows(
+    department_id: int, month: str, version: int, people: list[Employee], edited_id: int
+) -> tuple[DepartmentKpi, list[Employee]] | None:
+    """After a cell save: the rows on screen (*people*) whose computed cells differ from the result of
+    *version* (what the page showed), the edited one always, and the unscored ones (the summary names
+    them), as a DepartmentKpi of just those rows; with the rows to send. Only those rows are loaded and
+    decoded. None when the department's month has no result to derive (the caller shows every row)."""
+    current = results.current_version(department_id, month)  # read before the data, in the same snapshot
+    dept_month = department_month(department_id, month)
+    if dept_month is None or dept_month.connection_rate is None:
+        return None
+    policy = policy_for(month, policy_book())
+    ids = [p.id for p in people if p.track_in(month) == "agent"]
+    derived = None
+    after = results.stored_numbers(department_id, month, current, policy, ids)
+    if after is None:
+        derived = _derive(department_id, month, current, policy, dept_month)  # stored, but not in this snapshot
+        if derived is None:
+            return None
+        after = derived.numbers(ids)
+    before = after if version == current else results.stored_numbers(department_id, month, version, policy, ids)
+    changed = [p for p in people if p.id == edited_id or before is None or after.get(p.id) != before.get(p.id)]
+    shown = changed + [p for p in people if p.id in ids and p.id not in after and p not in changed]
+    agents = [p for p in shown if p.track_in(month) == "agent"]
+    if derived is not None:
+        stored = (derived.department, derived.scores([a.id for a in agents]), derived.scored)
+    else:
+        stored = results.stored_people(department_id, month, current, policy, [a.id for a in agents])
+    return _kpi_of(department_id, month, policy, dept_month, agents, stored), changed
 
 
 def scored_or_missing(

@@ -39,6 +39,8 @@ class StoredRow(NamedTuple):
     with the ranks and stars of the derived result."""
 
     employee_id: int
+    total: Decimal
+    incident_points: Decimal
     qa_numerator: int
     qa_denominator: int
     qa_rank: int
@@ -77,6 +79,26 @@ class Derived:
         return {
             _id(e): (decode(e, bodies[e.explanation_id], figures, self.policy) if isinstance(e, StoredRow) else e)
             for e in chosen
+        }
+
+    def numbers(self, employee_ids: Iterable[int]) -> dict[int, tuple]:
+        """The computed cells (result_rows.numbers_of) of the agents asked for, nothing decoded."""
+        wanted = set(employee_ids)
+        return {
+            _id(e): (
+                (
+                    e.total,
+                    e.qa,
+                    e.incident_points,
+                    e.qa_rank,
+                    e.production_rank,
+                    tuple(filter(None, e.stars.split(","))),
+                )
+                if isinstance(e, StoredRow)
+                else result_rows.numbers_of(e)
+            )
+            for e in self.entries
+            if _id(e) in wanted
         }
 
     def _totals_and_codes(self) -> dict[int, tuple[Decimal, str]]:

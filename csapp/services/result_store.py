@@ -109,12 +109,15 @@ class _Incomplete(Exception):
 
 
 KEPT_VERSIONS = 2  # the current data version's result and the one before (a save compares them)
+PRUNE_EVERY = 4  # prune when storing every fourth version: a save does not delete a thousand rows each time
 
 
 def _prune(connection, department_id: int, month: str, version: int) -> None:
     """Delete the results of older data versions of this department-month, and the explanations no kept
-    result shares any more: the table holds a few versions, not one per save (a reader's snapshot still
-    sees what it read)."""
+    result shares any more: the table holds a few versions (at most PRUNE_EVERY + 1), not one per save (a
+    reader's snapshot still sees what it read)."""
+    if version % PRUNE_EVERY:
+        return
     table, explanations = DepartmentResult.__table__, AgentExplanation.__table__
     same = (table.c.department_id == department_id) & (table.c.month == month)
     old = connection.scalars(select(table.c.id).where(same, table.c.data_version <= version - KEPT_VERSIONS)).all()

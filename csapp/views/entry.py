@@ -9,7 +9,8 @@ from ..extensions import db
 from ..models import Employee
 from ..policy.parameters import policy_for
 from ..services import grid as grid_service
-from ..services import month_lock, result_rows, results, teams
+from ..services import kpi as kpi_service
+from ..services import month_lock, results, teams
 from ..services.access import enterable, require
 from ..services.errors import BadRequest, Conflict, NeedsConfirmation, ServiceError
 from ..services.kpi import people_kpi
@@ -114,17 +115,8 @@ def save_cell():
             confirmed=request.form.get("confirm") == "1",
         )
     )
-    context = grid_context(sheet_key, department, month)
     employee = db.session.get(Employee, employee_id)
-    changed = [p for p in context["people"] if p.id == employee_id]
-    if sheet_key == "metrics":  # and the rows whose computed cells moved (ranks, stars, totals)
-        before = results.stored_numbers(
-            department.id, month, version, context["policy"], [p.id for p in context["people"]]
-        )
-        after = _shown(context)
-        changed = [
-            p for p in context["people"] if p.id == employee_id or before is None or after.get(p.id) != before.get(p.id)
-        ]
+    context = saved_context(sheet_key, department, month, employee, version)
     return render_template(
         "entry/_cell_saved.html",
         person=employee,
@@ -132,21 +124,43 @@ def save_cell():
         error=refusal.message if refusal else None,
         needs_confirm=isinstance(refusal, NeedsConfirmation),
         typed=text,
-        changed=changed,
         **context,
     ), _status(refusal)
 
 
-def _shown(context: dict) -> dict[int, tuple]:
-    """The computed cells of each scored row on screen (total, QA mean, incident points, ranks, stars): a
-    save sends only the rows where they changed, besides the edited one."""
-    kpi = context.get("kpi")
-    shown = {}
-    for person in context["people"]:
-        row = kpi.row_for(person.id) if kpi else None
-        if row is not None and row.score is not None:
-            shown[person.id] = result_rows.numbers_of(row.score)
-    return shown
+def saved_context(sheet_key: str, department, month: str, employee: Employee | None, version: int) -> dict:
+    """What a cell save sends back: the cell, the summary and the computed cells of the rows on screen that
+    moved since *version* (what the page showed) — only those rows are loaded and decoded."""
+    sheet = grid_service.SHEETS.get(sheet_key)
+    if sheet is None or employee is None:
+        raise ServiceError("没有这张表。" if sheet is None else "没有这名员工。")
+    picked = team_context(department, month)
+    if picked["team"] is None:
+        people = grid_service.sheet_people(sheet, department.id, month)
+    else:
+        people = [
+            p for p in teams.team_people(picked["team"], month) if grid_service.on_sheet(sheet, p, department.id, month)
+        ]
+    kpi, changed = None, []
+    if sheet.key == "metrics":
+        saved = kpi_service.saved_rows(department.id, month, version, people, employee.id)
+        if saved is None:  # no result to compare (no connection rate yet, say): every row, as the grid shows it
+            kpi, changed = people_kpi(department.id, month, people), people
+        else:
+            kpi, changed = saved
+    dept_month = kpi.dept_month if kpi else month_lock.department_month(department.id, month)
+    return {
+        "sheet": sheet,
+        "department": department,
+        "records": grid_service.sheet_records(sheet, [employee], month),
+        "kpi": kpi,
+        "changed": changed,
+        "locked": bool(dept_month and dept_month.locked_at),
+        "can_correct": current_user.has("hr"),
+        "enterable": enterable(current_user, [employee], month),
+        "month": month,
+        "team_key": picked["team_key"],
+    }
 
 
 @bp.post("/department")
