@@ -131,18 +131,25 @@ def _near_a_line(
     after: DepartmentFigures,
     bonuses: int,
 ) -> set[int]:
-    """The agents whose standing could differ between figures with the same spreads: a superset, each
-    then compared exactly."""
+    """The agents whose standing could differ between figures with the same spreads: first place in QA
+    gained or lost, a bonus rank that moved, at a lowest QA mean that changed, between two averages. A
+    superset, each then compared exactly."""
     near: set[int] = set()
     if after.qa_spread:
         low, high = _between(before.avg_qa * qa_scale, after.avg_qa * qa_scale)
-        lowest = {before.lowest_qa * qa_scale, after.lowest_qa * qa_scale}
+        lowest = (
+            {before.lowest_qa * qa_scale, after.lowest_qa * qa_scale} if before.lowest_qa != after.lowest_qa else ()
+        )
         near.update(i for i, key in enumerate(qa_keys) if low <= key <= high or key in lowest)
-        near.update(i for i, (a, b) in enumerate(zip(ranks_before, ranks_after)) if a[0] == 1 or b[0] == 1)
+        near.update(i for i, (a, b) in enumerate(zip(ranks_before, ranks_after)) if (a[0] == 1) != (b[0] == 1))
     if after.volume_spread:
         low, high = _between(before.avg_production, after.avg_production)
         near.update(i for i, production in enumerate(productions) if low <= production <= high)
-        near.update(i for i, (a, b) in enumerate(zip(ranks_before, ranks_after)) if a[1] <= bonuses or b[1] <= bonuses)
+        near.update(
+            i
+            for i, (a, b) in enumerate(zip(ranks_before, ranks_after))
+            if a[1] != b[1] and (a[1] <= bonuses or b[1] <= bonuses)
+        )
     return near
 
 

@@ -236,7 +236,7 @@ def _stored_rows(result_id: int) -> list[StoredRow]:
     """The narrow query: a thousand rows as plain tuples (no ORM objects)."""
     table = AgentResult.__table__
     query = select(*(table.c[name] for name in StoredRow._fields)).where(table.c.result_id == result_id)
-    return [StoredRow._make(row) for row in db.session.connection().execute(query)]
+    return [StoredRow._make(row) for row in db.session.connection().execute(query).all()]  # one fetch, not one a row
 
 
 def _people(ids: list[int]) -> dict[int, Employee]:
