@@ -105,3 +105,18 @@ def test_a_second_abort_becomes_a_chinese_409(db_app, monkeypatch):
     with pytest.raises(Conflict, match="正被他人同时修改") as refused:
         always_aborted()
     assert len(calls) == 2 and refused.value.status == 409
+
+
+def test_the_partial_unique_indexes_keep_their_condition_on_postgresql(db_app):
+    """The models name the PostgreSQL condition only once the process connects to PostgreSQL (csapp.db)."""
+    found = dict(
+        db.session.execute(text("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'uq_%'")).all()
+    )
+    conditions = {
+        "uq_pay_run_one_draft": "'DRAFT'",
+        "uq_pay_run_one_confirmed": "'CONFIRMED'",
+        "uq_policy_version_open": "'returned'",
+        "uq_policy_version_published": "'published'",
+    }
+    for name, condition in conditions.items():
+        assert "UNIQUE INDEX" in found[name] and " WHERE " in found[name] and condition in found[name], found[name]

@@ -7,9 +7,10 @@ import enum
 import json
 from decimal import Decimal
 
-from sqlalchemy import Enum, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
+from sqlalchemy import Enum, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..db import partial_unique
 from ..extensions import db
 from ..policy.names import PAY_RUN_STATUS_NAMES
 from .monthly import _now
@@ -45,20 +46,8 @@ class PayRun(db.Model):
 
     __table_args__ = (
         UniqueConstraint("month", "run_no"),
-        Index(
-            "uq_pay_run_one_draft",
-            "month",
-            unique=True,
-            sqlite_where=text("status = 'DRAFT'"),
-            postgresql_where=text("status = 'DRAFT'"),
-        ),
-        Index(
-            "uq_pay_run_one_confirmed",
-            "month",
-            unique=True,
-            sqlite_where=text("status = 'CONFIRMED'"),
-            postgresql_where=text("status = 'CONFIRMED'"),
-        ),
+        partial_unique("uq_pay_run_one_draft", "month", where="status = 'DRAFT'"),
+        partial_unique("uq_pay_run_one_confirmed", "month", where="status = 'CONFIRMED'"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

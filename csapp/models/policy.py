@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
+from ..db import partial_unique
 from ..extensions import db
 from ..policy.names import POLICY_STATUS_NAMES
 from .monthly import _now
@@ -41,20 +42,8 @@ class PolicyVersion(db.Model):
 
     __table_args__ = (
         # at most one open draft per effective month, at most one published version per effective month
-        Index(
-            "uq_policy_version_open",
-            "effective",
-            unique=True,
-            sqlite_where=text(_OPEN_SQL),
-            postgresql_where=text(_OPEN_SQL),
-        ),
-        Index(
-            "uq_policy_version_published",
-            "effective",
-            unique=True,
-            sqlite_where=text("status = 'published'"),
-            postgresql_where=text("status = 'published'"),
-        ),
+        partial_unique("uq_policy_version_open", "effective", where=_OPEN_SQL),
+        partial_unique("uq_policy_version_published", "effective", where="status = 'published'"),
         UniqueConstraint("label"),
     )
 
