@@ -87,3 +87,22 @@ def test_star_titles_show_on_the_ranking_and_the_grid(db_app, login):
     ranking = client.get(f"/ranking?month={MONTH}").data.decode()
     assert '<span class="badge">产量明星</span>' in ranking and '<span class="badge">质检明星</span>' in ranking
     assert '<span class="badge">产量明星</span>' in client.get(f"/entry?month={MONTH}").data.decode()
+
+
+def test_a_save_for_nobody_or_no_sheet_is_refused_in_chinese_and_changes_nothing(db_app, login, org):
+    from csapp.extensions import db
+    from csapp.models import AuditEntry
+
+    client = login("sup")
+    audits = db.session.query(AuditEntry).count()
+    for data, message in (
+        ({"sheet": "metrics", "employee_id": "999999"}, "没有这名员工"),
+        ({"sheet": "nosuch", "employee_id": str(org["agents"][1].id)}, "没有这张表"),
+    ):
+        response = client.post(
+            "/entry/cell",
+            data={"month": MONTH, "field": "production", "value": "1500", "expected": "1000", **data},
+            headers={"HX-Request": "true"},
+        )
+        assert 400 <= response.status_code < 500 and message in response.data.decode(), response.data[:300]
+    assert db.session.query(AuditEntry).count() == audits
