@@ -125,7 +125,7 @@ def _department_kpi(department_id: int, month: str) -> DepartmentKpi:
     result = None
     if dept_month and dept_month.connection_rate is not None and complete:
         result = results.stored_score(department_id, month, version, policy)
-        derived = None if result is not None else _derive(department_id, month, version, policy, dept_month)
+        derived = None if result is not None else derive_stored(department_id, month, version, policy, dept_month)
         if derived is not None:
             result = derived.whole()
         elif result is None:
@@ -165,12 +165,12 @@ def _stored(department_id: int, month: str, employee_ids: list[int], decode=resu
         return dept_month, None
     policy = policy_for(month, policy_book())
     stored = results.stored_people(department_id, month, version, policy, employee_ids, decode)
-    if stored is None and (derived := _derive(department_id, month, version, policy, dept_month)) is not None:
+    if stored is None and (derived := derive_stored(department_id, month, version, policy, dept_month)) is not None:
         return dept_month, (derived.department, derived.scores(employee_ids, decode), derived.scored)
     return dept_month, stored
 
 
-def _derive(department_id: int, month: str, version: int, policy: Policy, dept_month: DepartmentMonth):
+def derive_stored(department_id: int, month: str, version: int, policy: Policy, dept_month: DepartmentMonth):
     """The result of *version* derived from an earlier stored one when only a few agents' data changed."""
     return rescoring.derive(department_id, month, version, policy, dept_month, _inputs_loader(department_id, month))
 
@@ -233,7 +233,7 @@ def saved_rows(
     derived = None
     after = results.stored_numbers(department_id, month, current, policy, ids)
     if after is None:
-        derived = _derive(department_id, month, current, policy, dept_month)  # stored, but not in this snapshot
+        derived = derive_stored(department_id, month, current, policy, dept_month)  # stored, but not in this snapshot
         if derived is None:
             return None
         after = derived.numbers(ids)
@@ -306,44 +306,3 @@ def rebuild_results(month: str | None = None, since: str | None = None) -> tuple
             computed += 1
         db.session.commit()  # one snapshot per department-month
     return computed, stored
-
-
-@dataclass(frozen=True)
-class RankingPage:
-    rows: list  # results.RankedRow
-    count: int
-    result: kpi_rules.DepartmentScore | None
-    policy: Policy
-    page: int
-    pages: int
-
-
-def ranking(department_id: int, month: str, page: int, per_page: int) -> RankingPage:
-    """One page of the department-month ranking: from the stored results (only that page decoded), or
-    computed when not stored yet."""
-    policy = policy_for(month, policy_book())
-    version = results.current_version(department_id, month)
-    stored = results.ranking_page(department_id, month, version, policy, page, per_page)
-    dept_month = department_month(department_id, month) if stored is None else None
-    derived = _derive(department_id, month, version, policy, dept_month) if dept_month else None
-    if stored is not None:
-        rows, count, result = stored
-    elif derived is not None:
-        ranked = derived.ranked()
-        start = (page - 1) * per_page
-        shown = dict(ranked[start : start + per_page])
-        scores = derived.scores(shown)
-        people = {e.id: e for e in db.session.scalars(select(Employee).where(Employee.id.in_(list(shown))))}
-        rows = [results.RankedRow(rank, people[i], scores[i]) for i, rank in shown.items()]
-        count, result = len(ranked), derived.department
-    else:
-        kpi = department_kpi(department_id, month)
-        ordered = sorted(kpi.scored_rows, key=lambda r: (-r.score.total, r.employee.code))
-        ranks = kpi_rules.competition_ranks([r.score.total for r in ordered])
-        start = (page - 1) * per_page
-        rows = [
-            results.RankedRow(rank, row.employee, row.score)
-            for rank, row in zip(ranks[start : start + per_page], ordered[start : start + per_page])
-        ]
-        count, result = len(ordered), kpi.result
-    return RankingPage(rows, count, result, policy, page, max(1, -(-count // per_page)))

@@ -10,7 +10,7 @@ from ..services.access import require
 from ..services.errors import NotFound
 from ..services.exports import kpi_workbook, workbook_chunks
 from ..services.kpi import department_kpi
-from ..services.kpi import ranking as ranking_service
+from ..services.ranking import ranking as ranking_service
 from .common import department_arg, htmx_render, month_arg, month_nav, page_arg
 
 bp = Blueprint("ranking", __name__)
