@@ -85,8 +85,8 @@ def moved_standings(
     averages its texts name move.
 
     QA means are whole numbers over *qa_scale* (`scaled`). Only the agents who could have moved are
-    compared (ranked first or in a bonus before or after, at a lowest mean, between the two averages),
-    each exactly: an agent far from every line keeps its standing, so the few near one are all there is."""
+    compared (first place in QA gained or lost, a bonus rank that moved, at a lowest mean that changed,
+    between the two averages), each exactly: nobody else's standing can differ."""
     bonuses = len(policy.kpi.items["volume"].rank_bonuses)
     ranks_after = list(zip(after.qa_ranks, after.production_ranks))
 
