@@ -13,7 +13,6 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from fractions import Fraction
 from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import select
@@ -49,10 +48,6 @@ class StoredRow(NamedTuple):
     stars: str
     explanation_id: int
 
-    @property
-    def qa(self) -> Fraction:
-        return Fraction(self.qa_numerator, self.qa_denominator)
-
 
 @dataclass(frozen=True)
 class Derived:
@@ -85,18 +80,7 @@ class Derived:
         """The computed cells (result_rows.numbers_of) of the agents asked for, nothing decoded."""
         wanted = set(employee_ids)
         return {
-            _id(e): (
-                (
-                    e.total,
-                    e.qa,
-                    e.incident_points,
-                    e.qa_rank,
-                    e.production_rank,
-                    tuple(filter(None, e.stars.split(","))),
-                )
-                if isinstance(e, StoredRow)
-                else result_rows.numbers_of(e)
-            )
+            _id(e): result_rows.stored_numbers_of(e) if isinstance(e, StoredRow) else result_rows.numbers_of(e)
             for e in self.entries
             if _id(e) in wanted
         }

@@ -47,6 +47,23 @@ def numbers_of(score: kpi_rules.AgentScore) -> tuple:
     return (score.total, score.qa_avg, score.incident_points, score.qa_rank, score.production_rank, score.stars)
 
 
+def stored_numbers_of(row) -> tuple:
+    """What numbers_of gives, from a stored agent row (or any row with its columns): nothing decoded."""
+    return (
+        row.total,
+        Fraction(row.qa_numerator, row.qa_denominator),
+        row.incident_points,
+        row.qa_rank,
+        row.production_rank,
+        stars_from(row.stars),
+    )
+
+
+def stars_from(text: str) -> tuple[str, ...]:
+    """The stars a row stores as "production,qa" (empty: none)."""
+    return tuple(filter(None, text.split(",")))
+
+
 def explanation_body(score: kpi_rules.AgentScore) -> str:
     """The agent's own texts; the QA and volume items keep only their scores (their texts are built when read)."""
     explanation = {
@@ -134,7 +151,7 @@ def agent_score(
         qa,
         row.qa_rank,
         row.production_rank,
-        tuple(filter(None, row.stars.split(","))),
+        stars_from(row.stars),
         items,
         incidents,
         tuple(data["warnings"]),

@@ -12,7 +12,6 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select
@@ -24,7 +23,7 @@ from ..models import AgentExplanation, AgentResult, DataChange, DataVersion, Dep
 from ..policy import kpi as kpi_rules
 from ..policy.months import add_months
 from .policy_book import scratch
-from .result_rows import agent_score, department_score, figures_of
+from .result_rows import agent_score, department_score, figures_of, stored_numbers_of
 
 if TYPE_CHECKING:
     from ..policy.schema import Policy
@@ -154,17 +153,7 @@ def stored_numbers(
             AgentResult.stars,
         ).where(AgentResult.result_id == head.id, AgentResult.employee_id.in_(employee_ids))
     )
-    return {
-        row.employee_id: (
-            row.total,
-            Fraction(row.qa_numerator, row.qa_denominator),
-            row.incident_points,
-            row.qa_rank,
-            row.production_rank,
-            tuple(filter(None, row.stars.split(","))),
-        )
-        for row in rows
-    }
+    return {row.employee_id: stored_numbers_of(row) for row in rows}
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,8 @@ def _int_arg(name: str) -> int:
     return int(value)
 
 
-def grid_context(sheet_key: str, department, month: str) -> dict:
-    """Everything the grid templates need for one department-month sheet."""
+def _on_screen(sheet_key: str, department, month: str):
+    """The sheet, the team in view (team_context) and the sheet's people of that team."""
     sheet = grid_service.SHEETS.get(sheet_key)
     if sheet is None:
         raise ServiceError("没有这张表。")
@@ -39,6 +39,12 @@ def grid_context(sheet_key: str, department, month: str) -> dict:
     else:  # only the team is loaded: a big department's grid costs what one team does
         team_people = teams.team_people(picked["team"], month)
         people = [p for p in team_people if grid_service.on_sheet(sheet, p, department.id, month)]
+    return sheet, picked, people
+
+
+def grid_context(sheet_key: str, department, month: str) -> dict:
+    """Everything the grid templates need for one department-month sheet."""
+    sheet, picked, people = _on_screen(sheet_key, department, month)
     records = grid_service.sheet_records(sheet, people, month)
     kpi = people_kpi(department.id, month, people) if sheet.key == "metrics" else None
     dept_month = month_lock.department_month(department.id, month)
@@ -131,16 +137,9 @@ def save_cell():
 def saved_context(sheet_key: str, department, month: str, employee: Employee | None, version: int) -> dict:
     """What a cell save sends back: the cell, the summary and the computed cells of the rows on screen that
     moved since *version* (what the page showed) — only those rows are loaded and decoded."""
-    sheet = grid_service.SHEETS.get(sheet_key)
-    if sheet is None or employee is None:
-        raise ServiceError("没有这张表。" if sheet is None else "没有这名员工。")
-    picked = team_context(department, month)
-    if picked["team"] is None:
-        people = grid_service.sheet_people(sheet, department.id, month)
-    else:
-        people = [
-            p for p in teams.team_people(picked["team"], month) if grid_service.on_sheet(sheet, p, department.id, month)
-        ]
+    sheet, picked, people = _on_screen(sheet_key, department, month)
+    if employee is None:
+        raise ServiceError("没有这名员工。")
     kpi, changed = None, []
     if sheet.key == "metrics":
         saved = kpi_service.saved_rows(department.id, month, version, people, employee.id)
