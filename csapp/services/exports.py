@@ -5,7 +5,6 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator
 
-from ..policy.kpi import competition_ranks
 from ..policy.names import STAR_NAMES
 from ..policy.numbers import round2
 from ..policy.parameters import KPI_ITEMS
@@ -37,9 +36,8 @@ def kpi_workbook(kpi: DepartmentKpi, department_name: str):
     ]
     sheet.append([bold(sheet, f"{department_name} {kpi.month} 绩效结果(政策版本 {kpi.policy.version})")])
     sheet.append([bold(sheet, text) for text in header])
-    rows = sorted(kpi.scored_rows, key=lambda r: (-r.score.total, r.employee.code))
-    ranks = competition_ranks([r.score.total for r in rows])
-    for rank, row in zip(ranks, rows):
+    ranked = kpi.ranked()
+    for rank, row in ranked:
         s = row.score
         scores = [*[s.items[k].score for k in KPI_ITEMS], s.incident_points, s.total, s.qa_avg]
         sheet.append(
@@ -60,7 +58,7 @@ def kpi_workbook(kpi: DepartmentKpi, department_name: str):
     explained.freeze_panes = "A2"
     set_widths(explained, [9, 10, 14, 8, 90])
     explained.append([bold(explained, text) for text in ("工号", "姓名", "考核项", "得分", "说明")])
-    for row in rows:
+    for _, row in ranked:
         lines = [
             (row.score.items[key].name, row.score.items[key].score, row.score.items[key].explanation)
             for key in KPI_ITEMS

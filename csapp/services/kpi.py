@@ -76,6 +76,11 @@ class DepartmentKpi:
     def scored_rows(self) -> list[AgentRow]:
         return [r for r in self.rows if r.score is not None]
 
+    def ranked(self) -> list[tuple[int, AgentRow]]:
+        """The scored rows by total (highest first), then 工号, each with its competition rank (D10)."""
+        ordered = sorted(self.scored_rows, key=lambda r: (-r.score.total, r.employee.code))
+        return list(zip(kpi_rules.competition_ranks([r.score.total for r in ordered]), ordered))
+
     @property
     def scored_count(self) -> int:
         return self.scored if self.scored is not None else len(self.scored_rows)
@@ -230,6 +235,7 @@ def saved_rows(
         return None
     policy = policy_for(month, policy_book())
     ids = [p.id for p in people if p.track_in(month) == "agent"]
+    agent_ids = set(ids)
     derived = None
     after = results.stored_numbers(department_id, month, current, policy, ids)
     if after is None:
@@ -239,8 +245,8 @@ def saved_rows(
         after = derived.numbers(ids)
     before = after if version == current else results.stored_numbers(department_id, month, version, policy, ids)
     changed = [p for p in people if p.id == edited_id or before is None or after.get(p.id) != before.get(p.id)]
-    shown = changed + [p for p in people if p.id in ids and p.id not in after and p not in changed]
-    agents = [p for p in shown if p.track_in(month) == "agent"]
+    shown = changed + [p for p in people if p.id in agent_ids and p.id not in after and p not in changed]
+    agents = [p for p in shown if p.id in agent_ids]
     if derived is not None:
         stored = (derived.department, derived.scores([a.id for a in agents]), derived.scored)
     else:

@@ -21,7 +21,6 @@ from ..db import on_commit, write_transaction, writes
 from ..extensions import db
 from ..models import Department, Employee, PolicyPreview, PolicyVersion, User
 from ..models.org import dated_facts
-from ..policy import kpi as kpi_rules
 from ..policy.months import add_months, days_in, first_day, is_month
 from ..policy.parameters import policy_for
 from ..policy.pay import compute_pay
@@ -195,11 +194,9 @@ def _outcomes(months: list[str], apply_month: str, step) -> dict[int, dict]:
 
 
 def _ranked(kpi) -> dict[int, dict]:
-    scored = sorted(kpi.scored_rows, key=lambda r: -r.score.total)
-    ranks = kpi_rules.competition_ranks([r.score.total for r in scored])
     return {
         row.employee.id: {"score": str(row.score.total), "rank": rank, "stars": len(row.score.stars)}
-        for rank, row in zip(ranks, scored)
+        for rank, row in kpi.ranked()
     }
 
 

@@ -50,12 +50,8 @@ def ranking(department_id: int, month: str, page: int, per_page: int) -> Ranking
         count, result = len(ranked), derived.department
     else:
         kpi = department_kpi(department_id, month)
-        ordered = sorted(kpi.scored_rows, key=lambda r: (-r.score.total, r.employee.code))
-        ranks = kpi_rules.competition_ranks([r.score.total for r in ordered])
+        ranked = kpi.ranked()
         start = (page - 1) * per_page
-        rows = [
-            results.RankedRow(rank, row.employee, row.score)
-            for rank, row in zip(ranks[start : start + per_page], ordered[start : start + per_page])
-        ]
-        count, result = len(ordered), kpi.result
+        rows = [results.RankedRow(rank, row.employee, row.score) for rank, row in ranked[start : start + per_page]]
+        count, result = len(ranked), kpi.result
     return RankingPage(rows, count, result, policy, page, max(1, -(-count // per_page)))
