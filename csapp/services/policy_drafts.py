@@ -107,7 +107,7 @@ def _open_draft(effective: str) -> PolicyVersion | None:
 def _new_draft(user: User, effective: str, policy: Policy, action: str) -> PolicyVersion:
     if (existing := _open_draft(effective)) is not None:
         raise Conflict(f"{effective} 已有一份未完成的草稿({existing.label}),请在那份草稿上修改。")
-    base = _published_row(policy_for(effective, load_published()).version)
+    base = _labelled(policy_for(effective, load_published()).version)
     row = PolicyVersion(
         label=f"draft-{effective}",
         effective=effective,
@@ -127,7 +127,7 @@ def _new_draft(user: User, effective: str, policy: Policy, action: str) -> Polic
     return row
 
 
-def _published_row(label: str) -> PolicyVersion | None:
+def _labelled(label: str) -> PolicyVersion | None:
     return db.session.scalar(select(PolicyVersion).where(PolicyVersion.label == label))
 
 
@@ -179,7 +179,7 @@ def save_raw(user: User, row: PolicyVersion, raw: dict, lock: int | None, what: 
     if content == row.content and row.status is PolicyStatus.DRAFT:
         return row
     before = row.status
-    transition(row, row.edit, user, content, content_hash(content), row.label, row.effective)
+    transition(row.edit, user, content, content_hash(content), row.label, row.effective)
     reason = "提交后修改,已退回草稿" if before is not PolicyStatus.DRAFT else ""
     audit.record(
         user, "policy.edit", "policy_version", row.id, subject=row.label, month=row.effective, new=what, reason=reason
@@ -231,7 +231,8 @@ def required_reason(reason: str | None, what: str) -> str:
     return reason
 
 
-def transition(row: PolicyVersion, move, *args) -> None:
+def transition(move, *args) -> None:
+    """Run a workflow move of a version; an illegal one becomes a ServiceError."""
     try:
         move(*args)
     except IllegalTransition as exc:
@@ -244,7 +245,7 @@ def submit(user: User, version_id: int) -> PolicyVersion:
     require_admin(user)
     row = version(version_id)
     policy_of(row)  # stored drafts are always valid; this is the last check
-    transition(row, row.submit, user)
+    transition(row.submit, user)
     audit.record(user, "policy.submit", "policy_version", row.id, subject=row.label, month=row.effective)
     return row
 
@@ -255,7 +256,7 @@ def send_back(user: User, version_id: int, reason: str) -> PolicyVersion:
     require_admin(user)
     reason = required_reason(reason, "退回原因")
     row = version(version_id)
-    transition(row, row.send_back, user, reason)
+    transition(row.send_back, user, reason)
     audit.record(user, "policy.return", "policy_version", row.id, subject=row.label, month=row.effective, reason=reason)
     return row
 
@@ -284,7 +285,7 @@ def export_text(label: str | None = None, month: str | None = None) -> str:
         month = month or clock.current_month()
         _check_month(month)
         label = policy_for(month, load_published()).version
-    row = db.session.scalar(select(PolicyVersion).where(PolicyVersion.label == label))
+    row = _labelled(label)
     if row is None:
         raise NotFound(f"没有版本 {label}。")
     return f"schema_version = {row.schema_version}\n{row.content}"

@@ -94,7 +94,7 @@ def approve(user: User, version_id: int) -> PolicyVersion:
     policy_of(row)
     if problems := publish_problems(row):
         raise ServiceError(" ".join(problems))
-    transition(row, row.approve, user)
+    transition(row.approve, user)
     db.session.flush()  # the partial unique index: one published version per month
     _book_changed(user, row, f"政策版本 {row.label} 自 {row.effective} 起生效")
     audit.record(user, "policy.publish", "policy_version", row.id, subject=row.label, month=row.effective)
@@ -108,7 +108,7 @@ def request_withdrawal(user: User, version_id: int, reason: str) -> PolicyVersio
     reason = required_reason(reason, "撤回原因")
     row = version(version_id)
     _not_started(row)
-    transition(row, row.request_withdrawal, user, reason)
+    transition(row.request_withdrawal, user, reason)
     audit.record(user, "policy.withdraw_request", "policy_version", row.id, subject=row.label, reason=reason)
     return row
 
@@ -121,7 +121,7 @@ def approve_withdrawal(user: User, version_id: int) -> PolicyVersion:
     _not_started(row)
     if row.base_id is None and row.created_by_id is None:
         raise ServiceError("随系统提供的初始版本不能撤回。")
-    transition(row, row.approve_withdrawal, user)
+    transition(row.approve_withdrawal, user)
     if not load_published_without(row):
         raise ServiceError("撤回后将没有任何已发布的版本,不能撤回。")
     _book_changed(user, row, f"政策版本 {row.label} 已撤回")

@@ -46,18 +46,18 @@ def _admin():
 
 def _add_row_form(policy) -> AddRowForm:
     form = AddRowForm()
+    grid = _grid_fields()
     form.key.choices = [("", "—")] + [
-        (k, v) for k, v in FIELD_NAMES.items() if k not in policy.soft_limits and _grid_field(k)
+        (k, v) for k, v in FIELD_NAMES.items() if k not in policy.soft_limits and k in grid
     ]
     return form
 
 
-def _grid_field(key: str) -> bool:
-    """A field the entry grid has (a soft limit on anything else would never be read)."""
+def _grid_fields() -> set[str]:
+    """The fields the entry grid has (a soft limit on anything else would never be read)."""
     from ..services.sheets import DEPARTMENT_COLUMNS, SHEETS
 
-    columns = [c for sheet in SHEETS.values() for c in sheet.columns] + list(DEPARTMENT_COLUMNS)
-    return any(c.field == key for c in columns)
+    return {c.field for sheet in SHEETS.values() for c in sheet.columns} | {c.field for c in DEPARTMENT_COLUMNS}
 
 
 def _diff(old, new):
