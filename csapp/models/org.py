@@ -49,11 +49,10 @@ class Employee(db.Model):
         An agent promoted to 主管 is scored on the supervisors' items from the promotion's month on.
         Before the hire month: the track of the first grade.
         """
-        from ..policy.parameters import policy_for
-        from ..services.policy_book import policy_book
+        from ..services.policy_book import policy_in
 
         change = self.grade_change_on(self.reference_day(month)) or (self.grades[0] if self.grades else None)
-        return policy_for(month, policy_book()).track_of(change.grade) if change else None
+        return policy_in(month).track_of(change.grade) if change else None
 
     @property
     def track_name(self) -> str:

@@ -76,7 +76,7 @@ def shipped_policies() -> tuple[Policy, ...]:
 
 def policy_for(month: str, versions: tuple[Policy, ...]) -> Policy:
     """Return the version in force in *month*: the latest whose effective month ≤ it (the earliest before
-    the first one). *versions* is a book, oldest first: services pass `policy_book()`, the rules command
+    the first one). *versions* is a book, oldest first: services read it through `policy_book.policy_in`, the rules command
     its files; there is no default."""
     if not versions:
         raise PolicyError("no policy version is published")

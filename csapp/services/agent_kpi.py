@@ -11,10 +11,9 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import AgentMonth, DepartmentMonth, DissatisfiedCase, Employee, Incident, QaSample
 from ..policy.months import add_months, months_before
-from ..policy.parameters import policy_for
 from . import result_rows, results
 from .kpi import AgentRow, DepartmentKpi, _rows, _stored, department_kpi, month_bounds
-from .policy_book import policy_book, scratch
+from .policy_book import policy_in, scratch
 
 
 def agent_month(employee: Employee, month: str) -> tuple[DepartmentKpi, AgentRow | None]:
@@ -22,7 +21,7 @@ def agent_month(employee: Employee, month: str) -> tuple[DepartmentKpi, AgentRow
     the department is loaded and scored only when its result is not stored yet."""
     start, end = month_bounds(month)
     department_id = employee.department_in(month)
-    policy = policy_for(month, policy_book())
+    policy = policy_in(month)
     if not employee.employed_in(start, end) or employee.track_in(month) != "agent":
         return DepartmentKpi(department_id, month, policy, None, [], None), None
     if scratch() is not None:  # an impact preview: the department's month is computed once for all its agents
@@ -48,7 +47,7 @@ def agent_months(employee: Employee, months: list[str]) -> dict[str, tuple[Depar
     for month in months:
         if month not in wanted:
             found[month] = (
-                DepartmentKpi(employee.department_in(month), month, policy_for(month, policy_book()), None, [], None),
+                DepartmentKpi(employee.department_in(month), month, policy_in(month), None, [], None),
                 None,
             )
     if not wanted:
@@ -70,7 +69,7 @@ def agent_months(employee: Employee, months: list[str]) -> dict[str, tuple[Depar
         _by_month(m, employee.id, listed, many=True) for m in (QaSample, DissatisfiedCase, Incident)
     )
     for month, (department_id, _) in wanted.items():
-        policy = policy_for(month, policy_book())
+        policy = policy_in(month)
         dept_month = dept_months.get((department_id, month))
         row = AgentRow(
             employee, records.get(month), samples.get(month, []), cases.get(month, []), incidents.get(month, [])
@@ -129,7 +128,7 @@ def _agent_months(employee: Employee, months: list[str]) -> dict[str, tuple[int,
     for month in months:
         start, end = month_bounds(month)
         if employee.employed_in(start, end) and employee.track_in(month) == "agent":
-            wanted[month] = (employee.department_in(month), policy_for(month, policy_book()).version)
+            wanted[month] = (employee.department_in(month), policy_in(month).version)
     return wanted
 
 

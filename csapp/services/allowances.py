@@ -8,13 +8,12 @@ from ..db import upsert, writes
 from ..extensions import db
 from ..models import PersonAllowance, User
 from ..models.org import allowances_in
-from ..policy.parameters import policy_for
 from . import audit
 from .access import require, subject_for
 from .errors import ServiceError
 from .grid import Column, check_value
 from .pay.runs import mark_pay_stale_from
-from .policy_book import policy_book
+from .policy_book import policy_in
 
 AMOUNT = Column("amount", "金额", "decimal", "元/月", Decimal(100000))
 
@@ -27,7 +26,7 @@ def set_allowance(user: User, employee_id: int, kind: str, amount: Decimal | Non
     """
     require(user, "hr")
     employee = subject_for(user, employee_id)
-    names = policy_for(month, policy_book()).pay.allowance_names
+    names = policy_in(month).pay.allowance_names
     if kind not in names:
         raise ServiceError("请选择补贴类型。", "kind")
     value = check_value(AMOUNT, amount) or Decimal(0)

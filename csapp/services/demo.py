@@ -30,9 +30,8 @@ from ..models import (
     UserRole,
 )
 from ..policy.months import add_months, first_day, month_of
-from ..policy.parameters import policy_for
 from .errors import ServiceError
-from .policy_book import policy_book
+from .policy_book import policy_in
 
 DEMO_PASSWORD = "demo1234"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
@@ -118,7 +117,7 @@ def create_demo(today: dt.date | None = None, seed: int = 7) -> dict:
             hired_on=hired,
             regularized_on=regular,
         )
-        ladder = policy_for(month_of(hired), policy_book()).tracks[track].ladder
+        ladder = policy_in(month_of(hired)).tracks[track].ladder
         first = "agent.p" if track == "agent" else ladder[0]
         employee.grades.append(GradeChange(grade=first, effective_on=hired, kind="hire", reason="入职"))
         if grade != first:
@@ -165,7 +164,7 @@ def create_demo(today: dt.date | None = None, seed: int = 7) -> dict:
     supervisor_user = db.session.scalar(select(User).where(User.username == "sup1"))
 
     everyone = [manager, *supervisors, *(a for a, _ in agents), *specialists]
-    policy = policy_for(last, policy_book())
+    policy = policy_in(last)
     incident_keys = list(policy.kpi.incidents)
     for month in months:
         month_start = first_day(month)
@@ -308,7 +307,7 @@ def _demo_people_over_time(
         promoted.grades.append(
             GradeChange(grade="sup.1", effective_on=first_day(since), kind="promotion", reason="晋升申请(演示数据)")
         )
-        items = policy_for(since, policy_book()).reviewed_scores["sup"].items
+        items = policy_in(since).reviewed_scores["sup"].items
         for month in months[-4:]:
             db.session.add_all(
                 ReviewedScore(

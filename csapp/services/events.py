@@ -10,13 +10,12 @@ from ..db import writes
 from ..extensions import db
 from ..models import DissatisfiedCase, Employee, Incident, QaSample, User
 from ..policy.months import month_of
-from ..policy.parameters import policy_for
 from . import audit
 from .access import require, subject_for
 from .errors import NotFound, ServiceError
 from .grid import Column, check_value
 from .month_lock import guard
-from .policy_book import policy_book
+from .policy_book import policy_in
 from .results import data_changed
 
 QA_SCORE = Column("score", "质检分数", "decimal", "0–100", Decimal(100))
@@ -38,7 +37,7 @@ def add_incident(user: User, employee_id: int, kind: str, day: dt.date, note: st
     if day > clock.today():
         raise ServiceError("日期不能晚于今天。", "occurred_on")
     month = month_of(day)
-    incidents = policy_for(month, policy_book()).kpi.incidents
+    incidents = policy_in(month).kpi.incidents
     if kind not in incidents:
         raise ServiceError("请选择事件类型。", "kind")
     correction = guard(user, employee.department_id, month, reason)
@@ -77,7 +76,7 @@ def remove_incident(user: User, incident_id: int, reason: str = "") -> None:
     employee = _agent(user, incident.employee_id, incident.month)
     correction = guard(user, employee.department_id, incident.month, reason)
     data_changed([employee.department_in(incident.month)], incident.month, employees=[employee.id])
-    name = policy_for(incident.month, policy_book()).kpi.incidents[incident.kind].name
+    name = policy_in(incident.month).kpi.incidents[incident.kind].name
     audit.record(
         user,
         "incident.remove",

@@ -13,12 +13,11 @@ from ..models import DepartmentMonth, Employee, User
 from ..models.org import department_people
 from ..policy.months import first_day, last_day
 from ..policy.numbers import fmt
-from ..policy.parameters import policy_for
 from . import audit
 from .access import department_for, require, require_enter
 from .errors import Conflict, NeedsConfirmation, ServiceError
 from .month_lock import department_month, guard
-from .policy_book import policy_book
+from .policy_book import policy_in
 from .results import data_changed
 from .sheets import DEPARTMENT_COLUMNS, SHEETS, Column, Sheet  # noqa: F401  (the grid's callers import them here)
 
@@ -155,7 +154,7 @@ def save_cell(
     value = parse_cell(column, text)
     if expected is None:
         raise ServiceError("保存请求缺少原值,请刷新页面后重试。", field)
-    check_usual(column, value, policy_for(month, policy_book()), confirmed)
+    check_usual(column, value, policy_in(month), confirmed)
     nullable = sheet.model.__table__.c[field].nullable
     seen = _or_zero(parse_cell(column, expected), nullable)
     value = _or_zero(value, nullable)
@@ -214,7 +213,7 @@ def save_department_field(
     if column is None:
         raise ServiceError("没有这一项。")
     value = parse_cell(column, text)
-    check_usual(column, value, policy_for(month, policy_book()), confirmed)
+    check_usual(column, value, policy_in(month), confirmed)
     if version is None:
         raise ServiceError("保存请求缺少版本号,请刷新页面后重试。", field)
     correction = guard(user, department.id, month, reason)

@@ -11,14 +11,13 @@ from sqlalchemy import delete, select
 from ..db import writes
 from ..extensions import db
 from ..models import AgentMonth, DissatisfiedCase, Employee, QaSample, User
-from ..policy.parameters import policy_for
 from . import audit
 from .access import department_for, enterable, require, require_enter_all
 from .errors import ServiceError
 from .grid import SHEETS, Column, parse_cell
 from .kpi import department_agents
 from .month_lock import is_locked
-from .policy_book import policy_book
+from .policy_book import policy_in
 from .results import data_changed
 from .table_files import read_table
 
@@ -253,7 +252,7 @@ def template_workbook(agents: list[Employee], month: str) -> bytes:
     for agent in agents:
         sheet.append([agent.code, agent.name])
     sheet.column_dimensions["A"].width = 12
-    policy = policy_for(month, policy_book())
+    policy = policy_in(month)
     notes = book.create_sheet("填写说明")
     notes.append(["列", "说明"])
     notes.append([CODE, "必填,员工工号"])

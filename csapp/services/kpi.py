@@ -15,10 +15,9 @@ from ..models import AgentMonth, DepartmentMonth, DissatisfiedCase, Employee, In
 from ..models.org import department_people
 from ..policy import kpi as kpi_rules
 from ..policy.months import first_day
-from ..policy.parameters import policy_for
 from . import rescoring, result_rows, result_store, results
 from .month_lock import department_month
-from .policy_book import policy_book, scratch
+from .policy_book import policy_in, scratch
 
 if TYPE_CHECKING:
     from ..policy.schema import Policy
@@ -122,7 +121,7 @@ def department_kpi(department_id: int, month: str) -> DepartmentKpi:
 
 
 def _department_kpi(department_id: int, month: str) -> DepartmentKpi:
-    policy = policy_for(month, policy_book())
+    policy = policy_in(month)
     version = results.current_version(department_id, month)  # before the data, in the same snapshot
     rows = _rows(department_agents(department_id, month), month)
     dept_month = department_month(department_id, month)
@@ -168,7 +167,7 @@ def _stored(department_id: int, month: str, employee_ids: list[int], decode=resu
     dept_month = department_month(department_id, month)
     if dept_month is None or dept_month.connection_rate is None:
         return dept_month, None
-    policy = policy_for(month, policy_book())
+    policy = policy_in(month)
     stored = results.stored_people(department_id, month, version, policy, employee_ids, decode)
     if stored is None and (derived := derive_stored(department_id, month, version, policy, dept_month)) is not None:
         return dept_month, (derived.department, derived.scores(employee_ids, decode), derived.scored)
@@ -200,7 +199,7 @@ def _inputs_loader(department_id: int, month: str):
 def people_kpi(department_id: int, month: str, people: list[Employee]) -> DepartmentKpi:
     """The department's month for some of its agents (a team): their rows and their stored scores, with
     the department's figures; the whole department is loaded and scored only when not stored yet."""
-    policy = policy_for(month, policy_book())
+    policy = policy_in(month)
     agents = [p for p in people if p.track_in(month) == "agent"]
     dept_month, stored = _stored(department_id, month, [a.id for a in agents])
     rows = _rows(agents, month)
@@ -233,7 +232,7 @@ def saved_rows(
     dept_month = department_month(department_id, month)
     if dept_month is None or dept_month.connection_rate is None:
         return None
-    policy = policy_for(month, policy_book())
+    policy = policy_in(month)
     ids = [p.id for p in people if p.track_in(month) == "agent"]
     agent_ids = set(ids)
     derived = None
@@ -305,7 +304,7 @@ def rebuild_results(month: str | None = None, since: str | None = None) -> tuple
     computed = stored = 0
     for department_id, each in keys:
         version = results.current_version(department_id, each)
-        if results.stored_department(department_id, each, version, policy_for(each, policy_book()).version):
+        if results.stored_department(department_id, each, version, policy_in(each).version):
             stored += 1
         else:
             department_kpi(department_id, each)

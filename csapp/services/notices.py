@@ -28,13 +28,12 @@ from ..notices.produce import Trust
 from ..notices.store import DatabaseStore, FolderStore
 from ..notices.tsa import tsa_settings
 from ..policy.names import grade_name
-from ..policy.parameters import policy_for
 from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
 from . import paper_check, trust_store
 from .access import employee_for
 from .errors import Forbidden, NotFound, ServiceError
 from .pay.runs import pay_day
-from .policy_book import policy_book
+from .policy_book import policy_in
 
 PREFIX = {"promotion": "JS", "salary_change": "TX", "pay": "GZ"}
 
@@ -211,7 +210,7 @@ def application_specs(application: PromotionApplication) -> list[NoticeSpec]:
     """The promotion notice and the salary-change notice of an approved application."""
     if application.status != ApplicationStatus.APPROVED:
         raise ServiceError("只有已通过的晋升申请才能签发通知书。")
-    policy = policy_for(application.month, policy_book())
+    policy = policy_in(application.month)
     old, new = policy.grades[application.from_grade], policy.grades[application.target_grade]
     evaluation = application.latest_data or application.snapshot_data
     context = {
@@ -245,7 +244,7 @@ def application_specs(application: PromotionApplication) -> list[NoticeSpec]:
 
 def pay_spec(slip: PaySlip) -> NoticeSpec:
     """The monthly pay notice of one pay slip: every line with its explanation."""
-    policy = policy_for(slip.run.month, policy_book())
+    policy = policy_in(slip.run.month)
     explanations = slip.explanations
     lines = [(PAY_LINE_NAMES[key], getattr(slip, key), explanations.get(key, "")) for key in PAY_LINES]
     paid_on = pay_day(slip.run.month)

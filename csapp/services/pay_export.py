@@ -7,11 +7,10 @@ from decimal import Decimal
 from .. import clock
 from ..models import PayRun
 from ..policy import names
-from ..policy.parameters import policy_for
 from ..policy.pay import PAY_LINE_NAMES, PAY_LINES
 from .exports import bold, cells, money_cell, set_widths
 from .pay import deductions as deduction_service
-from .policy_book import policy_book
+from .policy_book import policy_in
 
 FIXED = ["工号", "姓名", "部门", "职级", "在职天数", "绩效总分"]
 
@@ -35,7 +34,7 @@ def pay_workbook(run: PayRun):
                       f"{clock.now_local():%Y-%m-%d %H:%M}(北京时间)"])
     )  # fmt: skip
     sheet.append([bold(sheet, text) for text in header])
-    policy = policy_for(month, policy_book())
+    policy = policy_in(month)
     totals = [Decimal(0)] * (len(header) - money_from)
     for slip in run.slips:
         grade = names.grade_name(policy, slip.grade, slip.employee.employment_in(month) == "regular")

@@ -28,12 +28,11 @@ from ..models import (
     UserRole,
 )
 from ..policy.months import month_of
-from ..policy.parameters import policy_for
 from . import audit
 from .access import require, subject_for
 from .errors import ServiceError
 from .pay.runs import mark_pay_stale, mark_pay_stale_from
-from .policy_book import policy_book
+from .policy_book import policy_in
 from .results import person_changed
 
 HIRE_TRACKS = ("agent", "spec")  # 主管 and 经理 come by promotion or appointment
@@ -58,7 +57,7 @@ def hire(
     if department is None:
         raise ServiceError("请选择部门。", "department")
     month = month_of(hired_on)
-    grade = policy_for(month, policy_book()).tracks[track].ladder[0]
+    grade = policy_in(month).tracks[track].ladder[0]
     employee = Employee(code=code, name=name, department=department, hired_on=hired_on)
     employee.grades.append(
         GradeChange(grade=grade, effective_on=hired_on, kind="hire", reason="入职", created_by_id=actor.id)
@@ -76,9 +75,7 @@ def hire(
         raise ServiceError(f"登录名 {login.username} 已被使用,请换一个工号。", "code")
     login.role_rows = [UserRole(role="agent")]
     db.session.add(login)
-    _event(
-        actor, employee, "hire", hired_on, f"{department.name} {policy_for(month, policy_book()).grade_label(grade)}"
-    )
+    _event(actor, employee, "hire", hired_on, f"{department.name} {policy_in(month).grade_label(grade)}")
     mark_pay_stale(None, month, f"{name} 入职", department_id=department.id)
     return employee
 
@@ -172,7 +169,7 @@ def rehire(
     )
     employee.hired_on, employee.regularized_on, employee.separated_on = day, None, None
     month = month_of(day)
-    grade = policy_for(month, policy_book()).tracks[track].ladder[0]
+    grade = policy_in(month).tracks[track].ladder[0]
     employee.grades.append(
         GradeChange(grade=grade, effective_on=day, kind="hire", reason="再次入职", created_by_id=actor.id)
     )
@@ -181,9 +178,7 @@ def rehire(
     if login is not None:  # back, but only with a new one-time password from HR
         login.active, login.password_hash, login.must_change_password = True, "!", True
     mark_pay_stale(None, month, f"{employee.name} 再次入职", department_id=employee.department_id)
-    return _event(
-        actor, employee, "rehire", day, f"{policy_for(month, policy_book()).grade_label(grade)}:{reason}".rstrip(":")
-    )
+    return _event(actor, employee, "rehire", day, f"{policy_in(month).grade_label(grade)}:{reason}".rstrip(":"))
 
 
 def current_placement(employee: Employee) -> int:

@@ -1,4 +1,4 @@
-"""The published policy versions (the book the services pass to ``policy_for``), cached per process.
+"""The published policy versions (the book the services read through ``policy_in``), cached per process.
 
 A process keeps the book it loaded with the value of ``policy_generation`` it saw; publishing bumps that
 value in its own transaction, so the next request (``refresh``, once per request and once per job)
@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models.policy import PolicyGeneration, PolicyStatus, PolicyVersion
-from ..policy.parameters import PolicyError, parse_policy
+from ..policy.parameters import PolicyError, parse_policy, policy_for
 
 if TYPE_CHECKING:  # the schema (pydantic) loads with the first book, not when the app starts
     from ..policy.schema import Policy
@@ -103,6 +103,11 @@ def policy_book() -> tuple[Policy, ...]:
         return refresh()
     cached = current_app.extensions.get(_KEY)
     return cached[1] if cached is not None else refresh()
+
+
+def policy_in(month: str) -> Policy:
+    """The version in force in *month* under this computation's book (what every service reads)."""
+    return policy_for(month, policy_book())
 
 
 def forget() -> None:

@@ -22,14 +22,13 @@ from ..extensions import db
 from ..models import Department, Employee, PolicyPreview, PolicyVersion, User
 from ..models.org import dated_facts
 from ..policy.months import add_months, days_in, first_day, is_month
-from ..policy.parameters import policy_for
 from ..policy.pay import compute_pay
 from ..policy.promotion import evaluate
 from . import audit
 from .errors import NotFound, ServiceError
 from .kpi import department_kpi
 from .pay.cases import pay_cases
-from .policy_book import computing_with, load_published, policy_book
+from .policy_book import computing_with, load_published, policy_in
 from .policy_drafts import policy_of, require_admin, version
 from .promotion_data import build_application, current_grade
 
@@ -161,7 +160,7 @@ def _outcomes(months: list[str], apply_month: str, step) -> dict[int, dict]:
     """Per person: by month (score, rank, stars, gross) and the promotion verdict in *apply_month*."""
     people: dict[int, dict] = defaultdict(lambda: {"months": {}, "verdict": None, "target": None})
     for done, month in enumerate(months, start=1):
-        policy = policy_for(month, policy_book())
+        policy = policy_in(month)
         kpis: dict[int, object] = {}
         for case in pay_cases(month):
             person = case.employee
@@ -178,7 +177,7 @@ def _outcomes(months: list[str], apply_month: str, step) -> dict[int, dict]:
                 entry["score"] = str(case.inputs.kpi_score)
             people[person.id]["months"][month] = entry
         step(done)
-    policy = policy_for(apply_month, policy_book())
+    policy = policy_in(apply_month)
     applied_on = first_day(apply_month).replace(day=policy.promotion.window_first_day)
     ids = list(people)
     for person in db.session.scalars(select(Employee).options(*dated_facts()).where(Employee.id.in_(ids))):

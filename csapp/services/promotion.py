@@ -15,7 +15,6 @@ from ..db import writes
 from ..extensions import db
 from ..models import ApplicationStatus, Employee, GradeChange, IllegalTransition, PromotionApplication, User
 from ..policy.months import add_months, first_day, month_of
-from ..policy.parameters import policy_for
 from ..policy.promotion import Eligibility, evaluate
 from . import audit, jobs
 from .access import employee_for, require, require_enter, subject_for
@@ -23,7 +22,7 @@ from .errors import Forbidden, NotFound, ServiceError
 from .grid import Column, check_value
 from .notices import issuing_problem
 from .pay.runs import mark_pay_stale, mark_track_change
-from .policy_book import policy_book
+from .policy_book import policy_in
 from .promotion_data import build_application, current_grade
 from .results import person_changed
 
@@ -79,7 +78,7 @@ def applications_of(employee_id: int) -> list[PromotionApplication]:
 def outlook(user: User, employee_id: int, today: dt.date) -> Outlook:
     """Return the person's promotion outlook with a live pre-check against the recorded data."""
     employee = employee_for(user, employee_id)
-    policy = policy_for(month_of(today), policy_book())
+    policy = policy_in(month_of(today))
     grade, _ = current_grade(employee, today)
     target = policy.next_grade(grade) if grade else None
     is_open, window = application_window(policy, today)
@@ -93,7 +92,7 @@ def _evaluation_json(result: Eligibility) -> str:
 
 def evaluate_application(application: PromotionApplication) -> Eligibility:
     """Re-evaluate an application against today's data and its recorded interview."""
-    policy = policy_for(application.month, policy_book())
+    policy = policy_in(application.month)
     app = build_application(application.employee, application.target_grade, application.applied_on, policy, application)
     return evaluate(app, policy)
 
@@ -110,7 +109,7 @@ def submit(user: User, today: dt.date, late_reason: str = "", employee_id: int |
         require(user, "hr")
         employee = subject_for(user, employee_id)
         by_hr = True
-    policy = policy_for(month_of(today), policy_book())
+    policy = policy_in(month_of(today))
     grade, _ = current_grade(employee, today)
     target = policy.next_grade(grade) if grade else None
     if target is None:
@@ -222,7 +221,7 @@ def record_interview(
     if application.employee_id == user.employee_id:
         raise Forbidden("不能为自己的申请记录面谈。")
     require_enter(user, employee, application.month)
-    policy = policy_for(application.month, policy_book())
+    policy = policy_in(application.month)
     track = policy.track_of(application.target_grade)
     keys = {c.key for c in policy.promotion.tracks[track].criteria}
     if day > clock.today() or day < application.applied_on:
@@ -290,7 +289,7 @@ def decide(user: User, application_id: int, approve: bool, reason: str) -> Promo
                 created_by_id=user.id,
             )
         )
-        policy = policy_for(application.month, policy_book())
+        policy = policy_in(application.month)
         text = f"晋升 {policy.grade_label(application.from_grade)} → {policy.grade_label(application.target_grade)}"
         mark_pay_stale(employee.id, application.month, text)
         if policy.track_of(application.from_grade) != policy.track_of(application.target_grade):
@@ -319,7 +318,7 @@ def appoint(user: User, employee_id: int, grade: str, day: dt.date, reason: str)
     """HR appoints a person to any grade directly (an audited appointment, not a promotion)."""
     require(user, "hr")
     employee = subject_for(user, employee_id)
-    policy = policy_for(clock.current_month(), policy_book())
+    policy = policy_in(clock.current_month())
     if grade not in policy.grades:
         raise ServiceError("请选择职级。", "grade")
     reason = (reason or "").strip()

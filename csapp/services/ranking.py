@@ -10,11 +10,10 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Employee
 from ..policy import kpi as kpi_rules
-from ..policy.parameters import policy_for
 from . import results
 from .kpi import department_kpi, derive_stored
 from .month_lock import department_month
-from .policy_book import policy_book
+from .policy_book import policy_in
 
 if TYPE_CHECKING:
     from ..policy.schema import Policy
@@ -33,7 +32,7 @@ class RankingPage:
 def ranking(department_id: int, month: str, page: int, per_page: int) -> RankingPage:
     """One page of the department-month ranking: from the stored results (only that page decoded), or
     computed when not stored yet."""
-    policy = policy_for(month, policy_book())
+    policy = policy_in(month)
     version = results.current_version(department_id, month)
     stored = results.ranking_page(department_id, month, version, policy, page, per_page)
     dept_month = department_month(department_id, month) if stored is None else None

@@ -11,13 +11,12 @@ from ..db import writes
 from ..extensions import db
 from ..models import Employee, ReviewedScore, User
 from ..policy.numbers import fmt2
-from ..policy.parameters import policy_for
 from . import audit
 from .access import REVIEWED_TRACKS, require, subject_for
 from .errors import ServiceError
 from .grid import Column, check_value
 from .month_lock import guard
-from .policy_book import policy_book
+from .policy_book import policy_in
 
 SCORE = Column("score", "考核分", "decimal", "0–100", Decimal(100))
 
@@ -30,7 +29,7 @@ class ReviewedKpi:
 
 
 def items_for(track: str, month: str) -> list[str]:
-    return policy_for(month, policy_book()).reviewed_scores[track].items
+    return policy_in(month).reviewed_scores[track].items
 
 
 def scores_of(employee_ids: list[int], month: str) -> dict[int, dict[str, Decimal]]:
@@ -47,7 +46,7 @@ def reviewed_kpi(employee: Employee, month: str, scores: dict[str, Decimal] | No
     track = employee.track_in(month)
     if track not in REVIEWED_TRACKS:  # e.g. the months before an agent became 主管
         return ReviewedKpi(None, "本月为话务员,按话务员公式计分", {})
-    setting = policy_for(month, policy_book()).reviewed_scores[track]
+    setting = policy_in(month).reviewed_scores[track]
     scores = scores if scores is not None else scores_of([employee.id], month)[employee.id]
     missing = [item for item in setting.items if item not in scores]
     if missing:

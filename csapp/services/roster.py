@@ -11,9 +11,8 @@ from ..extensions import db
 from ..models import Employee, User
 from ..policy import names
 from ..policy.months import month_of
-from ..policy.parameters import policy_for
 from .exports import cells
-from .policy_book import policy_book
+from .policy_book import policy_in
 
 HEADERS = ("工号", "姓名", "部门", "班组", "岗位", "职级", "类型", "入职日期", "转正日期", "离职日期", "登录名")
 
@@ -21,7 +20,7 @@ HEADERS = ("工号", "姓名", "部门", "班组", "岗位", "职级", "类型",
 def roster_rows(day: dt.date) -> list[tuple]:
     """One row per person, as of *day*."""
     month = month_of(day)
-    policy = policy_for(month, policy_book())
+    policy = policy_in(month)
     logins = {u.employee_id: u.username for u in db.session.scalars(select(User).where(User.employee_id.is_not(None)))}
     rows = []
     for person in db.session.scalars(select(Employee).order_by(Employee.department_id, Employee.code)):

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 from ..models import Employee, PersonEvent
 from ..policy.months import first_day
-from ..policy.parameters import policy_for
 from .person_corrections import CANCELLABLE
-from .policy_book import policy_book
+from .policy_book import policy_in
 
 GRADE_KINDS = {"appointment": "任命", "promotion": "晋升"}
 
@@ -54,7 +53,7 @@ def timeline(employee: Employee) -> list[Entry]:
             entries.append(Entry(day, what, "系统启用前的记录"))
     for change in employee.grades:
         if change.kind in GRADE_KINDS:
-            label = policy_for(f"{change.effective_on:%Y-%m}", policy_book()).grade_label(change.grade)
+            label = policy_in(f"{change.effective_on:%Y-%m}").grade_label(change.grade)
             entries.append(Entry(change.effective_on, GRADE_KINDS[change.kind], f"{label}:{change.reason}"))
     events_on = {e.on for e in employee.events}
     for membership in employee.memberships:
@@ -62,7 +61,7 @@ def timeline(employee: Employee) -> list[Entry]:
             detail = f"{membership.team.name}" + (f":{membership.reason}" if membership.reason else "")
             entries.append(Entry(membership.effective_on, "调整班组", detail))
     for allowance in employee.allowances:
-        names = policy_for(allowance.effective_month, policy_book()).pay.allowance_names
+        names = policy_in(allowance.effective_month).pay.allowance_names
         amount = f"¥{allowance.amount:,.2f}/月" if allowance.amount else "停发"
         name = names.get(allowance.kind, "其他补贴")
         entries.append(Entry(first_day(allowance.effective_month), "补贴", f"{name} {amount}"))

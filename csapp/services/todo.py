@@ -14,12 +14,11 @@ from ..models import ApplicationStatus, AuditEntry, PayRun, PayRunStatus, PaySli
 from ..policy.months import add_months
 from ..policy.names import APPLICATION_STATUS_NAMES, ROLE_NAMES, TRACK_NAMES
 from ..policy.numbers import fmt2
-from ..policy.parameters import policy_for
 from . import accounts, jobs, policy_drafts, reviewed, teams
 from .agent_kpi import agent_month
 from .kpi import people_kpi
 from .month_lock import is_locked
-from .policy_book import policy_book
+from .policy_book import policy_in
 from .promotion import application_window, open_application, queue_count
 
 GRANT_DAYS = 30  # role grants stay on HR's list this long
@@ -69,7 +68,7 @@ def _agent(user: User) -> Section:
             break
     else:
         section.items.append(Item("本月成绩尚未录入完整", url_for("agent.my_scores")))
-    is_open, (start, end) = application_window(policy_for(month, policy_book()), today)
+    is_open, (start, end) = application_window(policy_in(month), today)
     application = open_application(employee.id)
     if application is not None:
         state = APPLICATION_STATUS_NAMES[application.status.value]

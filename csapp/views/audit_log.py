@@ -7,11 +7,10 @@ from flask_login import current_user, login_required
 
 from .. import clock
 from ..policy.months import is_month
-from ..policy.parameters import policy_for
 from ..services import audit
 from ..services.access import require
 from ..services.errors import BadRequest
-from ..services.policy_book import policy_book
+from ..services.policy_book import policy_in
 from .common import htmx_render, page_arg
 
 bp = Blueprint("audit_log", __name__)
@@ -34,7 +33,7 @@ def index():
     # the admin manages logins: he sees their events, never people's data
     accounts_only = not current_user.has("hr")
     entries = audit.search(**filters, accounts_only=accounts_only, limit=101, offset=(page - 1) * 100)
-    policy = policy_for(clock.current_month(), policy_book())
+    policy = policy_in(clock.current_month())
     field_names = {key: kind.name for key, kind in policy.kpi.incidents.items()}
     return htmx_render(
         "audit/index.html",

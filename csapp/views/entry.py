@@ -7,14 +7,13 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..models import Employee
-from ..policy.parameters import policy_for
 from ..services import grid as grid_service
 from ..services import kpi as kpi_service
 from ..services import month_lock, results, teams
 from ..services.access import enterable, require
 from ..services.errors import BadRequest, Conflict, NeedsConfirmation, ServiceError
 from ..services.kpi import people_kpi
-from ..services.policy_book import policy_book
+from ..services.policy_book import policy_in
 from .common import attempt, department_arg, htmx_render, month_arg, month_nav, refused, run_form, team_context
 from .forms import EmptyForm, RequiredReasonForm
 
@@ -60,7 +59,7 @@ def grid_context(sheet_key: str, department, month: str) -> dict:
         "dept_columns": grid_service.DEPARTMENT_COLUMNS,
         "can_correct": current_user.has("hr"),
         "enterable": enterable(current_user, people, month),
-        "policy": policy_for(month, policy_book()),
+        "policy": policy_in(month),
         **picked,
         **month_nav(month),
     }

@@ -9,14 +9,13 @@ from sqlalchemy import select
 from .. import clock
 from ..extensions import db
 from ..models import DissatisfiedCase, Incident, QaSample
-from ..policy.parameters import policy_for
 from ..services import events as event_service
 from ..services import teams
 from ..services.access import employee_for, require
 from ..services.errors import BadRequest, NotFound
 from ..services.kpi import department_agents, month_bounds
 from ..services.month_lock import is_locked
-from ..services.policy_book import policy_book
+from ..services.policy_book import policy_in
 from .common import attempt, department_arg, htmx_render, month_arg, month_nav, team_context
 from .forms import CaseForm, CaseReviewForm, IncidentForm, ItemForm, QaSampleForm, ReasonForm, first_error
 
@@ -51,7 +50,7 @@ def _incident_context(
         "agents": agents,
         "incidents": incidents,
         "employee_id": employee_id,
-        "kinds": policy_for(month, policy_book()).kpi.incidents,
+        "kinds": policy_in(month).kpi.incidents,
         "error": error,
         "form": form or {},
         "default_day": min(end, clock.today()).isoformat(),
@@ -80,7 +79,7 @@ def add_incident():
     month = month_arg()
     employee_id = _optional_int("employee_id")
     form = IncidentForm()
-    form.kind.choices = list(policy_for(month, policy_book()).kpi.incidents)
+    form.kind.choices = list(policy_in(month).kpi.incidents)
     refusal = None
     if form.validate():
         _, refusal = attempt(
@@ -104,11 +103,7 @@ def add_incident():
         "note": form.note.data,
     }
     status = refusal.status if refusal else (422 if error else 200)
-    done = (
-        None
-        if error
-        else f"已登记:{policy_for(month, policy_book()).kpi.incidents[form.kind.data].name},{form.occurred_on.data}。"
-    )
+    done = None if error else f"已登记:{policy_in(month).kpi.incidents[form.kind.data].name},{form.occurred_on.data}。"
     return render_template(
         "events/_incident_panel.html",
         **_incident_context(department, month, employee_id, error, typed if error else {}),
@@ -146,7 +141,7 @@ def _qa_context(employee, month: str, error: str | None = None) -> dict:
             .order_by(DissatisfiedCase.id)
         )
     )
-    policy = policy_for(month, policy_book())
+    policy = policy_in(month)
     return {
         "employee": employee,
         "samples": samples,
@@ -176,7 +171,7 @@ def qa():
             department=department,
             agents=agents,
             stats=event_service.qa_overview([a.id for a in agents], month),
-            expected=policy_for(month, policy_book()).kpi.qa_expected_samples,
+            expected=policy_in(month).kpi.qa_expected_samples,
             **picked,
             **month_nav(month),
         )

@@ -10,8 +10,7 @@ from .. import clock
 from ..policy import names
 from ..policy.names import STAR_NAMES
 from ..policy.numbers import fmt, fmt2, money, rmb_capitals
-from ..policy.parameters import policy_for
-from ..services.policy_book import policy_book
+from ..services.policy_book import policy_in
 
 
 def register_filters(app: Flask) -> None:
@@ -35,4 +34,4 @@ def _grade_name(code: str | None, employee=None, month: str | None = None) -> st
     """A grade as people read it; with the employee, agent.p says 未定星 once they are regularised (in *month*)."""
     month = month or clock.current_month()
     regularized = bool(employee is not None and employee.employment_in(month) == "regular")
-    return names.grade_name(policy_for(month, policy_book()), code, regularized)
+    return names.grade_name(policy_in(month), code, regularized)

@@ -10,7 +10,7 @@ from ..policy.months import add_months
 from ..policy.parameters import policy_for
 from ..services import policy_drafts
 from ..services.errors import BadRequest
-from ..services.policy_book import policy_book
+from ..services.policy_book import policy_book, policy_in
 from .common import month_arg
 from .policy_forms import DiffForm, NewDraftForm
 
@@ -34,7 +34,7 @@ def index():
     row = _version_arg()
     if row is not None and not admin and row.status.value != "published":
         row = None  # drafts are for policy admins only
-    policy = policy_drafts.policy_of(row) if row is not None else policy_for(month, policy_book())
+    policy = policy_drafts.policy_of(row) if row is not None else policy_in(month)
     versions = policy_drafts.versions()
     shown = versions if admin else [v for v in versions if v.status.value == "published"]
     book = policy_book()

@@ -11,12 +11,11 @@ from .. import clock
 from ..extensions import db
 from ..models import Employee
 from ..policy.months import month_of
-from ..policy.parameters import policy_for
 from ..services import accounts, allowances, serious_errors, teams
 from ..services import promotion as service
 from ..services.access import departments_for, employee_for, require
 from ..services.errors import ServiceError
-from ..services.policy_book import policy_book
+from ..services.policy_book import policy_in
 from ..services.promotion_data import current_grade
 from ..services.timeline import timeline
 from .common import refused, run_form
@@ -42,7 +41,7 @@ def index():
     return render_template(
         "staff/index.html",
         people=[(p, current_grade(p, day)[0]) for p in everyone],
-        policy=policy_for(month_of(day), policy_book()),
+        policy=policy_in(month_of(day)),
         departments=departments_for(current_user),
         teams=[t for d in departments_for(current_user) for t in teams.teams_of(d.id)],
         today=day,
@@ -59,7 +58,7 @@ def person(employee_id: int):
         "staff/person.html",
         employee=employee,
         grade=current_grade(employee, day)[0],
-        policy=policy_for(month_of(day), policy_book()),
+        policy=policy_in(month_of(day)),
         applications=service.applications_of(employee.id),
         open_application=service.open_application(employee.id),
         login=accounts.login_of(employee.id),
@@ -76,7 +75,7 @@ def person(employee_id: int):
 @login_required
 def appoint(employee_id: int):
     form = AppointForm()
-    form.grade.choices = list(policy_for(clock.current_month(), policy_book()).grades)
+    form.grade.choices = list(policy_in(clock.current_month()).grades)
     _, error = run_form(
         form,
         lambda: service.appoint(current_user, employee_id, form.grade.data, form.effective_on.data, form.reason.data),
@@ -104,7 +103,7 @@ def late_application(employee_id: int):
 @login_required
 def allowance(employee_id: int):
     form = AllowanceForm()
-    form.kind.choices = list(policy_for(clock.current_month(), policy_book()).pay.allowance_names)
+    form.kind.choices = list(policy_in(clock.current_month()).pay.allowance_names)
     _, error = run_form(
         form,
         lambda: allowances.set_allowance(

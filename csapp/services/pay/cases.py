@@ -11,10 +11,9 @@ from ...extensions import db
 from ...models import Attendance, Deduction, Department, DepartmentMonth, Employee, PersonAllowance, SpecialistMonth
 from ...models.org import allowances_in, dated_facts
 from ...policy.months import days_in
-from ...policy.parameters import policy_for
 from ...policy.pay import PayInput
 from ..kpi import month_bounds, scored_or_missing
-from ..policy_book import policy_book
+from ..policy_book import policy_in
 from ..reviewed import reviewed_kpi, scores_of
 from .gaps import Gap
 
@@ -55,7 +54,7 @@ def deductions_of(month: str) -> dict[int, dict[str, Decimal]]:
 
 def pay_cases(month: str) -> list[PayCase]:
     """Everyone employed on any day of *month*, with their pay inputs and the data that is missing."""
-    policy = policy_for(month, policy_book())
+    policy = policy_in(month)
     people = paid_people(month)
     attendance = {a.employee_id: a for a in db.session.scalars(select(Attendance).where(Attendance.month == month))}
     books = {

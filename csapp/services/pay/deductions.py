@@ -14,13 +14,12 @@ from ...db import insert_or_select, upsert, writes
 from ...extensions import db
 from ...models import Deduction, DeductionMonth, Employee, User
 from ...models.org import dated_facts
-from ...policy.parameters import policy_for
 from .. import audit
 from ..access import enterable, require, require_enter_all, subject_for
 from ..errors import ServiceError
 from ..grid import Column, check_value, parse_cell
 from ..imports import ImportProblem, ImportResult
-from ..policy_book import policy_book
+from ..policy_book import policy_in
 from ..table_files import read_table
 from .runs import mark_pay_stale
 
@@ -30,7 +29,7 @@ CODE = "工号"
 
 def kinds(month: str) -> dict[str, str]:
     """The deduction kinds of the policy in force: key → Chinese name."""
-    return dict(policy_for(month, policy_book()).pay.deduction_kinds)
+    return dict(policy_in(month).pay.deduction_kinds)
 
 
 def _store(user: User, employee: Employee, month: str, kind: str, amount: Decimal | None) -> None:

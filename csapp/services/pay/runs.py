@@ -31,12 +31,11 @@ from ...models import (
 )
 from ...models.org import dated_facts
 from ...policy.months import add_months, days_in, first_day
-from ...policy.parameters import policy_for
 from ...policy.pay import PAY_LINES, PayResult, compute_pay
 from .. import audit
 from ..access import require
 from ..errors import Conflict, NotFound, ServiceError
-from ..policy_book import policy_book
+from ..policy_book import policy_in
 from .cases import PayCase, deductions_of, employed_days, paid_people, pay_cases  # noqa: F401 (re-exported)
 from .counters import next_number
 from .gaps import open_gaps
@@ -161,7 +160,7 @@ def compute_run(user: User, month: str) -> PayRun:
     require(user, "hr")
     _claim(user, month)
     try:
-        policy = policy_for(month, policy_book())
+        policy = policy_in(month)
         deductions = deductions_of(month)
         slips, negative = [], []
         for case in pay_cases(month):
