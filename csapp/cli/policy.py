@@ -32,14 +32,11 @@ def export(file: str, label: str | None, month: str | None) -> None:
 @click.option("--author", required=True, help="The policy admin (username) the draft is recorded for.")
 def import_(file: str, author: str) -> None:
     """Create a draft from FILE (validated like an edit in the form; never published)."""
-    from sqlalchemy import select
-
-    from ..extensions import db
-    from ..models import User
     from ..services import policy_drafts
     from ..services.errors import ServiceError
+    from ..services.login import user_named
 
-    user = db.session.scalar(select(User).where(User.username == author))
+    user = user_named(author)
     if user is None:
         raise click.ClickException(f"no user {author!r}")
     try:

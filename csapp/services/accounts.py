@@ -14,7 +14,7 @@ from ..models import ROLES, Employee, User, UserRole
 from . import audit
 from .access import require, subject_for
 from .errors import Forbidden, NotFound, ServiceError
-from .login import password_problem
+from .login import password_problem, user_named
 
 
 def _check_new_password(password: str, username: str = "", field: str = "new_password") -> None:
@@ -60,7 +60,7 @@ def create_user(
     username = (username or "").strip()
     if not username or len(username) > 40:
         raise ServiceError("请填写用户名(最多 40 个字符)。", "username")
-    if db.session.scalar(select(User).where(User.username == username)):
+    if user_named(username):
         raise ServiceError(f"用户名“{username}”已被使用。", "username")
     _check_new_password(password, username, "password")
     unknown = set(roles) - set(ROLES)
@@ -130,7 +130,7 @@ def issue_one_time_password(actor: User, employee_id: int) -> tuple[User, str]:
     created = user is None
     if created:
         username = employee.code.lower()
-        if db.session.scalar(select(User).where(User.username == username)) is not None:
+        if user_named(username) is not None:
             raise ServiceError(f"用户名 {username} 已被使用,请联系管理员。")
         user = User(username=username, display_name=employee.name, employee=employee, password_hash="")
         user.role_rows = [UserRole(role="agent")]

@@ -99,12 +99,17 @@ def _forget(name: str, address: str) -> None:
     )
 
 
+def user_named(username: str) -> User | None:
+    """The login called *username* (exactly as stored), if any."""
+    return db.session.scalar(db.select(User).where(User.username == username))
+
+
 def authenticate(username: str, password: str, address: str) -> User:
     """Return the user for a correct username and password from *address*, or raise a ServiceError."""
     typed = (username or "").strip()
     name = _name_key(typed)
     _admit(name, address or "-", typed)
-    user = db.session.scalar(db.select(User).where(User.username == typed)) if typed else None
+    user = user_named(typed) if typed else None
     correct = check_password_hash(user.password_hash if user else _dummy_hash(), password or "")
     if not correct or user is None:
         with write_transaction():

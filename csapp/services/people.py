@@ -31,6 +31,7 @@ from ..policy.months import month_of
 from . import audit
 from .access import require, subject_for
 from .errors import ServiceError
+from .login import user_named
 from .pay.runs import mark_pay_stale, mark_pay_stale_from
 from .policy_book import policy_in
 from .results import person_changed
@@ -71,7 +72,7 @@ def hire(
     login = User(
         username=code.lower(), display_name=name, employee=employee, password_hash="!", must_change_password=True
     )  # no usable password until HR issues a one-time one
-    if db.session.scalar(select(User).where(User.username == login.username)) is not None:
+    if user_named(login.username) is not None:
         raise ServiceError(f"登录名 {login.username} 已被使用,请换一个工号。", "code")
     login.role_rows = [UserRole(role="agent")]
     db.session.add(login)
